@@ -1,0 +1,100 @@
+"""Text -> terms: the one analyzer shared by building the index (through scikit-learn) and answering from it.
+
+Both sides must call exactly these functions, or query vectors drift from the vectors the index was built with
+(tests/test_index.py holds them equal to scikit-learn's `transform`).
+"""
+from __future__ import annotations
+
+import re
+
+import Stemmer
+
+# Function words only. scikit-learn's list also drops words such as "amount", "bill", "call", "find", "interest"
+# and "system", which carry the meaning of many FAQ questions.
+STOP_WORDS = frozenset("""
+a about above after again against all also am an and any are aren arent as at be because been before being below
+between both but by can cannot could couldn did didn didnt do does doesn doesnt doing don dont down during each either
+else ever few for from further get gets got had hadn has hasn hasnt have haven havent having he her here hers herself
+him himself his how however i if in into is isn isnt it its itself just let lets me might more most much must mustn my
+myself neither no nor not now of off on once one only or other ought our ours ourselves out over own per please
+quite rather really same shall shan she should shouldn so some such than that thats the their theirs them themselves
+then there these they this those through thus to too under until up upon us very via was wasn we were weren what
+whats when where which while who whom whose why will with within without won would wouldn yet you your yours
+yourself yourselves s t d ll m re ve y
+""".split())
+
+# Abbreviations read as the words they stand for, so "ML" meets "machine learning" in the documents.
+ABBREVIATIONS = {
+    "ml": "machine learning",
+    "ai": "artificial intelligence",
+    "nlp": "natural language processing",
+    "cv": "computer vision",
+    "ds": "data science",
+    "wfh": "work from home",
+    "faq": "frequently asked questions",
+    "pw": "password",
+    "pwd": "password",
+    "acct": "account",
+    "info": "information",
+    "app": "application",
+    "msg": "message",
+    "txn": "transaction",
+    "atm": "cash machine",
+}
+
+_TOKEN = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
+MAX_TOKEN = 40
+_stemmer = Stemmer.Stemmer("english")
+_stems: dict[str, str] = {}
+
+
+def stem(word: str) -> str:
+    s = _stems.get(word)
+    if s is None:
+        s = _stems[word] = _stemmer.stemWord(word)
+    return s
+
+
+def words(text: str) -> list[str]:
+    """Return the lowercased words of text, abbreviations expanded, possessives and over-long tokens dropped."""
+    out: list[str] = []
+    for w in _TOKEN.findall(text.lower()):
+        if len(w) > MAX_TOKEN:
+            continue
+        if "'" in w or "’" in w:
+            w = re.split(r"['’]", w, maxsplit=1)[0]
+        full = ABBREVIATIONS.get(w)
+        if full:
+            out.extend(full.split())
+        else:
+            out.append(w)
+    return out
+
+
+def content_terms(text: str) -> list[str]:
+    """Return the stemmed content words of text (stop words removed), in order."""
+    return [stem(w) for w in words(text) if w not in STOP_WORDS]
+
+
+def word_features(text: str) -> list[str]:
+    """Return the features the word index counts: stemmed content words and the bigrams of adjacent ones."""
+    terms = content_terms(text)
+    return terms + [f"{a} {b}" for a, b in zip(terms, terms[1:])]
+
+
+def char_features(text: str) -> list[str]:
+    """Return character 3- to 5-grams of each content word padded with spaces (typos and word forms still meet)."""
+    grams: list[str] = []
+    for w in words(text):
+        if w in STOP_WORDS:
+            continue
+        p = f" {w} "
+        n = len(p)
+        for k in (3, 4, 5):
+            if n < k:
+                break
+            grams.extend(p[i:i + k] for i in range(n - k + 1))
+    return grams
+
+
+ANALYZERS = {"word": word_features, "char": char_features}

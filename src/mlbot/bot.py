@@ -1,0 +1,160 @@
+"""A question (and the conversation so far) -> Reply: answered, ambiguous, no_answer or chitchat."""
+from __future__ import annotations
+
+import os
+import re
+from typing import Callable
+
+from . import chitchat
+from .analyze import content_terms
+from .errors import UsageError
+from .model import Match, Reply
+from .rank import Ranking, confidence, rank
+from .store import KnowledgeBase, open_index
+
+DEFAULT_THRESHOLD = 40.0   # confidence below this is "no_answer" (see the threshold sweep in docs/benchmarks.md)
+AMBIGUITY_MARGIN = 0.05    # top two fused scores closer than this share of the top score are a tie
+MAX_QUESTION = 2000        # characters of a question that are read; the rest cannot change the match much
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]|\x1b\[[0-?]*[ -/]*[@-~]?")
+_SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"'“(])|\n+")
+_ELLIPTICAL = re.compile(r"^(and|but|also|so|then|what about|how about|and what|and how|what if|is it|are they|"
+                         r"does it|do they|can it|same for)\b", re.I)
+_PRONOUNS = re.compile(r"\b(it|its|that|this|they|them|those|these|there|one)\b", re.I)
+
+
+def clean_question(question: str) -> str:
+    """Return question without control characters or escape sequences, blanks collapsed. Raises on empty."""
+    q = " ".join(_CONTROL.sub(" ", question).split())
+    if not q:
+        raise UsageError("the question is empty: type a question, e.g. mlbot ask \"what does an ML engineer do?\"")
+    return q
+
+
+class Bot:
+    """Answers questions from one knowledge base."""
+
+    def __init__(self, kb: KnowledgeBase, threshold: float = DEFAULT_THRESHOLD) -> None:
+        if not 0 <= threshold <= 100:
+            raise UsageError(f"--threshold must be between 0 and 100, not {threshold:g}")
+        self.kb = kb
+        self.threshold = threshold
+
+    @property
+    def title(self) -> str | None:
+        return self.kb.title
+
+    def examples(self, n: int = 3) -> list[str]:
+        """Return up to n questions the documents answer, to show a newcomer."""
+        return [q for _, q in self.kb.faq()[:n]]
+
+    def ask(self, question: str, top_k: int = 3) -> Reply:
+        """Return the reply to one question, on its own."""
+        q = clean_question(question)
+        if top_k < 1:
+            raise UsageError(f"--top-k must be at least 1, not {top_k}")
+        kind = chitchat.classify(q)
+        if kind:
+            return Reply(q, "chitchat", 100.0, message=chitchat.respond(kind, self.title, self.examples()))
+        return self.decide(q, rank(self.kb, q[:MAX_QUESTION], max(top_k, 2)), top_k)
+
+    def decide(self, q: str, ranking: Ranking, top_k: int, context: str | None = None) -> Reply:
+        """Return the Reply for a ranking: answered, ambiguous (top two too close) or no_answer (too unsure)."""
+        matches = tuple(self._match(r.index, r.score, ranking.coverage, q) for r in ranking.items[:top_k])
+        if not matches:
+            return Reply(q, "no_answer", 0.0, (), self._refusal(), tuple(self.examples()), context)
+        top = matches[0]
+        if top.confidence < self.threshold:
+            return Reply(q, "no_answer", top.confidence, matches, self._refusal(), self._suggest(ranking), context)
+        items = ranking.items
+        if len(items) > 1 and items[0].score > 0 and (items[0].score - items[1].score) / items[0].score \
+                < AMBIGUITY_MARGIN:
+            second = self._match(items[1].index, items[1].score, ranking.coverage, q)
+            both = (top, second) + tuple(m for m in matches[1:] if m.entry.id != second.entry.id)
+            return Reply(q, "ambiguous", top.confidence, both[:max(top_k, 2)],
+                         "Did you mean one of these?", (), context)
+        return Reply(q, "answered", top.confidence, matches, "", (), context)
+
+    def _match(self, i: int, score: float, coverage: float, q: str) -> Match:
+        e = self.kb.entry(i)
+        return Match(e, score, confidence(score, coverage), highlight(e.text, q))
+
+    def _refusal(self) -> str:
+        about = f"“{self.title}”" if self.title else "these documents"
+        return f"I'm not sure: I couldn't find an answer to that in {about}."
+
+    def _suggest(self, ranking: Ranking) -> tuple[str, ...]:
+        asked = [self.kb.entry(r.index).question for r in ranking.items]
+        picks = [q for q in asked if q][:3]
+        for q in self.examples(6):
+            if len(picks) >= 3:
+                break
+            if q not in picks:
+                picks.append(q)
+        return tuple(picks)
+
+    def session(self) -> Session:
+        """Return a conversation: follow-up questions are read in the context of the previous one."""
+        return Session(self)
+
+
+class Session:
+    """A conversation with the bot: remembers the last question so "and how long is it valid?" makes sense."""
+
+    def __init__(self, bot: Bot) -> None:
+        self.bot = bot
+        self.last_question: str | None = None
+        self.last_reply: Reply | None = None
+
+    def ask(self, question: str, top_k: int = 3) -> Reply:
+        """Return the reply to question, using the previous turn when the question leans on it."""
+        reply = self.bot.ask(question, top_k)
+        if reply.status != "chitchat" and self.last_question and _elliptical(reply.question):
+            q = reply.question
+            combined = f"{self.last_question} {q}"
+            alone = rank(self.bot.kb, q[:MAX_QUESTION], 10)
+            ranking = rank(self.bot.kb, combined[:MAX_QUESTION], max(top_k, 2))
+            own = {r.index for r in alone.items[:5]}
+            if ranking.items and ranking.items[0].index in own:
+                contextual = self.bot.decide(q, ranking, top_k, context=self.last_question)
+                better = contextual.status == "answered" and (
+                    reply.status != "answered" or contextual.confidence > reply.confidence + 5)
+                if better:
+                    reply = contextual
+        if reply.status != "chitchat":
+            if reply.context_used is None:
+                self.last_question = reply.question
+            self.last_reply = reply
+        return reply
+
+
+def _elliptical(q: str) -> bool:
+    """True for a question that leans on the one before: "and ...?", "what about ...", a pronoun, very short."""
+    return bool(_ELLIPTICAL.search(q)) or len(content_terms(q)) <= 2 or bool(_PRONOUNS.search(q)) and \
+        len(content_terms(q)) <= 4
+
+
+def highlight(text: str, question: str) -> str:
+    """Return the sentence of text that shares the most of the question's terms (the short answer)."""
+    sentences = [s.strip() for s in _SENTENCE.split(text) if s and s.strip()]
+    if len(sentences) <= 1:
+        return sentences[0] if sentences else ""
+    want = set(content_terms(question))
+    best, best_score = sentences[0], -1.0
+    for i, s in enumerate(sentences):
+        terms = content_terms(s)
+        hit = len(want.intersection(terms))
+        score = hit / (1 + 0.02 * len(terms)) - 0.01 * i
+        if score > best_score:
+            best, best_score = s, score
+    return best
+
+
+def load(docs: list[str] | str | None = None, *, threshold: float = DEFAULT_THRESHOLD,
+         warn: Callable[[str], None] | None = None) -> Bot:
+    """Return a Bot over docs (files or folders; default: $MLBOT_DOCS, else the bundled article)."""
+    if isinstance(docs, (str, os.PathLike)):
+        docs = [docs]
+    if not docs and os.environ.get("MLBOT_DOCS"):
+        docs = os.environ["MLBOT_DOCS"].split(os.pathsep)
+    kb = open_index(docs, warn=warn or (lambda m: None))
+    return Bot(kb, threshold)

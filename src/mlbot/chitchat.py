@@ -1,0 +1,47 @@
+"""Greetings, thanks, help, "who are you" and goodbye: answered from here, without touching the index."""
+from __future__ import annotations
+
+import re
+
+_KINDS: list[tuple[str, re.Pattern[str]]] = [
+    ("greeting", re.compile(r"(hi+|hello+|hey+|hiya|howdy|yo|greetings|good (morning|afternoon|evening|day))"
+                            r"( there| bot| mlbot)?")),
+    ("thanks", re.compile(r"(thanks?( you)?( (so|very) much)?|thank u|thx|ty|cheers|much appreciated|great,? thanks"
+                          r"|perfect,? thanks|ok thanks|okay thanks)")),
+    ("goodbye", re.compile(r"(bye+|goodbye|good bye|see you( later)?|see ya|farewell|cya|later|good night)")),
+    ("help", re.compile(r"(help|help me|what can you do|how does this work|how do i use (this|you)|what do you know"
+                        r"( about)?|what can i ask( you)?|commands|usage|\?)")),
+    ("identity", re.compile(r"(who are you|what are you|what is your name|what's your name|whats your name"
+                            r"|are you (a )?(bot|human|robot|real|an ai)|who made you|who built you)")),
+    ("howareyou", re.compile(r"(how are you( doing)?|how's it going|hows it going|how are things|what's up|whats up"
+                             r"|sup)")),
+]
+
+
+def classify(question: str) -> str | None:
+    """Return the kind of small talk question is ("greeting", "thanks", ...), or None for a real question."""
+    q = re.sub(r"[^\w\s'?]", " ", question.lower())
+    q = re.sub(r"\s+", " ", q).strip().rstrip("?").strip() or question.strip()
+    if len(q) > 60:
+        return None
+    for kind, pattern in _KINDS:
+        if pattern.fullmatch(q):
+            return kind
+    return None
+
+
+def respond(kind: str, title: str | None, examples: list[str]) -> str:
+    """Return the bot's reply to small talk of this kind."""
+    about = f"“{title}”" if title else "your documents"
+    hint = ""
+    if examples:
+        hint = " For example: " + "; ".join(f"“{q}”" for q in examples[:3])
+    return {
+        "greeting": f"Hello! Ask me anything about {about}.{hint}",
+        "thanks": "You're welcome. Ask another question whenever you like.",
+        "goodbye": "Goodbye!",
+        "help": f"I answer questions from {about}, offline. Ask in your own words.{hint}",
+        "identity": f"I'm mlbot, an offline question-answering bot. I find the closest answer in {about}; "
+                    "I don't make answers up.",
+        "howareyou": f"All good, thanks. What would you like to know about {about}?",
+    }[kind]

@@ -1,0 +1,163 @@
+"""Documents in: find the files under the paths given, decode them, and hand each to the reader for its format.
+
+Every reader is `parse(text, path) -> list[Entry]` over already-decoded text, so readers never touch the disk and
+can be tested (and fuzzed) on strings alone. `path` is the file's name relative to the folder the user gave; it is
+what sources and entry ids show.
+"""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+from ..errors import DocumentsError
+from ..model import Entry
+
+Reader = Callable[[str, str], "list[Entry]"]
+
+
+def _reader(suffix: str) -> Reader | None:
+    # Imported on demand: a one-shot answer from a fresh cache parses nothing and should not pay for the readers.
+    if suffix == ".txt":
+        from .text import parse_text
+        return parse_text
+    if suffix in (".md", ".markdown"):
+        from .markdown import parse_markdown
+        return parse_markdown
+    if suffix in (".html", ".htm"):
+        from .html import parse_html
+        return parse_html
+    if suffix in (".csv", ".tsv"):
+        from .tables import parse_csv, parse_tsv
+        return parse_tsv if suffix == ".tsv" else parse_csv
+    if suffix == ".json":
+        from .tables import parse_json
+        return parse_json
+    if suffix == ".jsonl":
+        from .tables import parse_jsonl
+        return parse_jsonl
+    return None
+
+
+SUFFIXES = (".md", ".markdown", ".txt", ".html", ".htm", ".csv", ".tsv", ".json", ".jsonl", ".pdf")
+READABLE = ".md, .txt, .html, .csv, .tsv, .json or .jsonl files"
+
+
+class SkippedFile(Exception):
+    """A file that could not be read; the message says which and why. Other files go on."""
+
+
+@dataclass(frozen=True)
+class DocFile:
+    """A document found on disk: where it is, and the name sources show for it."""
+
+    path: Path
+    rel: str
+
+
+def discover(paths: list[str | os.PathLike[str]]) -> list[DocFile]:
+    """Return the readable documents under `paths` (files or folders, folders walked recursively), sorted.
+
+    Hidden files and folders are skipped, symlinked folders are followed once (loops cannot hang the walk).
+    Raises DocumentsError for a path that does not exist or a folder that holds nothing readable.
+    """
+    found: dict[Path, DocFile] = {}
+    for given in paths:
+        p = Path(given).expanduser()
+        if not p.exists():
+            raise DocumentsError(f"no such file or folder: {given} (check the --docs path or MLBOT_DOCS)")
+        if p.is_file():
+            found.setdefault(p.resolve(), DocFile(p, p.name))
+            continue
+        before = len(found)
+        seen_dirs: set[tuple[int, int]] = set()
+        for root, dirs, files in os.walk(p, followlinks=True):
+            st = os.stat(root)
+            if (st.st_dev, st.st_ino) in seen_dirs:
+                dirs[:] = []
+                continue
+            seen_dirs.add((st.st_dev, st.st_ino))
+            dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+            for name in sorted(files):
+                if name.startswith(".") or Path(name).suffix.lower() not in SUFFIXES:
+                    continue
+                fp = Path(root) / name
+                if not fp.is_file():
+                    continue
+                rel = fp.relative_to(p).as_posix()
+                found.setdefault(fp.resolve(), DocFile(fp, rel))
+        if len(found) == before:
+            raise DocumentsError(f"no documents found in {given}: add {READABLE}")
+    return sorted(found.values(), key=lambda d: (d.rel, str(d.path)))
+
+
+def decode(data: bytes, name: str) -> str:
+    """Return the text of a file's bytes: UTF-8 (with or without BOM), else cp1252/latin-1.
+
+    Raises SkippedFile for binary data (NUL bytes or mostly control characters).
+    """
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    elif data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError:
+            raise SkippedFile(f"skipped {name}: not valid UTF-16 text") from None
+    head = data[:8192]
+    if b"\x00" in head:
+        raise SkippedFile(f"skipped {name}: looks like a binary file, not text")
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        text = data.decode("cp1252", errors="replace") if _mostly_cp1252(data) else data.decode("latin-1")
+    sample = text[:8192]
+    if sample:
+        controls = sum(1 for c in sample if ord(c) < 32 and c not in "\t\n\r\f") + sample.count("\ufffd")
+        if controls / len(sample) > 0.05:
+            raise SkippedFile(f"skipped {name}: looks like a binary file, not text")
+    return text
+
+
+def _mostly_cp1252(data: bytes) -> bool:
+    # cp1252 leaves five bytes undefined; latin-1 maps them to C1 controls. Prefer cp1252 (smart quotes, euro).
+    return not any(b in data for b in (0x81, 0x8D, 0x8F, 0x90, 0x9D))
+
+
+def parse_file(doc: DocFile) -> list[Entry]:
+    """Return the entries of one document. Raises SkippedFile when it cannot be read or parsed."""
+    suffix = doc.path.suffix.lower()
+    if suffix == ".pdf":
+        from .pdf import pdf_text
+        text = pdf_text(doc.path, doc.rel)
+        from .text import parse_text
+        return parse_text(text, doc.rel)
+    reader = _reader(suffix)
+    if reader is None:
+        raise SkippedFile(f"skipped {doc.rel}: mlbot reads {READABLE}")
+    try:
+        data = doc.path.read_bytes()
+    except OSError as e:
+        raise SkippedFile(f"skipped {doc.rel}: cannot read it ({e.strerror or e})") from None
+    text = decode(data, doc.rel)
+    try:
+        return reader(text, doc.rel)
+    except SkippedFile:
+        raise
+    except (ValueError, KeyError, TypeError, RecursionError) as e:
+        raise SkippedFile(f"skipped {doc.rel}: could not parse it ({e})") from None
+
+
+_warnings: list[str] = []
+
+
+def warn(message: str) -> None:
+    """Record a problem a reader met but could read past (a malformed line); the index build reports it."""
+    _warnings.append(message)
+
+
+def take_warnings() -> list[str]:
+    """Return the warnings recorded since the last call, and forget them."""
+    out = _warnings[:]
+    _warnings.clear()
+    return out

@@ -1,0 +1,119 @@
+"""The data that flows between the stages: Entry and Source out of ingest, Match out of rank, Reply out of bot."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Source:
+    """Where an entry came from: a path (relative to the folder given), the nearest heading and a 1-based line."""
+
+    path: str
+    heading: str | None
+    line: int
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"path": self.path, "heading": self.heading, "line": self.line}
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One answerable unit: an FAQ question (with alternate phrasings) and its answer, or a paragraph.
+
+    `questions` is empty for a paragraph; `headings` is the chain of headings above it, outermost first.
+    `truncated` marks text the document itself cuts off mid-sentence.
+    """
+
+    id: str
+    questions: tuple[str, ...]
+    text: str
+    source: Source
+    headings: tuple[str, ...] = ()
+    truncated: bool = False
+
+    @property
+    def question(self) -> str | None:
+        return self.questions[0] if self.questions else None
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "questions": list(self.questions),
+            "text": self.text,
+            "source": self.source.to_dict(),
+            "headings": list(self.headings),
+            "truncated": self.truncated,
+        }
+
+    @classmethod
+    def from_json(cls, d: dict[str, Any]) -> Entry:
+        s = d["source"]
+        return cls(
+            id=str(d["id"]),
+            questions=tuple(d.get("questions") or ()),
+            text=str(d["text"]),
+            source=Source(str(s["path"]), s.get("heading"), int(s["line"])),
+            headings=tuple(d.get("headings") or ()),
+            truncated=bool(d.get("truncated", False)),
+        )
+
+
+@dataclass(frozen=True)
+class Match:
+    """An entry as ranked for one question: its score parts and its 0-100 confidence."""
+
+    entry: Entry
+    score: float
+    confidence: float
+    highlight: str = ""
+    matched_question: str | None = None
+    signals: dict[str, float] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        e = self.entry
+        return {
+            "id": e.id,
+            "question": self.matched_question if self.matched_question is not None else e.question,
+            "text": e.text,
+            "source": e.source.to_dict(),
+            "confidence": round(self.confidence, 1),
+            "highlight": self.highlight,
+            "truncated": e.truncated,
+            "score": round(self.score, 4),
+        }
+
+
+STATUSES = ("answered", "ambiguous", "no_answer", "chitchat")
+
+
+@dataclass(frozen=True)
+class Reply:
+    """What the bot says to one question. `to_dict()` is the public JSON contract of `mlbot ask --json`."""
+
+    question: str
+    status: str
+    confidence: float
+    results: tuple[Match, ...] = ()
+    message: str = ""
+    suggestions: tuple[str, ...] = ()
+    context_used: str | None = None
+
+    @property
+    def best(self) -> Match | None:
+        return self.results[0] if self.results else None
+
+    def to_dict(self) -> dict[str, Any]:
+        d: dict[str, Any] = {
+            "question": self.question,
+            "status": self.status,
+            "confidence": round(self.confidence, 1),
+            "results": [m.to_dict() for m in self.results],
+        }
+        if self.message:
+            d["message"] = self.message
+        if self.suggestions:
+            d["suggestions"] = list(self.suggestions)
+        if self.context_used:
+            d["context"] = self.context_used
+        return d

@@ -1,0 +1,148 @@
+"""Reply -> what the terminal shows: rich renderables on a terminal, plain text when piped.
+
+Document text is untrusted: control characters and escape sequences are stripped before anything is shown, and
+it reaches rich only as Markdown source or `Text` objects, never as console markup.
+"""
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+from .model import Match, Reply
+
+if TYPE_CHECKING:
+    from rich.console import Console, RenderableType
+
+_UNSAFE = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?|\x1b[@-_]?|[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+CUT_OFF = "The document stops here: this answer is cut off mid-sentence, and mlbot will not guess the rest."
+
+
+def safe(text: str | None) -> str:
+    """Return text with terminal escape sequences and control characters removed (newlines and tabs stay)."""
+    return _UNSAFE.sub("", text or "")
+
+
+def where(m: Match) -> str:
+    s = m.entry.source
+    parts = [safe(s.path)]
+    if s.heading:
+        parts.append(safe(s.heading))
+    return " › ".join(parts) + f", line {s.line}"
+
+
+def label(confidence: float) -> str:
+    return f"{confidence:.0f}%"
+
+
+# ------------------------------------------------------------------------------------------------ plain text
+
+def plain_reply(reply: Reply, *, explain: bool = False) -> str:
+    """Return reply as plain text: no colour, no wrapping (for pipes, files and NO_COLOR terminals)."""
+    out: list[str] = []
+    if reply.status == "chitchat":
+        return safe(reply.message)
+    if reply.status == "no_answer":
+        out.append(reply.message)
+        if reply.suggestions:
+            out.append("You could ask:")
+            out.extend(f"  - {safe(q)}" for q in reply.suggestions)
+        if explain and reply.results:
+            out.append("")
+            out.append(f"Closest match ({label(reply.results[0].confidence)}, below the threshold):")
+            out.append(_plain_match(reply.results[0]))
+        return "\n".join(out)
+    if reply.status == "ambiguous":
+        out.append("Did you mean one of these?")
+        for n, m in enumerate(reply.results[:2], 1):
+            out.append(f"{n}. {safe(m.entry.question) or _first_words(m.entry.text)}  ({label(m.confidence)})")
+            out.append(_indent(_plain_match(m)))
+        return "\n".join(out)
+    m = reply.results[0]
+    if reply.context_used:
+        out.append(f"(reading this as a follow-up to: {safe(reply.context_used)})")
+    out.append(_plain_match(m))
+    return "\n".join(out)
+
+
+def _plain_match(m: Match) -> str:
+    lines = [safe(m.entry.text) or "(the document asks this but gives no answer)"]
+    if m.entry.truncated:
+        lines.append(f"[{CUT_OFF}]")
+    lines.append("")
+    if m.entry.question:
+        lines.append(f"Matched: {safe(m.entry.question)}")
+    lines.append(f"Source: {where(m)}")
+    lines.append(f"Confidence: {label(m.confidence)}")
+    return "\n".join(lines)
+
+
+def _indent(text: str) -> str:
+    return "\n".join("   " + line if line else line for line in text.splitlines())
+
+
+def _first_words(text: str, n: int = 12) -> str:
+    words = safe(text).split()
+    return " ".join(words[:n]) + (" …" if len(words) > n else "")
+
+
+# ---------------------------------------------------------------------------------------------------- rich
+
+def console(*, stderr: bool = False, file=None) -> Console:
+    from rich.console import Console
+    return Console(stderr=stderr, file=file, highlight=False, soft_wrap=False)
+
+
+def rich_reply(reply: Reply, *, explain: bool = False, numbered: bool = False) -> RenderableType:
+    """Return reply as a rich renderable: the answer as Markdown in a panel, its source and confidence below."""
+    from rich.console import Group
+    from rich.text import Text
+
+    if reply.status == "chitchat":
+        return Text(safe(reply.message))
+    if reply.status == "no_answer":
+        parts: list = [Text(reply.message, style="yellow")]
+        if reply.suggestions:
+            parts.append(Text("You could ask:", style="dim"))
+            parts.extend(Text(f"  • {safe(q)}") for q in reply.suggestions)
+        if explain and reply.results:
+            parts.append(match_panel(reply.results[0], title_prefix="Closest (below the threshold): "))
+        return Group(*parts)
+    if reply.status == "ambiguous":
+        parts = [Text("Did you mean one of these?", style="bold yellow")]
+        for n, m in enumerate(reply.results[:2], 1):
+            parts.append(match_panel(m, title_prefix=f"{n}. "))
+        if numbered:
+            parts.append(Text("Type 1 or 2 to pick one, or ask something else.", style="dim"))
+        return Group(*parts)
+    parts = []
+    if reply.context_used:
+        parts.append(Text(f"(reading this as a follow-up to: {safe(reply.context_used)})", style="dim"))
+    parts.append(match_panel(reply.results[0]))
+    return Group(*parts)
+
+
+def match_panel(m: Match, *, title_prefix: str = "") -> RenderableType:
+    from rich.console import Group
+    from rich.markdown import Markdown
+    from rich.panel import Panel
+    from rich.text import Text
+
+    text = safe(m.entry.text)
+    body: list = []
+    if not text:
+        body.append(Text("(the document asks this but gives no answer)", style="italic"))
+    else:
+        hl = safe(m.highlight)
+        if hl and hl != text and hl in text and "**" not in hl and "\n" not in hl:
+            text = text.replace(hl, f"**{hl}**", 1)
+        body.append(Markdown(text))
+    if m.entry.truncated:
+        body.append(Text(CUT_OFF, style="italic yellow"))
+    title = Text(title_prefix + (safe(m.entry.question) or ""), style="bold")
+    subtitle = Text(f"{where(m)} · confidence {label(m.confidence)}", style="dim")
+    return Panel(Group(*body), title=title if title.plain else None, title_align="left",
+                 subtitle=subtitle, subtitle_align="right", border_style=_colour(m.confidence), padding=(0, 1))
+
+
+def _colour(confidence: float) -> str:
+    return "green" if confidence >= 70 else "cyan" if confidence >= 50 else "yellow"

@@ -1,0 +1,397 @@
+"""Documents -> a cached index on disk, kept fresh by file stats and content hash, written atomically.
+
+Layout under $XDG_CACHE_HOME/mlbot/<key>/ (key: a hash of the document paths given):
+  current.json          which build is current, with the files it was built from (path, size, mtime, sha256)
+  build-<hash>/         one build: meta.json, the fields' .npy arrays, entries.jsonl + entries.offsets.npy
+  parsed/<sha256>.json  entries parsed from one file's content, so an edit re-parses only that file
+Everything is JSON or .npy read with allow_pickle=False: a cache is data a stranger could have planted.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Iterator
+
+import numpy as np
+
+from . import ingest
+from .errors import DocumentsError
+from .index import ARRAYS, Field
+from .model import Entry
+
+FORMAT = 3          # bump when the layout or the analyzers change: older caches are rebuilt
+FIELDS = (          # name, analyzer, rows
+    ("question_word", "word", "questions"),
+    ("question_char", "char", "questions"),
+    ("text_word", "word", "text"),
+)
+
+Progress = Callable[[str, int, int], None]
+
+
+def cache_root() -> Path:
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "mlbot"
+
+
+def bundled_docs() -> Path:
+    """Return the path of the article mlbot ships with (inside the wheel, or data/ in a source checkout)."""
+    here = Path(__file__).resolve().parent
+    for p in (here / "_bundled" / "ml-engineer.txt", here.parent.parent / "data" / "ml-engineer.txt"):
+        if p.is_file():
+            return p
+    raise DocumentsError("the bundled article is missing from this installation; reinstall mlbot or pass --docs")
+
+
+@dataclass
+class KnowledgeBase:
+    """An index ready to answer: the fields, the entries (read on demand) and what it was built from."""
+
+    fields: dict[str, Field]
+    n_entries: int
+    blob: bytes | np.ndarray
+    offsets: np.ndarray
+    meta: dict
+    location: Path | None = None
+    warnings: list[str] = field(default_factory=list)
+    _entries: dict[int, Entry] = field(default_factory=dict)
+
+    def entry(self, i: int) -> Entry:
+        e = self._entries.get(i)
+        if e is None:
+            a, b = int(self.offsets[i]), int(self.offsets[i + 1])
+            e = self._entries[i] = Entry.from_json(json.loads(bytes(self.blob[a:b])))
+        return e
+
+    def entries(self) -> Iterator[Entry]:
+        return (self.entry(i) for i in range(self.n_entries))
+
+    @property
+    def title(self) -> str | None:
+        return self.meta.get("title")
+
+    def faq(self) -> list[tuple[int, str]]:
+        """Return (entry index, question) for every question the documents ask, in document order."""
+        return [(int(i), q) for i, q in self.meta.get("faq", [])]
+
+
+# ---------------------------------------------------------------------------------------------------- building
+
+def build(entries: list[Entry], files: list[dict], warnings: list[str]) -> KnowledgeBase:
+    """Return an in-memory KnowledgeBase fitted on entries."""
+    fields = {}
+    for name, analyzer, rows in FIELDS:
+        texts, row_entry = _rows(entries, rows)
+        from .index import build_field
+        fields[name] = build_field(name, analyzer, texts, row_entry)
+    lines = [json.dumps(e.to_json(), ensure_ascii=False).encode("utf-8") for e in entries]
+    offsets = np.zeros(len(lines) + 1, dtype=np.int64)
+    np.cumsum([len(x) for x in lines], out=offsets[1:])
+    meta = {
+        "format": FORMAT, "n_entries": len(entries), "files": files, "warnings": warnings,
+        "title": _title(entries),
+        "faq": [[i, q] for i, e in enumerate(entries) for q in e.questions[:1]],
+        "built": time.time(),
+        "fields": {name: {"analyzer": analyzer, "n_rows": fields[name].n_rows} for name, analyzer, _ in FIELDS},
+    }
+    return KnowledgeBase(fields, len(entries), b"".join(lines), offsets, meta, warnings=list(warnings))
+
+
+def _rows(entries: list[Entry], rows: str) -> tuple[list[str], list[int]]:
+    texts: list[str] = []
+    row_entry: list[int] = []
+    for i, e in enumerate(entries):
+        if rows == "text":
+            texts.append(e.text if e.questions else " ".join((*e.headings[1:], e.text)))
+            row_entry.append(i)
+            continue
+        # A paragraph's own heading stands in for the question it answers (not the document title: every
+        # paragraph shares that).
+        phrasings = e.questions or tuple(h for h in e.headings[-1:] if len(e.headings) > 1)
+        for q in phrasings:
+            texts.append(q)
+            row_entry.append(i)
+    return texts, row_entry
+
+
+def _title(entries: list[Entry]) -> str | None:
+    for e in entries:
+        if e.headings:
+            return e.headings[0]
+    return None
+
+
+def save(kb: KnowledgeBase, folder: Path) -> None:
+    """Write kb's arrays and entries into folder (which must not exist yet), via a temp folder and a rename."""
+    tmp = Path(tempfile.mkdtemp(prefix=".tmp-", dir=folder.parent))
+    try:
+        for name, f in kb.fields.items():
+            for a in ARRAYS:
+                np.save(tmp / f"{name}.{a}.npy", getattr(f, a), allow_pickle=False)
+        (tmp / "entries.jsonl").write_bytes(bytes(kb.blob))
+        np.save(tmp / "entries.offsets.npy", kb.offsets, allow_pickle=False)
+        sizes = {p.name: p.stat().st_size for p in tmp.iterdir()}
+        meta = dict(kb.meta, sizes=sizes)
+        (tmp / "meta.json").write_text(json.dumps(meta, ensure_ascii=False))
+        try:
+            os.rename(tmp, folder)
+        except OSError:
+            if not (folder / "meta.json").exists():   # not a twin written by a concurrent process
+                raise
+    finally:
+        if tmp.exists():
+            shutil.rmtree(tmp, ignore_errors=True)
+
+
+def load_build(folder: Path) -> KnowledgeBase:
+    """Return the KnowledgeBase saved in folder, memory-mapped. Raises ValueError when anything is off."""
+    try:
+        meta = json.loads((folder / "meta.json").read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as e:
+        raise ValueError(f"unreadable meta.json ({e.__class__.__name__})") from None
+    if not isinstance(meta, dict) or meta.get("format") != FORMAT:
+        raise ValueError("built by another version of mlbot")
+    for name, size in meta.get("sizes", {}).items():
+        if (folder / name).stat().st_size != size:
+            raise ValueError(f"{name} has the wrong size (truncated or overwritten)")
+    n = int(meta["n_entries"])
+    fields = {}
+    for name, info in meta["fields"].items():
+        arr = {a: np.load(folder / f"{name}.{a}.npy", mmap_mode="r", allow_pickle=False) for a in ARRAYS}
+        f = Field(name=name, analyzer=info["analyzer"], n_rows=int(info["n_rows"]), **arr)
+        if len(f.indptr) != len(f.vocab) + 1 or len(f.idf) != len(f.vocab) or len(f.row_entry) != f.n_rows \
+                or len(f.indices) != len(f.data) or (len(f.indptr) and int(f.indptr[-1]) != len(f.indices)):
+            raise ValueError(f"the {name} arrays do not fit together")
+        fields[name] = f
+    offsets = np.load(folder / "entries.offsets.npy", mmap_mode="r", allow_pickle=False)
+    if len(offsets) != n + 1:
+        raise ValueError("entries.offsets.npy does not fit the entries")
+    blob = np.memmap(folder / "entries.jsonl", dtype=np.uint8, mode="r") if n else b""
+    if n and len(blob) != int(offsets[-1]):
+        raise ValueError("entries.jsonl has the wrong size")
+    return KnowledgeBase(fields, n, blob, offsets, meta, folder, warnings=list(meta.get("warnings", [])))
+
+
+# ------------------------------------------------------------------------------------------------ freshness
+
+def _stat(doc: ingest.DocFile) -> dict:
+    st = doc.path.stat()
+    return {"path": doc.rel, "abs": str(doc.path), "size": st.st_size, "mtime": st.st_mtime_ns}
+
+
+def _sha(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def _same_stats(a: list[dict], b: list[dict]) -> bool:
+    return len(a) == len(b) and all(
+        x["abs"] == y["abs"] and x["size"] == y["size"] and x["mtime"] == y["mtime"] for x, y in zip(a, b))
+
+
+def open_index(docs: list[str] | None, *, warn: Callable[[str], None] = lambda m: None,
+               progress: Progress | None = None, rebuild: bool = False) -> KnowledgeBase:
+    """Return an up-to-date KnowledgeBase for the documents, from the cache when it is fresh, rebuilt when not.
+
+    Only files whose size, mtime or content changed are re-parsed. A cache that cannot be read is reported
+    through `warn` and rebuilt; one that cannot be written leaves the index in memory, with a warning.
+    """
+    paths = [str(p) for p in docs] if docs else [str(bundled_docs())]
+    found = ingest.discover(paths)
+    stats = [_stat(d) for d in found]
+    key = hashlib.sha256("\0".join(sorted(str(Path(p).resolve()) for p in paths)).encode()).hexdigest()[:20]
+    home = cache_root() / key
+    current = home / "current.json"
+
+    pointer = _read_json(current)
+    if pointer is not None and not rebuild:
+        try:
+            if pointer.get("format") == FORMAT and _same_stats(pointer["files"], stats):
+                return load_build(home / pointer["build"])
+        except (ValueError, OSError, KeyError, TypeError) as e:
+            warn(f"the index cache in {home} is damaged ({e}); rebuilding it")
+            pointer = None
+
+    # Stats moved: hash the files and re-parse the ones whose content changed.
+    old = {f["abs"]: f for f in pointer.get("files", [])} if isinstance(pointer, dict) else {}
+    for s, d in zip(stats, found):
+        prev = old.get(s["abs"])
+        s["sha"] = prev["sha"] if prev and prev.get("size") == s["size"] and prev.get("mtime") == s["mtime"] \
+            else _sha(d.path)
+    content = hashlib.sha256(json.dumps([[s["path"], s["sha"]] for s in stats]).encode()).hexdigest()[:20]
+    build_dir = home / f"build-{FORMAT}-{content}"
+
+    writable = _ensure_dir(home / "parsed")
+    if not rebuild and writable:
+        try:
+            if (build_dir / "meta.json").exists():
+                kb = load_build(build_dir)
+                _write_pointer(current, build_dir.name, stats)
+                return kb
+        except (ValueError, OSError, KeyError, TypeError) as e:
+            warn(f"the index cache in {build_dir} is damaged ({e}); rebuilding it")
+            shutil.rmtree(build_dir, ignore_errors=True)
+
+    lock = _lock(home) if writable else None
+    try:
+        if lock is not None and not rebuild and (build_dir / "meta.json").exists():
+            try:  # another process built it while we waited for the lock
+                kb = load_build(build_dir)
+                _write_pointer(current, build_dir.name, stats)
+                return kb
+            except (ValueError, OSError, KeyError, TypeError):
+                shutil.rmtree(build_dir, ignore_errors=True)
+        entries, warnings = _parse_all(found, stats, home / "parsed" if writable else None, progress)
+        for w in warnings:
+            warn(w)
+        if not entries:
+            raise DocumentsError(f"nothing to answer from in {', '.join(paths)}: the files hold no text mlbot can "
+                                 f"read ({ingest.READABLE})")
+        kb = build(entries, stats, warnings)
+        if not writable:
+            warn(f"cannot write the index cache in {home}; answering from memory (set XDG_CACHE_HOME to a "
+                 f"writable folder to keep it)")
+            return kb
+        try:
+            if rebuild and build_dir.exists():
+                shutil.rmtree(build_dir, ignore_errors=True)
+            if not build_dir.exists():
+                save(kb, build_dir)
+            _write_pointer(current, build_dir.name, stats)
+            _prune(home, keep=build_dir.name)
+            kb.location = build_dir
+        except OSError as e:
+            warn(f"cannot write the index cache in {home} ({e.strerror or e}); answering from memory")
+        return kb
+    finally:
+        if lock is not None:
+            lock.close()
+
+
+def _parse_all(found: list[ingest.DocFile], stats: list[dict], parsed: Path | None,
+               progress: Progress | None) -> tuple[list[Entry], list[str]]:
+    entries: list[Entry] = []
+    warnings: list[str] = []
+    ingest.take_warnings()
+    for n, (doc, s) in enumerate(zip(found, stats), 1):
+        cached = _read_json(parsed / f"{s['sha']}-{doc.rel.replace('/', '_')[-60:]}.json") if parsed else None
+        got: list[Entry] | None = None
+        if isinstance(cached, dict) and cached.get("format") == FORMAT and cached.get("path") == doc.rel:
+            try:
+                got = [Entry.from_json(x) for x in cached["entries"]]
+                warnings.extend(cached.get("warnings", []))
+            except (KeyError, TypeError, ValueError):
+                got = None
+        if got is None:
+            try:
+                got = ingest.parse_file(doc)
+                file_warnings = ingest.take_warnings()
+            except ingest.SkippedFile as e:
+                got, file_warnings = [], [str(e)]
+            except RecursionError:
+                got, file_warnings = [], [f"skipped {doc.rel}: nested too deeply to read"]
+            warnings.extend(file_warnings)
+            if parsed is not None:
+                _write_json(parsed / f"{s['sha']}-{doc.rel.replace('/', '_')[-60:]}.json",
+                            {"format": FORMAT, "path": doc.rel, "entries": [e.to_json() for e in got],
+                             "warnings": file_warnings})
+        if not got and not any(doc.rel in w for w in warnings):
+            warnings.append(f"skipped {doc.rel}: no text to answer from")
+        entries.extend(got)
+        if progress:
+            progress("reading documents", n, len(found))
+    return entries, warnings
+
+
+# ------------------------------------------------------------------------------------------ small file helpers
+
+def _read_json(path: Path):
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, ValueError):
+        return None
+
+
+def _write_json(path: Path, obj) -> None:
+    """Write obj as JSON to path atomically (temp file + os.replace); errors are ignored: it is only a cache."""
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=path.parent)
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            json.dump(obj, f, ensure_ascii=False)
+        os.replace(tmp, path)
+    except OSError:
+        try:
+            os.unlink(tmp)
+        except (OSError, UnboundLocalError):
+            pass
+
+
+def _write_pointer(current: Path, build: str, stats: list[dict]) -> None:
+    _write_json(current, {"format": FORMAT, "build": build, "files": stats})
+
+
+def _ensure_dir(path: Path) -> bool:
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+        probe = path / f".probe-{os.getpid()}"
+        probe.write_bytes(b"")
+        probe.unlink()
+        return True
+    except OSError:
+        return False
+
+
+class _Lock:
+    def __init__(self, f):
+        self.f = f
+
+    def close(self) -> None:
+        self.f.close()
+
+
+def _lock(home: Path) -> _Lock | None:
+    """Hold an exclusive lock on home/lock while building, so concurrent cold starts build once."""
+    try:
+        import fcntl
+        f = open(home / "lock", "a+")
+        fcntl.flock(f, fcntl.LOCK_EX)
+        return _Lock(f)
+    except (OSError, ImportError):
+        return None
+
+
+def _prune(home: Path, keep: str) -> None:
+    """Remove builds other than `keep` and parsed files no current file uses (best effort)."""
+    for p in home.glob("build-*"):
+        if p.name != keep:
+            shutil.rmtree(p, ignore_errors=True)
+    for p in home.glob(".tmp-*"):
+        try:
+            if time.time() - p.stat().st_mtime > 3600:
+                shutil.rmtree(p, ignore_errors=True) if p.is_dir() else p.unlink()
+        except OSError:
+            pass
+
+
+def describe(kb: KnowledgeBase) -> dict:
+    """Return what `mlbot info` shows about an index."""
+    size = sum(p.stat().st_size for p in kb.location.iterdir()) if kb.location else 0
+    return {
+        "entries": kb.n_entries,
+        "files": len(kb.meta.get("files", [])),
+        "faq_questions": len(kb.meta.get("faq", [])),
+        "vocabulary": {n: len(f.vocab) for n, f in kb.fields.items()},
+        "cache": str(kb.location) if kb.location else None,
+        "cache_bytes": size,
+        "title": kb.title,
+    }
