@@ -9,7 +9,16 @@ import re
 
 import Stemmer
 
-# Function words only. scikit-learn's list also drops words such as "amount", "bill", "call", "find", "interest"
+from .synonyms import CANONICAL, PHRASES
+
+# The few words that carry no meaning in any question (Lucene's English list). Questions keep "how", "what",
+# "my", "can": in short FAQ questions they are much of what there is to match.
+COMMON_WORDS = frozenset("""
+a an and are as at be but by for if in into is it no not of on or such that the their then there these they this
+to was will with s t
+""".split())
+
+# Function words only, for the content analyzer. scikit-learn's list also drops words such as "amount", "bill", "call", "find", "interest"
 # and "system", which carry the meaning of many FAQ questions.
 STOP_WORDS = frozenset("""
 a about above after again against all also am an and any are aren arent as at be because been before being below
@@ -42,6 +51,7 @@ ABBREVIATIONS = {
     "atm": "cash machine",
 }
 
+_PHRASE = re.compile(r"\b(?:" + "|".join(sorted(map(re.escape, PHRASES), key=len, reverse=True)) + r")\b")
 _TOKEN = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
 MAX_TOKEN = 40
 _stemmer = Stemmer.Stemmer("english")
@@ -72,12 +82,20 @@ def words(text: str) -> list[str]:
 
 
 def content_terms(text: str) -> list[str]:
-    """Return the stemmed content words of text (stop words removed), in order."""
-    return [stem(w) for w in words(text) if w not in STOP_WORDS]
+    """Return the stemmed content words of text (stop words removed, synonyms read as one word), in order."""
+    low = text.lower()
+    if _PHRASE.search(low):
+        low = _PHRASE.sub(lambda m: PHRASES[m.group(0)], low)
+    return [stem(CANONICAL.get(w, w)) for w in words(low) if w not in STOP_WORDS]
 
 
 def word_features(text: str) -> list[str]:
-    """Return the features the word index counts: stemmed content words and the bigrams of adjacent ones."""
+    """Return the stemmed words of text but the few that never carry meaning (COMMON_WORDS)."""
+    return [stem(w) for w in words(text) if w not in COMMON_WORDS]
+
+
+def content_features(text: str) -> list[str]:
+    """Return the stemmed content words of text (function words removed) and the bigrams of adjacent ones."""
     terms = content_terms(text)
     return terms + [f"{a} {b}" for a, b in zip(terms, terms[1:])]
 
@@ -97,4 +115,4 @@ def char_features(text: str) -> list[str]:
     return grams
 
 
-ANALYZERS = {"word": word_features, "char": char_features}
+ANALYZERS = {"word": word_features, "content": content_features, "char": char_features}

@@ -3,13 +3,14 @@ from __future__ import annotations
 
 import os
 import re
+from dataclasses import dataclass
 from typing import Callable
 
 from . import chitchat
 from .analyze import content_terms
 from .errors import UsageError
 from .model import Match, Reply
-from .rank import Ranking, confidence, rank
+from .rank import Contribution, Ranking, confidence, explain_match, rank
 from .store import KnowledgeBase, open_index
 
 DEFAULT_THRESHOLD = 40.0   # confidence below this is "no_answer" (see the threshold sweep in docs/benchmarks.md)
@@ -76,7 +77,40 @@ class Bot:
 
     def _match(self, i: int, score: float, coverage: float, q: str) -> Match:
         e = self.kb.entry(i)
-        return Match(e, score, confidence(score, coverage), highlight(e.text, q))
+        return Match(e, score, confidence(score, coverage), highlight(e.text, q), best_phrasing(e.questions, q),
+                     index=i)
+
+    def reply_for(self, index: int, question: str | None = None) -> Reply:
+        """Return an answered Reply showing one entry (a numbered choice the user picked)."""
+        e = self.kb.entry(index)
+        q = question or e.question or _first_sentence(e.text)
+        return Reply(q, "answered", 100.0, (Match(e, 1.0, 100.0, highlight(e.text, q), index=index),))
+
+    def related(self, index: int, n: int = 3) -> list[tuple[int, str]]:
+        """Return up to n (entry, question) pairs from the documents close to entry `index`, other than itself."""
+        e = self.kb.entry(index)
+        probe = " ".join((*e.questions[:1], e.text))[:MAX_QUESTION]
+        out = []
+        for r in rank(self.kb, probe, 12).items:
+            other = self.kb.entry(r.index)
+            if r.index != index and other.question and other.text and r.score > 0.05:
+                out.append((r.index, other.question))
+            if len(out) >= n:
+                break
+        return out
+
+    def neighbours(self, index: int) -> list[int]:
+        """Return the entries just before and after entry `index` in the same document."""
+        path = self.kb.entry(index).source.path
+        return [i for i in (index - 1, index + 1)
+                if 0 <= i < self.kb.n_entries and self.kb.entry(i).source.path == path]
+
+    def explain(self, reply: Reply) -> Explanation:
+        """Return why the top result of reply won: the terms that matched in each field, and the runner-up."""
+        top = reply.results[0]
+        runner = reply.results[1] if len(reply.results) > 1 else None
+        return Explanation(reply.question, top, explain_match(self.kb, reply.question, top.index),
+                           runner, explain_match(self.kb, reply.question, runner.index) if runner else [])
 
     def _refusal(self) -> str:
         about = f"“{self.title}”" if self.title else "these documents"
@@ -120,11 +154,39 @@ class Session:
                     reply.status != "answered" or contextual.confidence > reply.confidence + 5)
                 if better:
                     reply = contextual
-        if reply.status != "chitchat":
-            if reply.context_used is None:
-                self.last_question = reply.question
-            self.last_reply = reply
+        self.remember(reply)
         return reply
+
+    def remember(self, reply: Reply) -> None:
+        """Make reply the turn the next follow-up leans on (chit-chat does not count)."""
+        if reply.status == "chitchat":
+            return
+        if reply.context_used is None:
+            self.last_question = reply.question
+        self.last_reply = reply
+
+
+@dataclass(frozen=True)
+class Explanation:
+    """Why an answer won: its matched terms (field, term, share of the score) and the runner-up's."""
+
+    question: str
+    top: Match
+    top_terms: list[Contribution]
+    runner_up: Match | None
+    runner_terms: list[Contribution]
+
+
+def best_phrasing(questions: tuple[str, ...], q: str) -> str | None:
+    """Return the phrasing among an entry's questions that shares the most terms with q."""
+    if len(questions) <= 1:
+        return questions[0] if questions else None
+    want = set(content_terms(q))
+    return max(questions, key=lambda p: len(want.intersection(content_terms(p))) / (1 + 0.05 * len(p.split())))
+
+
+def _first_sentence(text: str) -> str:
+    return _SENTENCE.split(text.strip(), maxsplit=1)[0][:200]
 
 
 def _elliptical(q: str) -> bool:

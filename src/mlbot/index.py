@@ -1,8 +1,9 @@
 """Entries -> TF-IDF arrays. Built with scikit-learn, read back with numpy alone.
 
-A `Field` is one TF-IDF matrix over one kind of text (questions, or answer text) with one analyzer. It is stored
-column-wise (a posting list per term) so a question touches only the postings of its own terms, and as plain
-arrays so loading it is a memory map, not an unpickle.
+A `Space` is one analyzer's vocabulary and idf, fitted on whole entries (questions and text together) so a word
+every entry uses weighs little in every field. A `Field` is a TF-IDF matrix over one kind of row (question
+phrasings, or answer text) in a space, stored column-wise (a posting list per term) so a question touches only
+the postings of its own terms, and as plain arrays so loading it is a memory map, not an unpickle.
 """
 from __future__ import annotations
 
@@ -15,121 +16,114 @@ import numpy as np
 
 from .analyze import ANALYZERS
 
-# The arrays a Field is made of, in the order they are saved.
-ARRAYS = ("vocab", "idf", "indptr", "indices", "data", "row_entry")
+SPACE_ARRAYS = ("vocab", "idf")
+FIELD_ARRAYS = ("indptr", "indices", "data", "row_entry")
 
 
 @dataclass
-class Field:
-    """A term -> (row, weight) posting index with the idf of each term; rows map to entries through row_entry."""
+class QueryVector:
+    """A question in one space: the columns it hits, their l2-normalised weights, and the share of the question's
+    idf mass the space knows (1.0 when every term is known, near 0 for a question in another vocabulary)."""
+
+    cols: np.ndarray
+    weights: np.ndarray
+    coverage: float
+    terms: list[str]
+
+
+@dataclass
+class Space:
+    """One analyzer's sorted vocabulary (UTF-8 bytes) and the idf of each term."""
 
     name: str
     analyzer: str
-    vocab: np.ndarray       # sorted UTF-8 terms (dtype S)
-    idf: np.ndarray         # float32, one per term
-    indptr: np.ndarray      # int64, n_terms + 1
-    indices: np.ndarray     # int32 row ids, grouped by term
-    data: np.ndarray        # float32 tf-idf weights (rows are l2-normalised)
-    row_entry: np.ndarray   # int32, entry index of each row
-    n_rows: int
+    vocab: np.ndarray       # dtype S, sorted
+    idf: np.ndarray         # float32
+    n_docs: int
 
     @property
     def analyze(self) -> Callable[[str], list[str]]:
         return ANALYZERS[self.analyzer]
 
     def unseen_idf(self) -> float:
-        """The idf scikit-learn's smoothing gives a term no row contains."""
-        return math.log((1 + self.n_rows) / 1) + 1.0
+        """The idf scikit-learn's smoothing gives a term no document contains."""
+        return math.log(1 + self.n_docs) + 1.0
 
     def lookup(self, terms: list[str]) -> np.ndarray:
         """Return the column of each term, or -1 for a term the index has never seen."""
         if not terms or len(self.vocab) == 0:
             return np.full(len(terms), -1, dtype=np.int64)
-        keys = np.array([t.encode("utf-8") for t in terms], dtype=f"S{max(self.vocab.itemsize, 1)}")
-        pos = np.searchsorted(self.vocab, keys)
-        pos = np.minimum(pos, len(self.vocab) - 1)
-        hit = self.vocab[pos] == keys
-        return np.where(hit, pos, -1)
+        keys = np.array([t.encode("utf-8") for t in terms])
+        if keys.itemsize > self.vocab.itemsize:   # longer than any known term: cannot match, keep the search exact
+            keys = keys.astype(f"S{keys.itemsize}")
+        pos = np.minimum(np.searchsorted(self.vocab, keys), len(self.vocab) - 1)
+        return np.where(self.vocab[pos] == keys, pos, -1)
 
-    def query_vector(self, text: str) -> tuple[np.ndarray, np.ndarray, float]:
-        """Return (columns, weights, coverage) for text, as scikit-learn's `transform` would weight it.
-
-        Weights are sublinear tf times idf, l2-normalised over the terms the index knows. Coverage is the share
-        of the question's idf mass (unknown terms at the unseen idf) that the index knows: 1.0 when every term
-        is known, near 0 for a question in another vocabulary.
-        """
+    def vector(self, text: str) -> QueryVector:
+        """Return text as scikit-learn's `transform` would weight it: sublinear tf times idf, l2-normalised."""
         counts = Counter(self.analyze(text))
-        if not counts:
-            return np.empty(0, np.int64), np.empty(0, np.float32), 0.0
         terms = list(counts)
+        if not terms:
+            return QueryVector(np.empty(0, np.int64), np.empty(0, np.float32), 0.0, [])
         cols = self.lookup(terms)
         tf = np.array([1.0 + math.log(counts[t]) for t in terms])
         known = cols >= 0
         idf = np.full(len(terms), self.unseen_idf())
         idf[known] = self.idf[cols[known]]
         raw = tf * idf
-        total = raw.sum()
-        coverage = float(raw[known].sum() / total) if total else 0.0
+        coverage = float(raw[known].sum() / raw.sum())
         w = raw[known]
         norm = math.sqrt(float((w * w).sum()))
         if norm == 0:
-            return np.empty(0, np.int64), np.empty(0, np.float32), 0.0
-        return cols[known], (w / norm).astype(np.float32), coverage
+            return QueryVector(np.empty(0, np.int64), np.empty(0, np.float32), coverage, terms)
+        return QueryVector(cols[known], (w / norm).astype(np.float32), coverage, terms)
 
-    def row_scores(self, cols: np.ndarray, weights: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """Return (rows, cosine) for the rows sharing a term with the query: only these terms' postings are read."""
-        if len(cols) == 0:
-            return np.empty(0, np.int32), np.empty(0, np.float32)
+
+@dataclass
+class Field:
+    """Postings (term -> rows with weights) of one kind of row in a space; rows map to entries via row_entry."""
+
+    name: str
+    space: str
+    indptr: np.ndarray      # int64, n_terms + 1
+    indices: np.ndarray     # int32 row ids, grouped by term
+    data: np.ndarray        # float32 tf-idf weights (rows l2-normalised)
+    row_entry: np.ndarray   # int32 entry of each row, non-decreasing
+    n_rows: int
+
+    def row_scores(self, qv: QueryVector, cover: bool = False) -> tuple[np.ndarray, np.ndarray]:
+        """Return (rows, score) for the rows sharing a term with the query; only those terms' postings are read.
+
+        With cover, a row's score is the share of the query's weight whose terms it contains, in [0, 1].
+        """
         parts_i, parts_v = [], []
-        for c, w in zip(cols.tolist(), weights.tolist()):
+        total = float(qv.weights.sum()) or 1.0
+        for c, w in zip(qv.cols.tolist(), qv.weights.tolist()):
             a, b = int(self.indptr[c]), int(self.indptr[c + 1])
-            parts_i.append(self.indices[a:b])
-            parts_v.append(self.data[a:b] * np.float32(w))
+            if a < b:
+                parts_i.append(self.indices[a:b])
+                parts_v.append(np.full(b - a, w / total, np.float32) if cover else self.data[a:b] * np.float32(w))
+        if not parts_i:
+            return np.empty(0, np.int32), np.empty(0, np.float32)
         if len(parts_i) == 1:
             return np.asarray(parts_i[0]), parts_v[0]
         idx = np.concatenate(parts_i)
-        val = np.concatenate(parts_v)
         rows, inv = np.unique(idx, return_inverse=True)
-        return rows, np.bincount(inv, weights=val).astype(np.float32)
+        return rows, np.bincount(inv, weights=np.concatenate(parts_v)).astype(np.float32)
 
-    def entry_scores(self, text: str) -> tuple[np.ndarray, np.ndarray, float]:
-        """Return (entries, best row score per entry, coverage) for a question."""
-        cols, w, coverage = self.query_vector(text)
-        rows, vals = self.row_scores(cols, w)
-        if len(rows) == 0:
-            return rows, vals, coverage
+    def entry_scores(self, qv: QueryVector, cover: bool = False) -> tuple[np.ndarray, np.ndarray]:
+        """Return (entries, score of each entry's best row), entries ascending."""
+        rows, vals = self.row_scores(qv, cover)
         ents = self.row_entry[rows]
         if len(ents) > 1 and np.any(ents[1:] == ents[:-1]):
-            # Several rows (alternate questions) of one entry: the entry scores as its best phrasing. Rows are
-            # stored in entry order, so equal entries are adjacent.
+            # Several rows (alternate questions) of one entry: it scores as its best phrasing.
             starts = np.flatnonzero(np.r_[True, ents[1:] != ents[:-1]])
             ents, vals = ents[starts], np.maximum.reduceat(vals, starts)
-        return ents, vals, coverage
-
-    def arrays(self) -> dict[str, np.ndarray]:
-        return {k: getattr(self, k) for k in ARRAYS}
-
-
-def build_field(name: str, analyzer: str, texts: list[str], row_entry: list[int]) -> Field:
-    """Return a Field fitted on texts (one row each, rows in entry order) with scikit-learn's TfidfVectorizer."""
-    vec = make_vectorizer(analyzer)
-    try:
-        m = vec.fit_transform(texts)
-    except ValueError:  # empty vocabulary: every row was stop words or blank
-        return _empty_field(name, analyzer, len(texts), row_entry)
-    names = vec.get_feature_names_out()
-    csc = m.tocsc()
-    csc.sort_indices()
-    vocab = np.array([t.encode("utf-8") for t in names.tolist()])
-    return Field(
-        name=name, analyzer=analyzer, vocab=vocab, idf=vec.idf_.astype(np.float32),
-        indptr=csc.indptr.astype(np.int64), indices=csc.indices.astype(np.int32),
-        data=csc.data.astype(np.float32), row_entry=np.asarray(row_entry, dtype=np.int32), n_rows=len(texts),
-    )
+        return np.asarray(ents), vals
 
 
 def make_vectorizer(analyzer: str):
-    """Return the scikit-learn vectorizer a field is fitted with (the tests compare query vectors against it)."""
+    """Return the scikit-learn vectorizer whose `transform` a query vector equals (tests/test_index.py)."""
     # scikit-learn is imported here only: answering from a cached index must not pay its ~0.7 s import.
     from sklearn.feature_extraction.text import TfidfVectorizer
 
@@ -137,6 +131,49 @@ def make_vectorizer(analyzer: str):
                            dtype=np.float32)
 
 
-def _empty_field(name: str, analyzer: str, n_rows: int, row_entry: list[int]) -> Field:
-    return Field(name, analyzer, np.array([], dtype="S1"), np.empty(0, np.float32), np.zeros(1, np.int64),
-                 np.empty(0, np.int32), np.empty(0, np.float32), np.asarray(row_entry, dtype=np.int32), n_rows)
+def build_space(name: str, analyzer: str, docs: list[str]):
+    """Return (Space, fitted CountVectorizer, term counts of docs) — (empty Space, None, None) when docs hold no
+    terms. The idf is scikit-learn's TfidfTransformer's, so queries weigh as make_vectorizer's transform."""
+    from sklearn.feature_extraction.text import CountVectorizer, TfidfTransformer
+
+    counter = CountVectorizer(analyzer=ANALYZERS[analyzer], dtype=np.float32)
+    try:
+        counts = counter.fit_transform(docs)
+    except ValueError:  # empty vocabulary: every document was stop words or blank
+        return Space(name, analyzer, np.array([], dtype="S1"), np.empty(0, np.float32), len(docs)), None, None
+    idf = TfidfTransformer(sublinear_tf=True, smooth_idf=True).fit(counts).idf_
+    vocab = np.array([t.encode("utf-8") for t in counter.get_feature_names_out().tolist()])
+    return Space(name, analyzer, vocab, idf.astype(np.float32), len(docs)), counter, counts
+
+
+def build_field(name: str, space: Space, counts, row_entry: list[int], weighting: tuple) -> Field:
+    """Return a Field from a (rows x terms) count matrix in space's columns, rows in entry order.
+
+    weighting ("bm25", k1, b): a query scores a row by BM25, sum of idf x saturated, length-normalised tf (the
+    query vector carries the idf). ("cosine", slope): sublinear tf-idf with a pivoted length norm, slope 1 being
+    plain cosine similarity; below 1 a very short row no longer matches every question sharing one of its words.
+    """
+    n_terms = len(space.vocab)
+    if counts is None or n_terms == 0 or counts.shape[0] == 0:
+        return Field(name, space.name, np.zeros(n_terms + 1, np.int64), np.empty(0, np.int32),
+                     np.empty(0, np.float32), np.asarray(row_entry, np.int32), len(row_entry))
+    m = counts.tocsr().astype(np.float32)
+    lengths = np.asarray(m.sum(axis=1)).ravel()
+    row_of = np.repeat(np.arange(m.shape[0]), np.diff(m.indptr))
+    if weighting[0] == "bm25":
+        _, k1, b = weighting
+        avg = float(lengths.mean()) or 1.0
+        denom = m.data + k1 * (1 - b + b * lengths[row_of] / avg)
+        m.data = (m.data * (k1 + 1) / denom).astype(np.float32)
+    else:
+        _, slope = weighting
+        m.data = ((1 + np.log(m.data)) * np.asarray(space.idf)[m.indices]).astype(np.float32)
+        norms = np.sqrt(np.bincount(row_of, weights=m.data.astype(np.float64) ** 2, minlength=m.shape[0]))
+        nonzero = norms > 0
+        mean = float(norms[nonzero].mean()) if nonzero.any() else 1.0
+        pivot = np.where(nonzero, (1.0 - slope) * mean + slope * norms, 1.0)
+        m.data = (m.data / pivot[row_of]).astype(np.float32)
+    csc = m.tocsc()
+    csc.sort_indices()
+    return Field(name, space.name, csc.indptr.astype(np.int64), csc.indices.astype(np.int32),
+                 csc.data.astype(np.float32), np.asarray(row_entry, np.int32), csc.shape[0])

@@ -69,6 +69,7 @@ class Match:
     highlight: str = ""
     matched_question: str | None = None
     signals: dict[str, float] = field(default_factory=dict)
+    index: int = -1          # the entry's place in its index, for picking it again
 
     def to_dict(self) -> dict[str, Any]:
         e = self.entry

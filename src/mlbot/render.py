@@ -146,3 +146,54 @@ def match_panel(m: Match, *, title_prefix: str = "") -> RenderableType:
 
 def _colour(confidence: float) -> str:
     return "green" if confidence >= 70 else "cyan" if confidence >= 50 else "yellow"
+
+
+# ---------------------------------------------------------------------------------------------- explanations
+
+FIELD_NAMES = {"question_word": "question words", "question_char": "question spelling",
+               "joined_word": "all phrasings", "joined_char": "all phrasings' spelling",
+               "text_word": "answer words", "text_char": "answer spelling"}
+
+
+def plain_explanation(x) -> str:
+    """Return an Explanation (bot.explain) as plain text."""
+    lines = [f"Why: {_name(x.top)} scored {x.top.score:.3f} ({label(x.top.confidence)})"]
+    lines.extend(f"  {FIELD_NAMES.get(c.field, c.field):<24} {safe(c.term)!r:<24} +{c.points:.3f}"
+                 for c in x.top_terms)
+    if not x.top_terms:
+        lines.append("  (no single term stands out)")
+    if x.runner_up is not None:
+        lines.append(f"Runner-up: {_name(x.runner_up)} scored {x.runner_up.score:.3f} "
+                     f"({label(x.runner_up.confidence)})")
+        lines.extend(f"  {FIELD_NAMES.get(c.field, c.field):<24} {safe(c.term)!r:<24} +{c.points:.3f}"
+                     for c in x.runner_terms[:6])
+    return "\n".join(lines)
+
+
+def rich_explanation(x) -> RenderableType:
+    """Return an Explanation as a rich table of matched terms, with the runner-up below."""
+    from rich.console import Group
+    from rich.table import Table
+    from rich.text import Text
+
+    def table(terms) -> Table:
+        t = Table(box=None, padding=(0, 2), show_header=True, header_style="dim")
+        t.add_column("matched in")
+        t.add_column("term")
+        t.add_column("points", justify="right")
+        for c in terms:
+            t.add_row(FIELD_NAMES.get(c.field, c.field), Text(safe(c.term)), f"+{c.points:.3f}")
+        return t
+
+    parts: list = [Text.assemble(("Why this answer: ", "bold"), _name(x.top),
+                                 f" — score {x.top.score:.3f}, confidence {label(x.top.confidence)}"),
+                   table(x.top_terms)]
+    if x.runner_up is not None:
+        parts += [Text.assemble(("Runner-up: ", "bold"), _name(x.runner_up),
+                                f" — score {x.runner_up.score:.3f}, confidence {label(x.runner_up.confidence)}"),
+                  table(x.runner_terms[:6])]
+    return Group(*parts)
+
+
+def _name(m: Match) -> str:
+    return safe(m.entry.question) or _first_words(m.entry.text, 10)

@@ -22,16 +22,21 @@ from typing import Callable, Iterator
 import numpy as np
 
 from . import ingest
+from .analyze import ANALYZERS
 from .errors import DocumentsError
-from .index import ARRAYS, Field
+from .index import FIELD_ARRAYS, SPACE_ARRAYS, Field, Space
 from .model import Entry
 
-FORMAT = 3          # bump when the layout or the analyzers change: older caches are rebuilt
-FIELDS = (          # name, analyzer, rows
-    ("question_word", "word", "questions"),
-    ("question_char", "char", "questions"),
-    ("text_word", "word", "text"),
-)
+FORMAT = 5          # bump when the layout or the analyzers change: older caches are rebuilt
+SPACES = ("word", "content", "char")   # analyzers; a space's vocabulary and idf are fitted on whole entries
+# Kinds of row: a row per question phrasing; all phrasings of an entry joined; the answer text; the whole entry
+# (questions and text), which is also what each space is fitted on.
+ROWS = ("question", "joined", "text", "doc")
+WEIGHTING = {"question": ("cosine", 1.0), "joined": ("bm25", 1.2, 0.75), "text": ("bm25", 1.2, 0.75),
+             "doc": ("bm25", 1.2, 0.75)}
+# Character n-grams over answer text help with typos and word forms, but cost ~15 features a word: past this many
+# characters of text the char space covers questions only (see docs/benchmarks.md, scale).
+CHAR_TEXT_BUDGET = 5_000_000
 
 Progress = Callable[[str, int, int], None]
 
@@ -54,6 +59,7 @@ def bundled_docs() -> Path:
 class KnowledgeBase:
     """An index ready to answer: the fields, the entries (read on demand) and what it was built from."""
 
+    spaces: dict[str, Space]
     fields: dict[str, Field]
     n_entries: int
     blob: bytes | np.ndarray
@@ -86,11 +92,31 @@ class KnowledgeBase:
 
 def build(entries: list[Entry], files: list[dict], warnings: list[str]) -> KnowledgeBase:
     """Return an in-memory KnowledgeBase fitted on entries."""
-    fields = {}
-    for name, analyzer, rows in FIELDS:
-        texts, row_entry = _rows(entries, rows)
-        from .index import build_field
-        fields[name] = build_field(name, analyzer, texts, row_entry)
+    from .index import build_field, build_space
+
+    rows = {kind: _rows(entries, kind) for kind in ROWS}
+    docs = rows["doc"][0]
+    spaces, fields = {}, {}
+    for name in SPACES:
+        whole = name != "char" or sum(map(len, docs)) <= CHAR_TEXT_BUDGET
+        fit_on = docs if whole else rows["question"][0]
+        space, counter, counts = build_space(name, name, fit_on)
+        spaces[name] = space
+        for kind in ROWS:
+            texts, row_entry = rows[kind]
+            if kind in ("text", "doc") and not whole:
+                continue
+            if kind == "joined" and all(len(e.questions) <= 1 for e in entries):
+                continue   # the same as the question rows
+            if kind == "text" and texts == docs:
+                continue   # no entry has a question: the text rows are the doc rows
+            if counter is None or not texts:
+                matrix = None
+            elif texts is fit_on:
+                matrix = counts
+            else:
+                matrix = counter.transform(texts)
+            fields[f"{kind}_{name}"] = build_field(f"{kind}_{name}", space, matrix, row_entry, WEIGHTING[kind])
     lines = [json.dumps(e.to_json(), ensure_ascii=False).encode("utf-8") for e in entries]
     offsets = np.zeros(len(lines) + 1, dtype=np.int64)
     np.cumsum([len(x) for x in lines], out=offsets[1:])
@@ -99,25 +125,25 @@ def build(entries: list[Entry], files: list[dict], warnings: list[str]) -> Knowl
         "title": _title(entries),
         "faq": [[i, q] for i, e in enumerate(entries) for q in e.questions[:1]],
         "built": time.time(),
-        "fields": {name: {"analyzer": analyzer, "n_rows": fields[name].n_rows} for name, analyzer, _ in FIELDS},
+        "spaces": {n: {"analyzer": s.analyzer, "n_docs": s.n_docs} for n, s in spaces.items()},
+        "fields": {n: {"space": f.space, "n_rows": f.n_rows} for n, f in fields.items()},
     }
-    return KnowledgeBase(fields, len(entries), b"".join(lines), offsets, meta, warnings=list(warnings))
+    return KnowledgeBase(spaces, fields, len(entries), b"".join(lines), offsets, meta, warnings=list(warnings))
 
 
-def _rows(entries: list[Entry], rows: str) -> tuple[list[str], list[int]]:
+def _rows(entries: list[Entry], kind: str) -> tuple[list[str], list[int]]:
     texts: list[str] = []
     row_entry: list[int] = []
     for i, e in enumerate(entries):
-        if rows == "text":
-            texts.append(e.text if e.questions else " ".join((*e.headings[1:], e.text)))
+        if kind in ("text", "doc"):
+            # A paragraph's headings (not the document title, which every paragraph shares) say what it is about.
+            text = e.text if e.questions else " ".join((*e.headings[1:], e.text))
+            texts.append(" ".join((*e.questions, text)) if kind == "doc" else text)
             row_entry.append(i)
-            continue
-        # A paragraph's own heading stands in for the question it answers (not the document title: every
-        # paragraph shares that).
-        phrasings = e.questions or tuple(h for h in e.headings[-1:] if len(e.headings) > 1)
-        for q in phrasings:
-            texts.append(q)
-            row_entry.append(i)
+        elif e.questions:
+            for q in (e.questions if kind == "question" else (" ".join(e.questions),)):
+                texts.append(q)
+                row_entry.append(i)
     return texts, row_entry
 
 
@@ -132,9 +158,12 @@ def save(kb: KnowledgeBase, folder: Path) -> None:
     """Write kb's arrays and entries into folder (which must not exist yet), via a temp folder and a rename."""
     tmp = Path(tempfile.mkdtemp(prefix=".tmp-", dir=folder.parent))
     try:
+        for name, sp in kb.spaces.items():
+            for a in SPACE_ARRAYS:
+                np.save(tmp / f"space-{name}.{a}.npy", getattr(sp, a), allow_pickle=False)
         for name, f in kb.fields.items():
-            for a in ARRAYS:
-                np.save(tmp / f"{name}.{a}.npy", getattr(f, a), allow_pickle=False)
+            for a in FIELD_ARRAYS:
+                np.save(tmp / f"field-{name}.{a}.npy", getattr(f, a), allow_pickle=False)
         (tmp / "entries.jsonl").write_bytes(bytes(kb.blob))
         np.save(tmp / "entries.offsets.npy", kb.offsets, allow_pickle=False)
         sizes = {p.name: p.stat().st_size for p in tmp.iterdir()}
@@ -162,12 +191,22 @@ def load_build(folder: Path) -> KnowledgeBase:
         if (folder / name).stat().st_size != size:
             raise ValueError(f"{name} has the wrong size (truncated or overwritten)")
     n = int(meta["n_entries"])
+
+    def arrays(prefix: str, names: tuple[str, ...]) -> dict[str, np.ndarray]:
+        return {a: np.load(folder / f"{prefix}.{a}.npy", mmap_mode="r", allow_pickle=False) for a in names}
+
+    spaces = {}
+    for name, info in meta["spaces"].items():
+        sp = Space(name=name, analyzer=info["analyzer"], n_docs=int(info["n_docs"]),
+                   **arrays(f"space-{name}", SPACE_ARRAYS))
+        if sp.analyzer not in ANALYZERS or len(sp.idf) != len(sp.vocab):
+            raise ValueError(f"the {name} vocabulary does not fit together")
+        spaces[name] = sp
     fields = {}
     for name, info in meta["fields"].items():
-        arr = {a: np.load(folder / f"{name}.{a}.npy", mmap_mode="r", allow_pickle=False) for a in ARRAYS}
-        f = Field(name=name, analyzer=info["analyzer"], n_rows=int(info["n_rows"]), **arr)
-        if len(f.indptr) != len(f.vocab) + 1 or len(f.idf) != len(f.vocab) or len(f.row_entry) != f.n_rows \
-                or len(f.indices) != len(f.data) or (len(f.indptr) and int(f.indptr[-1]) != len(f.indices)):
+        f = Field(name=name, space=info["space"], n_rows=int(info["n_rows"]), **arrays(f"field-{name}", FIELD_ARRAYS))
+        if f.space not in spaces or len(f.indptr) != len(spaces[f.space].vocab) + 1 or len(f.row_entry) != f.n_rows \
+                or len(f.indices) != len(f.data) or int(f.indptr[-1]) != len(f.indices):
             raise ValueError(f"the {name} arrays do not fit together")
         fields[name] = f
     offsets = np.load(folder / "entries.offsets.npy", mmap_mode="r", allow_pickle=False)
@@ -176,7 +215,7 @@ def load_build(folder: Path) -> KnowledgeBase:
     blob = np.memmap(folder / "entries.jsonl", dtype=np.uint8, mode="r") if n else b""
     if n and len(blob) != int(offsets[-1]):
         raise ValueError("entries.jsonl has the wrong size")
-    return KnowledgeBase(fields, n, blob, offsets, meta, folder, warnings=list(meta.get("warnings", [])))
+    return KnowledgeBase(spaces, fields, n, blob, offsets, meta, folder, warnings=list(meta.get("warnings", [])))
 
 
 # ------------------------------------------------------------------------------------------------ freshness
@@ -390,7 +429,7 @@ def describe(kb: KnowledgeBase) -> dict:
         "entries": kb.n_entries,
         "files": len(kb.meta.get("files", [])),
         "faq_questions": len(kb.meta.get("faq", [])),
-        "vocabulary": {n: len(f.vocab) for n, f in kb.fields.items()},
+        "vocabulary": {n: len(s.vocab) for n, s in kb.spaces.items()},
         "cache": str(kb.location) if kb.location else None,
         "cache_bytes": size,
         "title": kb.title,

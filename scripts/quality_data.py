@@ -1,0 +1,101 @@
+"""The public collections the quality benchmark reads (from ../shared/data, never copied into the project),
+turned into mlbot entries and labelled queries. Shared by bench_quality.py and tune_quality.py."""
+from __future__ import annotations
+
+import collections
+import csv
+import json
+import os
+import sys
+import xml.etree.ElementTree as ET
+from dataclasses import dataclass
+from pathlib import Path
+
+from mlbot.model import Entry, Source
+
+ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_DATA = ROOT.parent / "shared" / "data"
+
+
+@dataclass
+class Collection:
+    name: str
+    entries: list[Entry]
+    tune: list[tuple[str, str | None]]     # (question, expected entry id or None)
+    test: list[tuple[str, str | None]]
+
+
+def data_dir(arg: str | None) -> Path | None:
+    p = Path(arg or os.environ.get("MLBOT_BENCH_DATA") or DEFAULT_DATA)
+    return p if p.is_dir() else None
+
+
+def _entry(eid: str, questions: list[str], answer: str, path: str) -> Entry:
+    return Entry(eid, tuple(questions), answer, Source(path, None, 1))
+
+
+def stackfaq(data: Path) -> Collection | None:
+    """StackFAQ: one entry per thread (question + answers); rephrasings as queries, split by thread parity."""
+    f = data / "stackfaq" / "stackExchange-FAQ.xml"
+    if not f.exists():
+        return None
+    entries, tune, test = [], [], []
+    for i, p in enumerate(ET.parse(f).getroot().findall("qapair")):
+        ans = "\n\n".join(x.text.strip() for x in p.findall("answer"))
+        entries.append(_entry(f"t{i}", [p.find("question").text.strip()], ans, "stackfaq.jsonl"))
+        for r in p.findall("rephr"):
+            t = " ".join((r.text or "").split())
+            if t and t != "*":
+                (tune if i % 2 == 0 else test).append((t, f"t{i}"))
+    return Collection("stackfaq", entries, tune, test)
+
+
+def banking77(data: Path, k: int = 10) -> Collection | None:
+    """Banking77: the first k training questions of each category as alternate questions; the remaining training
+    questions are the tuning queries, test.csv the test queries."""
+    d = data / "banking77"
+    if not (d / "train.csv").exists():
+        return None
+    by = collections.defaultdict(list)
+    with open(d / "train.csv", newline="") as f:
+        for row in csv.DictReader(f):
+            by[row["category"]].append(" ".join(row["text"].split()))
+    entries = [_entry(c, by[c][:k], f"Category: {c.replace('_', ' ')}", "banking77.jsonl") for c in sorted(by)]
+    tune = [(q, c) for c in sorted(by) for q in by[c][k:k + 25]]
+    with open(d / "test.csv", newline="") as f:
+        test = [(" ".join(r["text"].split()), r["category"]) for r in csv.DictReader(f)]
+    return Collection("banking77", entries, tune, test)
+
+
+def article() -> Collection:
+    """The bundled article and its development set (tuning and test are the same: it is small)."""
+    from mlbot.ingest.text import parse_text
+    text = (ROOT / "data" / "ml-engineer.txt").read_text(encoding="utf-8")
+    entries = parse_text(text, "ml-engineer.txt")
+    qs = [json.loads(line) for line in (ROOT / "data" / "dev-questions.jsonl").read_text().splitlines() if line]
+    labelled = [(d["question"], d["expected"]) for d in qs]
+    return Collection("article", entries, labelled, labelled)
+
+
+def load_all(data_arg: str | None) -> list[Collection]:
+    data = data_dir(data_arg)
+    out = [article()]
+    if data is None:
+        print(f"public data not found (looked in {data_arg or DEFAULT_DATA}); StackFAQ (TakeLab, Karan & Snajder "
+              f"2018) and Banking77 (PolyAI, CC BY 4.0) are skipped. Pass --data DIR.", file=sys.stderr)
+        return out
+    for c in (stackfaq(data), banking77(data)):
+        if c is not None:
+            out.append(c)
+    return out
+
+
+def out_of_scope(collections_: list[Collection]) -> dict[str, list[str]]:
+    """Questions each collection cannot answer: the other collections' queries (and the article's off-topic set)."""
+    by = {c.name: c for c in collections_}
+    art_off = [q for q, e in by["article"].test if e is None]
+    oos = {}
+    if "stackfaq" in by and "banking77" in by:
+        oos["stackfaq"] = [q for q, _ in by["banking77"].test[::6]] + art_off
+        oos["banking77"] = [q for q, _ in by["stackfaq"].test] + art_off
+    return oos

@@ -1,0 +1,144 @@
+"""Fit the ranking's field weights and the confidence curve on the tuning halves of the quality collections
+(never the test halves). usage: python scripts/tune_quality.py [--data DIR] [--trials N] [--fit]
+
+Each field's score for every (query, entry) pair is computed once; weights are then searched over those
+matrices, so thousands of settings cost seconds."""
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from quality_data import load_all, out_of_scope  # noqa: E402
+
+from mlbot import rank as rank_mod  # noqa: E402
+from mlbot.rank import _field  # noqa: E402
+from mlbot.store import build  # noqa: E402
+
+
+def field_scores(kb, queries):
+    """Return {field: (n_queries x n_entries) scores}, gold entry index per query (-1: none) and coverage."""
+    ids = {kb.entry(i).id: i for i in range(kb.n_entries)}
+    out = {}
+    cov = np.zeros(len(queries))
+    for name in rank_mod.WEIGHTS:
+        f = _field(kb, name)
+        m = np.zeros((len(queries), kb.n_entries), np.float32)
+        if f is not None:
+            space = kb.spaces[f.space]
+            for qi, (q, _) in enumerate(queries):
+                qv = space.vector(q)
+                ents, vals = f.entry_scores(qv, cover=name.startswith("cover_"))
+                m[qi, ents] = vals
+                if f.space == "content":
+                    cov[qi] = qv.coverage
+        out[name] = m
+    gold = np.array([ids.get(e, -1) if e is not None else -1 for _, e in queries])
+    return out, gold, cov
+
+
+def p1(scores, gold, w):
+    total = sum(w[k] * scores[k] for k in w if w[k])
+    ok = gold >= 0
+    return float(np.mean(total[ok].argmax(axis=1) == gold[ok]))
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--data")
+    ap.add_argument("--trials", type=int, default=0, help="random weight settings to try")
+    ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--learn", action="store_true", help="fit the weights by softmax cross-entropy")
+    ap.add_argument("--fit", action="store_true", help="fit the confidence calibration on the tuning halves")
+    a = ap.parse_args()
+    cols = load_all(a.data)
+    pre = {}
+    for c in cols:
+        kb = build(c.entries, [], [])
+        pre[c.name] = field_scores(kb, c.tune)
+    names = list(rank_mod.WEIGHTS)
+    for n in names:
+        print(f"{n:<18}", " ".join(f"{c} {p1(s, g, {n: 1.0}):.3f}" for c, (s, g, _) in pre.items()))
+    cur = {c: p1(s, g, rank_mod.WEIGHTS) for c, (s, g, _) in pre.items()}
+    print("current", " ".join(f"{k} {v:.3f}" for k, v in cur.items()))
+    rng = np.random.default_rng(a.seed)
+    results = []
+    for _ in range(a.trials):
+        w = dict(zip(names, np.round(rng.dirichlet(np.ones(len(names)) * 0.4), 2).tolist()))
+        res = {c: p1(s, g, w) for c, (s, g, _) in pre.items()}
+        results.append((min(res.values()) + sum(res.values()), res, w))
+    for score, res, w in sorted(results, key=lambda x: -x[0])[:5]:
+        print(" ".join(f"{k} {v:.3f}" for k, v in res.items()), {k: v for k, v in w.items() if v})
+    if a.learn:
+        w = learn_weights(pre, names)
+        res = {c: p1(s, g, w) for c, (s, g, _) in pre.items()}
+        print("learned", " ".join(f"{k} {v:.3f}" for k, v in res.items()))
+        print({k: round(v, 3) for k, v in w.items() if v > 0.0005})
+    if a.fit:
+        fit_calibration(cols, pre)
+
+
+def learn_weights(pre, names, temperature=10.0, l2=1e-3):
+    """Return non-negative field weights (summing to 1) minimising the softmax cross-entropy of the gold entry,
+    each collection weighing the same."""
+    from scipy.optimize import minimize
+    data = []
+    for s, g, _ in pre.values():
+        ok = g >= 0
+        S = np.stack([s[n][ok] for n in names], axis=-1).astype(np.float64)   # q x e x f
+        data.append((S, g[ok]))
+
+    def loss(beta):
+        b = np.abs(beta)
+        total, grad = 0.0, np.zeros_like(b)
+        for S, g in data:
+            z = temperature * S @ b
+            z -= z.max(axis=1, keepdims=True)
+            p = np.exp(z)
+            p /= p.sum(axis=1, keepdims=True)
+            n = len(g)
+            total += -np.log(p[np.arange(n), g] + 1e-12).mean()
+            dz = p.copy()
+            dz[np.arange(n), g] -= 1
+            grad += temperature * np.einsum("qe,qef->f", dz, S) / n
+        total += l2 * (b ** 2).sum()
+        grad += 2 * l2 * b
+        return total, grad * np.sign(beta + 1e-12)
+
+    best = None
+    for seed in range(5):
+        x0 = np.random.default_rng(seed).dirichlet(np.ones(len(names)))
+        r = minimize(loss, x0, jac=True, method="L-BFGS-B")
+        if best is None or r.fun < best.fun:
+            best = r
+    b = np.abs(best.x)
+    b /= b.sum()
+    return dict(zip(names, b.tolist()))
+
+
+def fit_calibration(cols, pre) -> None:
+    from sklearn.linear_model import LogisticRegression
+    X, y = [], []
+    oos = out_of_scope(cols)
+    w = rank_mod.WEIGHTS
+    for c in cols:
+        kb = build(c.entries, [], [])
+        scores, gold, cov = pre[c.name]
+        total = sum(w[k] * scores[k] for k in w if w[k])
+        top = total.max(axis=1)
+        right = (total.argmax(axis=1) == gold) & (gold >= 0)
+        X += list(zip(top, cov)); y += right.astype(int).tolist()
+        extra = [(q, None) for q in oos.get(c.name, [])[::3]]
+        if extra:
+            s2, _, cov2 = field_scores(kb, extra)
+            t2 = sum(w[k] * s2[k] for k in w if w[k])
+            X += list(zip(t2.max(axis=1), cov2)); y += [0] * len(extra)
+    m = LogisticRegression(C=10.0).fit(np.array(X), np.array(y))
+    print("calibration", round(float(m.intercept_[0]), 3), [round(float(x), 3) for x in m.coef_[0]])
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,138 @@
+"""Labelled questions -> metrics: top-1 accuracy, MRR@10, recall@5, refusals, and the threshold sweep."""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .errors import UsageError
+from .model import Match, Reply
+
+SWEEP = (0, 10, 20, 30, 40, 50, 60, 70, 80, 90)
+
+
+@dataclass(frozen=True)
+class Labelled:
+    question: str
+    expected: str | None   # an entry id, an answer's or question's text, or None: the documents do not answer
+
+
+@dataclass
+class Outcome:
+    labelled: Labelled
+    reply: Reply
+    rank: int | None        # 1-based rank of the expected entry in the top 10, None if absent (or unanswerable)
+
+
+@dataclass
+class Report:
+    """What `mlbot eval` prints; to_dict() is its --json."""
+
+    n_answerable: int
+    n_unanswerable: int
+    top1: float
+    mrr10: float
+    recall5: float
+    refused: float | None          # share of unanswerable questions refused (no_answer or chitchat)
+    threshold: float
+    answered_right: float          # of answerable questions: answered (at the threshold) with the right entry
+    sweep: list[dict] = field(default_factory=list)
+    recommended: float | None = None
+    misses: list[dict] = field(default_factory=list)
+
+    def to_dict(self) -> dict:
+        return {k: getattr(self, k) for k in self.__dataclass_fields__}
+
+
+def read_labelled(path: str | Path) -> list[Labelled]:
+    """Return the labelled questions in a JSON Lines file. Raises UsageError naming the bad line."""
+    try:
+        lines = Path(path).read_text(encoding="utf-8-sig").splitlines()
+    except FileNotFoundError:
+        raise UsageError(f"no such file: {path} (eval needs JSON Lines of {{\"question\", \"expected\"}})") from None
+    except (OSError, UnicodeDecodeError) as e:
+        raise UsageError(f"cannot read {path}: {e}") from None
+    out = []
+    for n, line in enumerate(lines, 1):
+        if not line.strip():
+            continue
+        try:
+            d = json.loads(line)
+            q, exp = d["question"], d.get("expected")
+            if not isinstance(q, str) or not (exp is None or isinstance(exp, (str, int))):
+                raise TypeError
+        except (ValueError, KeyError, TypeError):
+            raise UsageError(f"{path}, line {n}: expected {{\"question\": str, \"expected\": str or null}}") from None
+        out.append(Labelled(q, None if exp is None else str(exp)))
+    if not out:
+        raise UsageError(f"{path} holds no labelled questions")
+    return out
+
+
+def is_expected(m: Match, expected: str) -> bool:
+    """True when a match is the expected entry: by id, or by its answer's or a question's text."""
+    e = m.entry
+    if e.id == expected:
+        return True
+    want = " ".join(expected.split()).lower()
+    if len(want) < 8:
+        return False
+    return want in " ".join(e.text.split()).lower() or any(want == " ".join(q.split()).lower() for q in e.questions)
+
+
+def evaluate(bot, labelled: list[Labelled]) -> Report:
+    """Return the metrics of bot on labelled questions, with a threshold sweep over the confidence."""
+    outcomes = []
+    for item in labelled:
+        reply = bot.ask(item.question, top_k=10)
+        rank = None
+        if item.expected is not None:
+            rank = next((i for i, m in enumerate(reply.results, 1) if is_expected(m, item.expected)), None)
+        outcomes.append(Outcome(item, reply, rank))
+    ans = [o for o in outcomes if o.labelled.expected is not None]
+    un = [o for o in outcomes if o.labelled.expected is None]
+    n = max(len(ans), 1)
+    top1 = sum(o.rank == 1 for o in ans) / n
+    sweep = []
+    for t in SWEEP:
+        answered = [o for o in ans if _answers(o.reply, t)]
+        right = [o for o in answered if o.rank == 1]
+        false_answers = [o for o in un if _answers(o.reply, t)]
+        sweep.append({
+            "threshold": t,
+            "answered": len(answered) / n,
+            "accuracy": len(right) / len(answered) if answered else None,
+            "right": len(right) / n,
+            "unanswerable_answered": len(false_answers) / len(un) if un else None,
+        })
+    recommended = _recommend(sweep)
+    return Report(
+        n_answerable=len(ans), n_unanswerable=len(un), top1=top1,
+        mrr10=sum(1 / o.rank for o in ans if o.rank) / n,
+        recall5=sum(1 for o in ans if o.rank and o.rank <= 5) / n,
+        refused=sum(not _answers(o.reply, bot.threshold) for o in un) / len(un) if un else None,
+        threshold=bot.threshold,
+        answered_right=sum(o.rank == 1 and _answers(o.reply, bot.threshold) for o in ans) / n,
+        sweep=sweep, recommended=recommended,
+        misses=[{"question": o.labelled.question, "expected": o.labelled.expected,
+                 "got": o.reply.results[0].entry.id if o.reply.results else None, "status": o.reply.status}
+                for o in outcomes if (o.rank != 1 if o.labelled.expected else _answers(o.reply, bot.threshold))],
+    )
+
+
+def _answers(reply: Reply, threshold: float) -> bool:
+    """True when the reply commits to an answer at this threshold (a tie still shows its top answer first)."""
+    return reply.status in ("answered", "ambiguous") and reply.confidence >= threshold
+
+
+def _recommend(sweep: list[dict]) -> float | None:
+    """Return the threshold that maximises right answers minus wrong ones (wrong = wrong entry or answered
+    when there is no answer), preferring the lower threshold on a tie."""
+    best, best_t = None, None
+    for row in sweep:
+        acc = row["accuracy"] or 0.0
+        wrong = row["answered"] * (1 - acc) + (row["unanswerable_answered"] or 0.0)
+        value = row["right"] - wrong
+        if best is None or value > best + 1e-9:
+            best, best_t = value, row["threshold"]
+    return best_t

@@ -1,0 +1,174 @@
+"""HTML: the page title and h1-h6 are headings; a heading that asks a question is an FAQ entry answered by what follows
+it, as are a `<dt>` or `<summary>` that asks one; the text of every other block (paragraph, list item, cell, quote,
+preformatted text) is a paragraph entry. Script, style, navigation and other inert markup are never read.
+
+Only the standard library's html.parser is used. It is event-driven and never recurses, and so is this reader, so
+a page of 100,000 nested elements costs no more than a flat one.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+
+from ..model import Entry, Source
+from .text import clean, looks_like_question
+
+_HIDDEN = frozenset({"script", "style", "nav", "template", "noscript", "svg", "head"})
+_HEAD_TAGS = frozenset({"title", "meta", "link", "base", "script", "style", "noscript", "template"})
+_HEADINGS = {"title": 0, "h1": 1, "h2": 2, "h3": 3, "h4": 4, "h5": 5, "h6": 6, "dt": 7, "summary": 7}
+_CONTAINERS = {"dt": "dl", "summary": "details"}   # whose end also ends the answer to a question term or summary
+_BLOCKS = frozenset({
+    "p", "li", "pre", "blockquote", "dd", "td", "th", "tr", "caption", "div", "section", "article", "main", "header",
+    "footer", "aside", "ul", "ol", "dl", "table", "thead", "tbody", "tfoot", "form", "fieldset", "figure",
+    "figcaption", "address", "details", "hr", "body", "html", *_HEADINGS,
+})
+
+
+@dataclass
+class _Faq:
+    question: str
+    line: int
+    level: int
+    headings: tuple[str, ...]
+    container: str | None
+    parts: list[str] = field(default_factory=list)
+
+
+class _PageReader(HTMLParser):
+    def __init__(self, path: str) -> None:
+        super().__init__(convert_charrefs=True)
+        self.path = path
+        self.entries: list[Entry] = []
+        self.hidden: list[str] = []          # open elements whose text is never read
+        self.pre = 0                         # depth of <pre>: whitespace is kept inside
+        self.buf: list[str] = []             # text of the block being read
+        self.line = 0                        # line of its first visible character (0: none yet)
+        self.capture: str | None = None      # the heading-like tag whose text `buf` holds
+        self.open_headings: list[tuple[int, str]] = []
+        self.faq: _Faq | None = None
+        self.ids: dict[str, int] = {}        # how often each line's id was used: minified pages are one line
+
+    def close(self) -> None:
+        super().close()
+        self._end_block()
+        self._close_faq()
+
+    def parse_marked_section(self, i: int, report: int = 1) -> int:
+        # The stdlib raises AssertionError on a `<![...` it does not know; browsers read any of them as a comment.
+        end = self.rawdata.find(">", i + 3)
+        return end + 1 if end >= 0 else -1
+
+    def _gated(self, tag: str) -> bool:
+        """True when a tag sits inside hidden markup (the head lets only its title through)."""
+        return bool(self.hidden) and not (self.hidden == ["head"] and tag == "title")
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in _HIDDEN:
+            self.hidden.append(tag)
+            return
+        if self.hidden == ["head"] and tag not in _HEAD_TAGS:
+            self.hidden.clear()   # a body tag in the head ends it, as in a browser; a missing </head> hides nothing
+        if self._gated(tag):
+            return
+        if tag in _BLOCKS:
+            self._end_block()
+        if tag in _HEADINGS:
+            self.capture = tag
+        elif tag == "pre":
+            self.pre += 1
+        elif tag == "br":
+            self.buf.append("\n")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in _HIDDEN:
+            if tag in self.hidden:
+                while self.hidden.pop() != tag:
+                    pass
+            return
+        if self._gated(tag):
+            return
+        if tag in _BLOCKS:
+            self._end_block()
+        if tag == "pre":
+            self.pre = max(0, self.pre - 1)
+        if self.faq and self.faq.container == tag:
+            self._close_faq()
+            self._pop_headings(_HEADINGS["dt"])
+
+    def handle_data(self, data: str) -> None:
+        if self.hidden and not (self.hidden == ["head"] and self.capture == "title"):
+            return
+        if not self.line and data.strip():
+            self.line = self.getpos()[0] + data[: len(data) - len(data.lstrip())].count("\n")
+        self.buf.append(data)
+
+    def _end_block(self) -> None:
+        """Turn the text read since the last block boundary into a heading, an answer part or a paragraph."""
+        raw, line = "".join(self.buf), self.line
+        self.buf, self.line = [], 0
+        text = clean(raw if self.pre else " ".join(raw.split()))
+        tag, self.capture = self.capture, None
+        if tag is None or (tag in _CONTAINERS and not looks_like_question(text)):
+            if tag and self.faq and self.faq.level == _HEADINGS[tag]:
+                self._close_faq()   # the next term of a list whose previous term asked a question
+                self._pop_headings(_HEADINGS[tag])
+            if text:
+                self._add_paragraph(text, line)
+        elif tag == "title":
+            if text and not any(level == 0 for level, _ in self.open_headings):
+                self.open_headings.insert(0, (0, text))
+        else:
+            self._heading(_HEADINGS[tag], text, line or self.getpos()[0], _CONTAINERS.get(tag))
+
+    def _heading(self, level: int, text: str, line: int, container: str | None) -> None:
+        asks = looks_like_question(text)
+        if self.faq and (level <= self.faq.level or asks):
+            self._close_faq()
+        elif self.faq and text:
+            self.faq.parts.append(text)   # a subheading inside an answer belongs to it
+        self._pop_headings(level)
+        if asks:
+            self.faq = _Faq(text, line, level, self._chain(), container)
+        self.open_headings.append((level, text))
+
+    def _pop_headings(self, level: int) -> None:
+        while self.open_headings and self.open_headings[-1][0] >= level:
+            self.open_headings.pop()
+
+    def _chain(self) -> tuple[str, ...]:
+        """Return the enclosing headings, outermost first (an h1 that repeats the title is shown once)."""
+        out: list[str] = []
+        for _, text in self.open_headings:
+            if text and (not out or out[-1] != text):
+                out.append(text)
+        return tuple(out)
+
+    def _id(self, line: int) -> str:
+        """Return `path:line`, with `#2`, `#3`... for further entries that start on the same line."""
+        base = f"{self.path}:{line}"
+        n = self.ids[base] = self.ids.get(base, 0) + 1
+        return base if n == 1 else f"{base}#{n}"
+
+    def _add_paragraph(self, text: str, line: int) -> None:
+        if self.faq:
+            self.faq.parts.append(text)
+            return
+        headings = self._chain()
+        source = Source(self.path, headings[-1] if headings else None, line)
+        self.entries.append(Entry(self._id(line), (), text, source, headings))
+
+    def _close_faq(self) -> None:
+        faq, self.faq = self.faq, None
+        if faq:
+            source = Source(self.path, faq.headings[-1] if faq.headings else None, faq.line)
+            self.entries.append(
+                Entry(self._id(faq.line), (faq.question,), "\n".join(faq.parts), source, faq.headings)
+            )
+
+
+def parse_html(text: str, path: str) -> list[Entry]:
+    """Return the FAQ and paragraph entries of an HTML page."""
+    reader = _PageReader(path)
+    reader.feed(text)
+    reader.close()
+    return reader.entries

@@ -1,0 +1,213 @@
+"""Markdown: a heading that asks a question is an FAQ entry whose answer is its whole section, Markdown kept; other
+headings are context for the paragraphs under them. `**Q: ...?**` lines and `Q:`/`A:` pairs are FAQ entries too.
+
+Line-based, not a full CommonMark parser: it knows what decides where entries begin and end (ATX and setext
+headings, fenced code, thematic breaks, YAML front matter) and keeps everything else as the author wrote it.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from ..model import Entry, Source
+from .text import clean, looks_like_question, looks_truncated
+
+_NEWLINE = re.compile(r"\r\n|\r|\n")   # not str.splitlines: it also splits at \f and \x1c, so lines would drift
+_ATX = re.compile(r" {0,3}(#{1,6})(?:[ \t]+(.*))?$")
+_SETEXT = re.compile(r" {0,3}(?:=+|-+)[ \t]*$")
+_BREAK = re.compile(r" {0,3}([-*_])(?:[ \t]*\1){2,}[ \t]*$")
+_FENCE = re.compile(r" {0,3}(`{3,}|~{3,})(.*)$")
+_LIST = re.compile(r" {0,3}(?:[-+*]|\d{1,9}[.)])(?:[ \t]|$)")
+_BOLD_QUESTION = re.compile(r"\*\*(?:Q:\s*)?([^*]+\?)\*\*$|\*\*Q:\*\*\s*(.+\?)$")
+_Q = re.compile(r" {0,3}Q:[ \t]*(.*)$")
+_A = re.compile(r" {0,3}A:[ \t]*")
+_PSEUDO = 7   # the level of a `**Q: ...?**` or `Q:` line: deeper than any heading, so every heading ends its answer
+
+
+@dataclass(frozen=True)
+class _Heading:
+    level: int
+    text: str
+    start: int   # index of its first line
+    end: int     # index just past its last line (a setext heading has two or more)
+    asks: bool   # does it open an FAQ entry?
+
+
+@dataclass(frozen=True)
+class _Block:
+    start: int
+    end: int
+
+
+def _body_start(lines: list[str]) -> int:
+    """Return the index of the first line after a leading YAML front matter block (0 when there is none)."""
+    if lines[0].strip() == "---":
+        for i in range(1, len(lines)):
+            if lines[i].strip() in ("---", "..."):
+                return i + 1
+    return 0
+
+
+def _atx_text(raw: str) -> str:
+    """Return an ATX heading's text without its optional closing run of `#`."""
+    s = raw.rstrip(" \t")
+    bare = s.rstrip("#")
+    if bare != s and (not bare or bare[-1] in " \t"):
+        s = bare
+    return clean(s)
+
+
+def _plain(line: str) -> bool:
+    """True for a line of running prose (not a list item, code, table row or quote), which may wrap onto the next."""
+    return not (_LIST.match(line) or _FENCE.match(line) or line.startswith(("    ", "\t"))
+                or line.lstrip(" ")[:1] in ("|", ">"))
+
+
+def _continues(line: str) -> bool:
+    # A block that starts like this after a blank line carries on a list or indented code above it.
+    return bool(_LIST.match(line)) or line.startswith(("    ", "\t"))
+
+
+def _pseudo_question(lines: list[str], i: int, in_block: bool) -> str | None:
+    """Return the question of a `**Q: ...?**` line opening a block, or of a `Q:` line followed by an `A:` line."""
+    line = lines[i]
+    m = _BOLD_QUESTION.match(line.strip())
+    if m and not in_block:
+        return clean(m[1] or m[2]) or None
+    m = _Q.match(line)
+    if m:
+        j = i + 1
+        while j < len(lines) and not lines[j]:
+            j += 1
+        if j < len(lines) and _A.match(lines[j]):
+            return clean(m[1]) or None
+    return None
+
+
+def _tokens(lines: list[str]) -> list[_Heading | _Block]:
+    """Return the headings and blocks (runs of non-blank lines, fenced code kept whole) of a document, in order."""
+    out: list[_Heading | _Block] = []
+    start: int | None = None          # first line of the block being read
+    prose = True                      # is that block running prose so far (so it may be a setext heading)?
+    fence: tuple[str, int] | None = None
+    joinable = False                  # may the next block join the previous one (a loose list, indented code)?
+
+    def flush(end: int) -> None:
+        nonlocal start, joinable
+        if start is None:
+            return
+        prev = out[-1] if out else None
+        if joinable and isinstance(prev, _Block) and _continues(lines[start]) and _continues(lines[prev.end - 1]):
+            out[-1] = _Block(prev.start, end)
+        else:
+            out.append(_Block(start, end))
+        start, joinable = None, True
+
+    i = _body_start(lines)
+    while i < len(lines):
+        line = lines[i]
+        if fence:
+            close = _FENCE.match(line)
+            if close and close[1][0] == fence[0] and len(close[1]) >= fence[1] and not close[2].strip():
+                fence = None
+        elif not line:
+            flush(i)
+        elif m := _ATX.match(line):
+            flush(i)
+            text = _atx_text(m[2] or "")
+            out.append(_Heading(len(m[1]), text, i, i + 1, looks_like_question(text)))
+            joinable = False
+        elif start is not None and prose and _SETEXT.match(line):
+            text = " ".join(x.strip() for x in lines[start:i])
+            out.append(_Heading(1 if "=" in line else 2, text, start, i + 1, looks_like_question(text)))
+            start, joinable = None, False
+        elif _BREAK.match(line):
+            flush(i)
+            joinable = False
+        elif (question := _pseudo_question(lines, i, start is not None)) is not None:
+            flush(i)
+            out.append(_Heading(_PSEUDO, question, i, i + 1, True))
+            joinable = False
+        else:
+            if start is None:
+                start, prose = i, True
+            prose = prose and _plain(line)
+            m = _FENCE.match(line)
+            if m and not (m[1][0] == "`" and "`" in m[2]):
+                fence = (m[1][0], len(m[1]))
+        i += 1
+    flush(len(lines))
+    return out
+
+
+def _keep_indent(line: str) -> str:
+    """Return a line without control characters or trailing blanks (blank: ""), its indentation kept (it is code)."""
+    text = clean(line)
+    return line[: len(line) - len(line.lstrip(" \t"))] + text if text else ""
+
+
+def _trim(lines: list[str]) -> list[str]:
+    """Return lines without the blank lines and thematic breaks around them."""
+    first, last = 0, len(lines)
+    while first < last and not lines[first]:
+        first += 1
+    while last > first and (not lines[last - 1] or _BREAK.match(lines[last - 1])):
+        last -= 1
+    return lines[first:last]
+
+
+def _section(lines: list[str], strip_answer: bool) -> str:
+    """Return the Markdown source of an answer; `strip_answer` drops the `A:` that opens a Q/A pair's answer."""
+    body = _trim(lines)
+    if strip_answer and body and (m := _A.match(body[0])):
+        body = _trim([body[0][m.end():], *body[1:]])
+    return "\n".join(body)
+
+
+def _paragraph(lines: list[str]) -> str:
+    """Return a block's text: prose lines joined into one line, lists and code kept line by line."""
+    if all(_plain(x) for x in lines):
+        return " ".join(x.strip() for x in lines)
+    return "\n".join(lines).strip("\n")
+
+
+def parse_markdown(text: str, path: str) -> list[Entry]:
+    """Return the FAQ and paragraph entries of a Markdown document."""
+    lines = [_keep_indent(x) for x in _NEWLINE.split(text)]   # so every rule below sees what the reader will
+    entries: list[Entry] = []
+    open_headings: list[tuple[int, str]] = []   # (level, text), outermost first
+    faq: tuple[_Heading, tuple[str, ...]] | None = None   # the question whose section is being read, and its chain
+
+    def chain() -> tuple[str, ...]:
+        return tuple(t for _, t in open_headings if t)
+
+    def add(questions: tuple[str, ...], body: str, line: int, headings: tuple[str, ...]) -> None:
+        source = Source(path, headings[-1] if headings else None, line)
+        entries.append(Entry(f"{path}:{line}", questions, body, source, headings))
+
+    def close_faq(end: int) -> None:
+        nonlocal faq
+        if faq:
+            q, headings = faq
+            add((q.text,), _section(lines[q.end:end], q.level == _PSEUDO), q.start + 1, headings)
+            faq = None
+
+    for token in _tokens(lines):
+        if isinstance(token, _Block):
+            if faq is None:
+                add((), _paragraph(lines[token.start:token.end]), token.start + 1, chain())
+            continue
+        # A question nested in an answer is its own entry, so the answer above it stops there (no duplicated text).
+        if faq and (token.level <= faq[0].level or token.asks):
+            close_faq(token.start)
+        while open_headings and open_headings[-1][0] >= token.level:
+            open_headings.pop()
+        if token.asks:
+            faq = (token, chain())
+        open_headings.append((token.level, token.text))
+    close_faq(len(lines))
+
+    if entries and not text.endswith(("\n", "\r")) and looks_truncated(entries[-1].text):
+        last = entries[-1]
+        entries[-1] = Entry(last.id, last.questions, last.text, last.source, last.headings, truncated=True)
+    return [e for e in entries if e.text or e.questions]

@@ -1,0 +1,190 @@
+"""Tables of questions and answers: CSV and TSV with a header row (QnA Maker's export loads as is), JSON and JSON
+Lines. Rows that share an answer become one entry whose questions are the alternate phrasings, in order of first
+appearance; an entry's line is that of its first row."""
+from __future__ import annotations
+
+import bisect
+import csv
+import io
+import json
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from ..model import Entry, Source
+from . import warn
+from .text import clean
+
+_QUESTION = ("question", "questions", "q", "query")
+_ANSWER = ("answer", "answers", "a", "response")
+_HEADER_ERROR = "no question and answer columns in the header; expected e.g. 'Question,Answer'"
+_JSON_ERROR = ("no questions or answers found; expected a list of objects like "
+               '{"question": "...", "answer": "..."} ("questions" may list alternate phrasings)')
+# Keys that hold the list of entries when a JSON document is an object (QnA Maker's export uses qnaDocuments).
+_LIST_KEYS = ("faq", "faqs", "entries", "items", "data", "questions", "qna", "qnalist", "qnadocuments", "records")
+
+
+@dataclass
+class _Row:
+    id: str | None
+    questions: list[str]
+    answer: str
+    line: int
+
+
+def _merge(rows: Iterable[_Row], path: str) -> list[Entry]:
+    """Return one entry per distinct answer (rows without an answer never merge), blank rows dropped."""
+    kept: list[_Row] = []   # one per entry: its id settled, its questions gathered from every row
+    by_answer: dict[str, _Row] = {}
+    for row in rows:
+        questions = [q for q in map(clean, row.questions) if q]
+        answer = clean(row.answer)
+        if not questions and not answer:
+            continue
+        first = by_answer.get(answer) if answer else None
+        if first is None:
+            first = _Row(row.id or f"{path}:{row.line}", [], answer, row.line)
+            kept.append(first)
+            if answer:
+                by_answer[answer] = first
+        for q in questions:
+            if q not in first.questions:
+                first.questions.append(q)
+    return [Entry(str(r.id), tuple(r.questions), r.answer, Source(path, None, r.line)) for r in kept]
+
+
+def _column(names: list[str], wanted: tuple[str, ...]) -> int | None:
+    return next((names.index(w) for w in wanted if w in names), None)
+
+
+def _parse_delimited(text: str, path: str, delimiter: str) -> list[Entry]:
+    """Return the entries of a CSV or TSV table whose header names its question and answer columns."""
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    numbered: list[tuple[int, list[str]]] = []
+    try:
+        before = 0
+        for cells in reader:   # a quoted field may span lines, so a row starts just after the previous one ended
+            numbered.append((before + 1, cells))
+            before = reader.line_num
+    except csv.Error as e:
+        raise ValueError(f"line {reader.line_num}: {e}") from None
+    rows = iter(numbered)
+    header = next((cells for _, cells in rows if any(c.strip() for c in cells)), None)
+    names = [c.strip().lstrip("\ufeff").lower() for c in header or ()]
+    qi, ai, ii = _column(names, _QUESTION), _column(names, _ANSWER), _column(names, ("id",))
+    if qi is None or ai is None:
+        raise ValueError(_HEADER_ERROR)
+
+    def cell(cells: list[str], i: int | None) -> str:
+        return cells[i] if i is not None and i < len(cells) else ""
+
+    return _merge((_Row(clean(cell(c, ii)) or None, [cell(c, qi)], cell(c, ai), n) for n, c in rows), path)
+
+
+def parse_csv(text: str, path: str) -> list[Entry]:
+    """Return the entries of a CSV table (a header line with tabs and no commas is read as TSV)."""
+    first = text.lstrip().split("\n", 1)[0]
+    return _parse_delimited(text, path, "\t" if "\t" in first and "," not in first else ",")
+
+
+def parse_tsv(text: str, path: str) -> list[Entry]:
+    """Return the entries of a tab-separated table, such as QnA Maker's export."""
+    return _parse_delimited(text, path, "\t")
+
+
+def _strings(value: Any) -> list[str]:
+    """Return the text values of a JSON string, number or list of them."""
+    items = value if isinstance(value, list) else [value]
+    return [str(v) for v in items if isinstance(v, (str, int, float)) and not isinstance(v, bool)]
+
+
+def _row(obj: dict[Any, Any], line: int) -> _Row | None:
+    """Return a JSON object's id, questions and answer, or None when it has neither question nor answer."""
+    keys = {str(k).lower(): v for k, v in obj.items()}
+    questions = [q for key in _QUESTION for q in _strings(keys.get(key))]
+    answer = next((a for key in (*_ANSWER, "text") if (a := "\n".join(_strings(keys.get(key))))), "")
+    if not any(map(clean, questions)) and not clean(answer):
+        return None
+    ident = keys.get("id")
+    return _Row(str(ident) if isinstance(ident, (str, int, float, bool)) and ident != "" else None,
+                questions, answer, line)
+
+
+def _object_list(values: Iterable[Any]) -> list[Any] | None:
+    return next((v for v in values if isinstance(v, list) and any(isinstance(x, dict) for x in v)), None)
+
+
+def _items(data: Any, depth: int = 0) -> list[Any]:
+    """Return the objects a JSON document holds: a list, a list under a key like "faq", or a single object."""
+    if isinstance(data, list):
+        return data
+    if not isinstance(data, dict):
+        return []
+    keys = {str(k).lower(): v for k, v in data.items()}
+    found = _object_list(keys.get(k) for k in _LIST_KEYS)
+    if found is None and _row(data, 1):
+        return [data]
+    found = found or _object_list(data.values())
+    if found is None and depth < 2:   # e.g. {"data": {"faq": [...]}}
+        found = next((f for v in data.values() if isinstance(v, dict) and (f := _items(v, depth + 1))), None)
+    return found or []
+
+
+def parse_json(text: str, path: str) -> list[Entry]:
+    """Return the entries of a JSON document. Raises ValueError when it holds no question or answer."""
+    try:
+        data = json.loads(text)
+    except RecursionError:
+        raise ValueError("JSON nested too deeply") from None
+    # Lines are found by searching for each object's first string in order: the json module reports no positions.
+    line_starts = [0] + [m.end() for m in re.finditer("\n", text)]
+    cursor = 0
+    rows: list[_Row] = []
+    for obj in _items(data):
+        row = _row(obj, 1) if isinstance(obj, dict) else None
+        if row is None:
+            continue
+        needle = (row.questions or [row.answer])[0]
+        for encoded in dict.fromkeys((json.dumps(needle, ensure_ascii=False), json.dumps(needle))):
+            at = text.find(encoded, cursor)
+            if at >= 0:
+                brace = text.rfind("{", cursor, at)
+                row.line = bisect.bisect_right(line_starts, brace if brace >= 0 else at)
+                cursor = at + len(encoded)
+                break
+        rows.append(row)
+    entries = _merge(rows, path)
+    if not entries:
+        raise ValueError(_JSON_ERROR)
+    return entries
+
+
+def parse_jsonl(text: str, path: str) -> list[Entry]:
+    """Return the entries of a JSON Lines file, one object a line.
+
+    Malformed lines are skipped with a warning (see `mlbot.ingest.warn`); raises ValueError when no line is usable.
+    """
+    rows: list[_Row] = []
+    bad: list[int] = []
+    for n, line in enumerate(text.split("\n"), 1):   # not splitlines(): U+2028 is legal inside a JSON string
+        if not line.strip():
+            continue
+        try:
+            obj = json.loads(line)
+        except (ValueError, RecursionError):
+            obj = None
+        if not isinstance(obj, dict):
+            bad.append(n)
+        elif row := _row(obj, n):
+            rows.append(row)
+    entries = _merge(rows, path)
+    if bad and not entries:
+        raise ValueError(f"no line holds a JSON object (line {bad[0]} is the first bad one)")
+    if not entries and text.strip():
+        raise ValueError(_JSON_ERROR)
+    if bad:
+        s = "s" if len(bad) > 1 else ""
+        shown = ", ".join(map(str, bad[:5])) + (", ..." if len(bad) > 5 else "")
+        warn(f"{path}: skipped {len(bad)} malformed line{s} (line{s} {shown})")
+    return entries

@@ -1,0 +1,62 @@
+"""An evaluation Report -> the terminal: a summary and the threshold sweep as bars (rich, or plain text)."""
+from __future__ import annotations
+
+from .evaluate import Report
+from .render import safe
+
+
+def _pct(x: float | None) -> str:
+    return "  —  " if x is None else f"{100 * x:5.1f}%"
+
+
+def plain_report(r: Report) -> str:
+    """Return the report as plain text."""
+    lines = [
+        f"questions: {r.n_answerable} answerable, {r.n_unanswerable} unanswerable",
+        f"top-1 accuracy: {_pct(r.top1)}   MRR@10: {r.mrr10:.3f}   recall@5: {_pct(r.recall5)}",
+        f"unanswerable refused at threshold {r.threshold:g}: {_pct(r.refused)}",
+        f"answered and right at threshold {r.threshold:g}: {_pct(r.answered_right)}",
+        "",
+        "threshold  answered  accuracy  unanswerable answered",
+    ]
+    for row in r.sweep:
+        mark = "  <- recommended" if row["threshold"] == r.recommended else ""
+        lines.append(f"{row['threshold']:>9}  {_pct(row['answered'])}    {_pct(row['accuracy'])}    "
+                     f"{_pct(row['unanswerable_answered'])}{mark}")
+    if r.misses:
+        lines.append("")
+        lines.append(f"misses ({len(r.misses)}):")
+        for m in r.misses[:20]:
+            lines.append(f"  {safe(m['question'])!r}: expected {m['expected']}, got {m['got']} ({m['status']})")
+    return "\n".join(lines)
+
+
+def rich_report(r: Report):
+    """Return the report as a rich renderable, the sweep drawn as bars."""
+    from rich.console import Group
+    from rich.table import Table
+    from rich.text import Text
+
+    head = Text.assemble(
+        ("top-1 ", "bold"), f"{_pct(r.top1)}   ", ("MRR@10 ", "bold"), f"{r.mrr10:.3f}   ",
+        ("recall@5 ", "bold"), f"{_pct(r.recall5)}   ", ("unanswerable refused ", "bold"), _pct(r.refused),
+        f"   ({r.n_answerable} answerable, {r.n_unanswerable} unanswerable, threshold {r.threshold:g})")
+    t = Table(title="threshold sweep", title_justify="left", box=None)
+    for col in ("threshold", "answered", "", "accuracy of answered", "", "unanswerable answered"):
+        t.add_column(col)
+    for row in r.sweep:
+        mark = " ◀ recommended" if row["threshold"] == r.recommended else ""
+        t.add_row(f"{row['threshold']}{mark}", _pct(row["answered"]), _bar(row["answered"], "cyan"),
+                  _pct(row["accuracy"]), _bar(row["accuracy"], "green"), _pct(row["unanswerable_answered"]))
+    parts = [head, t]
+    if r.misses:
+        parts.append(Text(f"misses ({len(r.misses)}):", style="bold"))
+        parts.extend(Text(f"  {safe(m['question'])!r}: expected {m['expected']}, got {m['got']} ({m['status']})")
+                     for m in r.misses[:20])
+    return Group(*parts)
+
+
+def _bar(x: float | None, style: str, width: int = 20):
+    from rich.text import Text
+    n = 0 if x is None else round(x * width)
+    return Text("█" * n + "·" * (width - n), style=style)

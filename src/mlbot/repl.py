@@ -1,0 +1,281 @@
+"""The chat: a prompt-toolkit session with history, completion of the documents' questions, slash commands and
+numbered choices, printing replies through render.py."""
+from __future__ import annotations
+
+import os
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .bot import Bot, Reply
+from .errors import MlbotError
+from .render import console, rich_reply, safe
+
+HELP = """\
+Ask a question in your own words and press Enter. Commands:
+  /help            this help
+  /list            the questions the documents answer
+  /more            more answers to the last question, then the text around it
+  /why             why the bot chose its answer: the terms that matched and the runner-up
+  /sources         where the last answers came from, and the documents loaded
+  /good, /bad      tell the bot whether the last answer was right
+  /quit            leave (or Ctrl-D, or type exit)
+A number picks one of the numbered choices the bot offered. Tab completes the documents' own questions;
+Ctrl-C clears the line."""
+
+QUIT = {"/quit", "/exit", "/q", "exit", "quit", ":q"}
+
+
+def history_path() -> Path:
+    base = os.environ.get("XDG_STATE_HOME") or os.path.join(os.path.expanduser("~"), ".local", "state")
+    return Path(base) / "mlbot" / "history"
+
+
+@dataclass
+class ChatState:
+    """What the chat remembers between turns: the last reply, the choices on offer, how far /more has gone."""
+
+    last: Reply | None = None
+    choices: list[int] = field(default_factory=list)   # entries offered as numbered choices
+    shown: int = 1
+
+
+class Chat:
+    """One chat: reads a line, answers it, and keeps the state that numbered choices and /more need."""
+
+    def __init__(self, bot: Bot, log=None, out=None) -> None:
+        self.bot = bot
+        self.session = bot.session()
+        self.log = log
+        self.out = out or console()
+        self.state = ChatState()
+
+    # ------------------------------------------------------------------------------------------ the loop
+    def banner(self) -> None:
+        from rich.text import Text
+        title = safe(self.bot.title) or "your documents"
+        self.out.print(Text.assemble(("mlbot", "bold cyan"), " · answering from ", (title, "bold")))
+        examples = self.bot.examples(3)
+        if examples:
+            self.out.print(Text("Try:", style="dim"))
+            for q in examples:
+                self.out.print(Text(f"  • {safe(q)}"))
+        notes = "Type /help for commands, /quit or Ctrl-D to leave."
+        if self.log is not None and self.log.enabled:
+            notes += " Unanswered questions are logged for `mlbot review` (--no-log or MLBOT_NO_LOG=1 to stop)."
+        self.out.print(Text(notes, style="dim"))
+
+    def handle(self, line: str) -> bool:
+        """Answer one line of input; return False when the user wants to leave."""
+        text = " ".join(line.split())
+        if not text:
+            return True
+        low = text.lower()
+        if low in QUIT:
+            return False
+        if low.startswith("/"):
+            self.command(low.split()[0])
+            return True
+        if low.isdigit() and self.state.choices:
+            n = int(low)
+            if 1 <= n <= len(self.state.choices):
+                self.pick(self.state.choices[n - 1])
+                return True
+        self.answer(text)
+        return True
+
+    def answer(self, text: str) -> None:
+        try:
+            reply = self.session.ask(text, top_k=10)
+        except MlbotError as e:
+            from rich.text import Text
+            self.out.print(Text(safe(str(e)), style="yellow"))
+            return
+        if self.log is not None:
+            self.log.record(reply)
+        self.show(reply)
+
+    def show(self, reply: Reply) -> None:
+        self.state.last = reply
+        self.state.shown = 1
+        self.state.choices = []
+        shown = Reply(reply.question, reply.status, reply.confidence, reply.results[:3], reply.message,
+                      reply.suggestions, reply.context_used)
+        self.out.print(rich_reply(shown, numbered=True))
+        if reply.status == "ambiguous":
+            self.state.choices = [m.index for m in reply.results[:2]]
+            self.state.shown = 2
+        elif reply.status == "no_answer" and reply.suggestions:
+            self.state.choices = []
+        elif reply.status == "answered":
+            self.offer_related(reply)
+
+    def offer_related(self, reply: Reply) -> None:
+        from rich.text import Text
+        related = self.bot.related(reply.results[0].index)
+        if not related:
+            return
+        self.out.print(Text("Related questions (type a number to ask):", style="dim"))
+        for n, (_, q) in enumerate(related, 1):
+            self.out.print(Text(f"  {n}. {safe(q)}", style="dim"))
+        self.state.choices = [i for i, _ in related]
+
+    def pick(self, index: int) -> None:
+        asked = self.state.last
+        reply = self.bot.reply_for(index, asked.question if asked and asked.status == "ambiguous" else None)
+        self.session.remember(reply)
+        if self.log is not None and asked is not None and asked.status == "ambiguous":
+            self.log.resolved(asked, reply)
+        self.show(reply)
+
+    # -------------------------------------------------------------------------------------- slash commands
+    def command(self, cmd: str) -> None:
+        from rich.text import Text
+        if cmd in ("/help", "/h", "/?"):
+            self.out.print(Text(HELP))
+        elif cmd == "/list":
+            faq = self.bot.kb.faq()
+            if not faq:
+                self.out.print(Text("These documents have no FAQ questions; ask about anything they cover."))
+            for n, (_, q) in enumerate(faq[:200], 1):
+                self.out.print(Text(f"{n:>3}. {safe(q)}"))
+            if len(faq) > 200:
+                self.out.print(Text(f"… and {len(faq) - 200} more", style="dim"))
+        elif cmd == "/more":
+            self.more()
+        elif cmd == "/why":
+            self.why()
+        elif cmd == "/sources":
+            self.sources()
+        elif cmd in ("/good", "/bad"):
+            self.feedback(cmd == "/good")
+        else:
+            self.out.print(Text(f"unknown command {cmd}; type /help", style="yellow"))
+
+    def more(self) -> None:
+        from rich.text import Text
+        from .render import match_panel
+        last = self.state.last
+        if last is None or not last.results:
+            self.out.print(Text("Ask a question first.", style="dim"))
+            return
+        nxt = last.results[self.state.shown:self.state.shown + 3]
+        if nxt:
+            for m in nxt:
+                self.out.print(match_panel(m))
+            self.state.shown += len(nxt)
+            return
+        around = self.bot.neighbours(last.results[0].index)
+        if not around:
+            self.out.print(Text("No more answers to that question.", style="dim"))
+            return
+        self.out.print(Text("Around that answer in its document:", style="dim"))
+        for i in around:
+            self.out.print(match_panel(self.bot.reply_for(i, last.question).results[0]))
+        self.state.shown = len(last.results) + 1
+
+    def why(self) -> None:
+        from .render import rich_explanation
+        last = self.state.last
+        if last is None or not last.results:
+            from rich.text import Text
+            self.out.print(Text("Ask a question first.", style="dim"))
+            return
+        self.out.print(rich_explanation(self.bot.explain(last)))
+
+    def sources(self) -> None:
+        from rich.text import Text
+        from .render import where
+        last = self.state.last
+        if last is not None and last.results:
+            for m in last.results[:self.state.shown]:
+                self.out.print(Text(f"• {where(m)}  ({m.confidence:.0f}%)"))
+        files = [f["path"] for f in self.bot.kb.meta.get("files", [])]
+        self.out.print(Text(f"Documents ({len(files)}): " + ", ".join(safe(f) for f in files[:20])
+                            + (" …" if len(files) > 20 else ""), style="dim"))
+
+    def feedback(self, good: bool) -> None:
+        from rich.text import Text
+        last = self.state.last
+        if last is None:
+            self.out.print(Text("Ask a question first.", style="dim"))
+            return
+        saved = self.log.feedback(last, good) if self.log is not None else None
+        if saved is False:
+            self.out.print(Text("Noted, but the feedback could not be saved (see the warning above).",
+                                style="yellow"))
+        elif self.log is None or not self.log.enabled:
+            self.out.print(Text("Thanks — noted for this chat (logging is off, so it is not saved).", style="dim"))
+        else:
+            self.out.print(Text("Thanks — feedback recorded." + ("" if good else " See it with `mlbot review`."),
+                                style="dim"))
+
+
+def run_chat(bot: Bot, log=None) -> int:
+    """Run the chat until the user leaves; return the exit status (0)."""
+    chat = Chat(bot, log)
+    if not sys.stdin.isatty():
+        return _run_plain(chat)
+    from prompt_toolkit import PromptSession
+    from prompt_toolkit.auto_suggest import AutoSuggestFromHistory
+    from prompt_toolkit.history import FileHistory, InMemoryHistory
+
+    history = InMemoryHistory()
+    if not os.environ.get("MLBOT_NO_HISTORY"):
+        path = history_path()
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            history = FileHistory(str(path))
+        except OSError:
+            pass
+    session: PromptSession = PromptSession(history=history, auto_suggest=AutoSuggestFromHistory(),
+                                           completer=QuestionCompleter(bot), complete_while_typing=False,
+                                           enable_history_search=False)
+    chat.banner()
+    while True:
+        try:
+            line = session.prompt("› ")
+        except KeyboardInterrupt:       # Ctrl-C clears the line, the chat goes on
+            continue
+        except EOFError:                # Ctrl-D leaves
+            break
+        try:
+            if not chat.handle(line):
+                break
+        except KeyboardInterrupt:
+            chat.out.print("(interrupted)", style="dim")
+    return 0
+
+
+def _run_plain(chat: Chat) -> int:
+    """The chat without a terminal (input piped in): one line in, one reply out."""
+    chat.banner()
+    for line in sys.stdin:
+        if not chat.handle(line):
+            break
+    return 0
+
+
+class QuestionCompleter:
+    """Tab completion: the documents' own questions containing what was typed, and the slash commands."""
+
+    def __new__(cls, bot: Bot):
+        from prompt_toolkit.completion import Completer, Completion
+
+        questions = [q for _, q in bot.kb.faq()]
+        commands = ["/help", "/list", "/more", "/why", "/sources", "/good", "/bad", "/quit"]
+
+        class _Completer(Completer):
+            def get_completions(self, document, complete_event):
+                typed = document.text_before_cursor
+                low = typed.lower().strip()
+                pool = commands if low.startswith("/") else questions
+                count = 0
+                for q in pool:
+                    if low in q.lower():
+                        yield Completion(safe(q), start_position=-len(typed))
+                        count += 1
+                        if count >= 50:
+                            return
+
+        return _Completer()
