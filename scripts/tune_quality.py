@@ -31,7 +31,8 @@ def field_scores(kb, queries):
             space = kb.spaces[f.space]
             for qi, (q, _) in enumerate(queries):
                 qv = space.vector(q)
-                ents, vals = f.entry_scores(qv, cover=name.startswith("cover_"))
+                ents, vals = f.entry_scores(qv) if name.startswith("semantic_") else \
+                    f.entry_scores(qv, cover=name.startswith("cover_"))
                 m[qi, ents] = vals
                 if f.space == "content":
                     cov[qi] = qv.coverage
@@ -119,25 +120,51 @@ def learn_weights(pre, names, temperature=10.0, l2=1e-3):
     return dict(zip(names, b.tolist()))
 
 
-def fit_calibration(cols, pre) -> None:
-    from sklearn.linear_model import LogisticRegression
-    X, y = [], []
+def calibration_rows(cols, pre):
+    """Return (features, right) for the top answer of every tuning query and of out-of-scope questions."""
+    X, y, weights, groups = [], [], [], []
     oos = out_of_scope(cols)
     w = rank_mod.WEIGHTS
     for c in cols:
         kb = build(c.entries, [], [])
-        scores, gold, cov = pre[c.name]
-        total = sum(w[k] * scores[k] for k in w if w[k])
-        top = total.max(axis=1)
-        right = (total.argmax(axis=1) == gold) & (gold >= 0)
-        X += list(zip(top, cov)); y += right.astype(int).tolist()
-        extra = [(q, None) for q in oos.get(c.name, [])[::3]]
-        if extra:
-            s2, _, cov2 = field_scores(kb, extra)
-            t2 = sum(w[k] * s2[k] for k in w if w[k])
-            X += list(zip(t2.max(axis=1), cov2)); y += [0] * len(extra)
-    m = LogisticRegression(C=10.0).fit(np.array(X), np.array(y))
-    print("calibration", round(float(m.intercept_[0]), 3), [round(float(x), 3) for x in m.coef_[0]])
+        for queries, gold_known in ((c.tune, True), ([(q, None) for q in oos.get(c.name, [])[::3]], False)):
+            if not queries:
+                continue
+            scores, gold, cov = pre[c.name] if gold_known else field_scores(kb, queries)
+            total = sum(w[k] * scores[k] for k in w if w[k])
+            order = np.argsort(-total, axis=1)
+            s1 = total[np.arange(len(total)), order[:, 0]]
+            s2 = total[np.arange(len(total)), order[:, 1]] if total.shape[1] > 1 else np.zeros(len(total))
+            right = (order[:, 0] == gold) & (gold >= 0)
+            scale = kb.meta["scale"]
+            X += [[a / scale, (a - b) / scale, v] for a, b, v in zip(s1, s2, cov)]
+            y += right.astype(int).tolist()
+        n_c = len(y) - len(weights)
+        weights += [1.0 / n_c] * n_c      # each collection weighs the same, whatever its size
+        groups += [c.name] * n_c
+    weights = np.array(weights) * len(weights) / len(cols)
+    return np.array(X), np.array(y), weights, np.array(groups)
+
+
+def fit_calibration(cols, pre) -> None:
+    from sklearn.linear_model import LogisticRegression
+    X, y, weights, groups = calibration_rows(cols, pre)
+    m = LogisticRegression(C=10.0, max_iter=1000).fit(X, y, sample_weight=weights)
+    print("calibration (intercept, score, margin, coverage):", round(float(m.intercept_[0]), 3),
+          [round(float(x), 3) for x in m.coef_[0]])
+    z = m.decision_function(X)
+    # The smallest shift of the curve that makes "confidence >= 70" right at least 95.5% of the time.
+    shift = 0.0
+    for shift in np.arange(0.0, 4.0, 0.05):
+        sel = 1 / (1 + np.exp(-(z - shift))) >= 0.7
+        if all(y[sel & (groups == g)].mean() >= 0.96 for g in set(groups) if (sel & (groups == g)).sum() > 20):
+            break
+    print(f"shift {shift:.2f}: CALIBRATION = ({float(m.intercept_[0]) - shift:.3f}, "
+          + ", ".join(f"{float(x):.3f}" for x in m.coef_[0]) + ")")
+    p = 1 / (1 + np.exp(-(z - shift)))
+    for lo in (0.3, 0.5, 0.7, 0.9):
+        sel = p >= lo
+        print(f"  tuning: confidence >= {lo:.0%}: {sel.mean():.1%} of questions, right {y[sel].mean():.1%}")
 
 
 if __name__ == "__main__":

@@ -56,6 +56,15 @@ _TOKEN = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
 MAX_TOKEN = 40
 _stemmer = Stemmer.Stemmer("english")
 _stems: dict[str, str] = {}
+_CANONICAL_STEMS = None  # set below, once stem() exists
+
+
+def _canonical_stems() -> dict[str, str]:
+    # Synonyms meet whatever their form: "mails" stems to "mail", which reads as "email".
+    out = {}
+    for w, canon in CANONICAL.items():
+        out.setdefault(_stemmer.stemWord(w), _stemmer.stemWord(canon))
+    return out
 
 
 def stem(word: str) -> str:
@@ -86,7 +95,13 @@ def content_terms(text: str) -> list[str]:
     low = text.lower()
     if _PHRASE.search(low):
         low = _PHRASE.sub(lambda m: PHRASES[m.group(0)], low)
-    return [stem(CANONICAL.get(w, w)) for w in words(low) if w not in STOP_WORDS]
+    out = []
+    for w in words(low):
+        if w in STOP_WORDS:
+            continue
+        s = stem(CANONICAL.get(w, w))
+        out.append(_CANONICAL_STEMS.get(s, s))
+    return out
 
 
 def word_features(text: str) -> list[str]:
@@ -94,10 +109,19 @@ def word_features(text: str) -> list[str]:
     return [stem(w) for w in words(text) if w not in COMMON_WORDS]
 
 
+_CANONICAL_STEMS = _canonical_stems()
+
+
 def content_features(text: str) -> list[str]:
     """Return the stemmed content words of text (function words removed) and the bigrams of adjacent ones."""
     terms = content_terms(text)
     return terms + [f"{a} {b}" for a, b in zip(terms, terms[1:])]
+
+
+def bigram_features(text: str) -> list[str]:
+    """Return the bigrams of adjacent stemmed words, every word kept ("my card", "how long"): phrases."""
+    terms = [stem(w) for w in words(text)]
+    return [f"{a} {b}" for a, b in zip(terms, terms[1:])]
 
 
 def char_features(text: str) -> list[str]:
@@ -115,4 +139,4 @@ def char_features(text: str) -> list[str]:
     return grams
 
 
-ANALYZERS = {"word": word_features, "content": content_features, "char": char_features}
+ANALYZERS = {"word": word_features, "content": content_features, "bigram": bigram_features, "char": char_features}

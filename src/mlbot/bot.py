@@ -60,24 +60,27 @@ class Bot:
 
     def decide(self, q: str, ranking: Ranking, top_k: int, context: str | None = None) -> Reply:
         """Return the Reply for a ranking: answered, ambiguous (top two too close) or no_answer (too unsure)."""
-        matches = tuple(self._match(r.index, r.score, ranking.coverage, q) for r in ranking.items[:top_k])
+        items = ranking.items
+        best_other = [items[1].score if len(items) > 1 else 0.0] + [items[0].score] * (len(items) - 1)
+        matches = tuple(self._match(r.index, r.score, r.score - other, ranking.coverage, q)
+                        for r, other in zip(items[:top_k], best_other))
         if not matches:
             return Reply(q, "no_answer", 0.0, (), self._refusal(), tuple(self.examples()), context)
         top = matches[0]
         if top.confidence < self.threshold:
             return Reply(q, "no_answer", top.confidence, matches, self._refusal(), self._suggest(ranking), context)
-        items = ranking.items
         if len(items) > 1 and items[0].score > 0 and (items[0].score - items[1].score) / items[0].score \
                 < AMBIGUITY_MARGIN:
-            second = self._match(items[1].index, items[1].score, ranking.coverage, q)
+            second = self._match(items[1].index, items[1].score, items[1].score - items[0].score,
+                                 ranking.coverage, q)
             both = (top, second) + tuple(m for m in matches[1:] if m.entry.id != second.entry.id)
             return Reply(q, "ambiguous", top.confidence, both[:max(top_k, 2)],
                          "Did you mean one of these?", (), context)
         return Reply(q, "answered", top.confidence, matches, "", (), context)
 
-    def _match(self, i: int, score: float, coverage: float, q: str) -> Match:
+    def _match(self, i: int, score: float, margin: float, coverage: float, q: str) -> Match:
         e = self.kb.entry(i)
-        return Match(e, score, confidence(score, coverage), highlight(e.text, q), best_phrasing(e.questions, q),
+        return Match(e, score, confidence(score, margin, coverage, self.kb.meta.get("scale", 1.0)), highlight(e.text, q), best_phrasing(e.questions, q),
                      index=i)
 
     def reply_for(self, index: int, question: str | None = None) -> Reply:

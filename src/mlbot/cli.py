@@ -92,6 +92,40 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("info", help="show what is indexed and where the cache lives")
     _docs_option(p)
     p.add_argument("--json", action="store_true", help="print it as JSON")
+
+    p = sub.add_parser("review", help="the questions the bot could not answer, to fix it", description=(
+        "The review queue: questions the bot refused, could not decide on, or that you marked /bad in the chat,\n"
+        "grouped when they ask the same thing, most frequent first.\n\n"
+        "Fix a group by attaching its questions to the entry that answers them, as alternate phrasings (kept in\n"
+        "$XDG_DATA_HOME/mlbot/alternates.jsonl, read from the next question on), or dismiss it.\n"
+        "  ITEM_OR_GROUP  g1, g2 ... for a group of the listing; a bare number for one logged question (item)\n"
+        "  ENTRY          an entry id such as handbook.md:3, 'top' for the answer the bot gave, or a candidate\n"
+        "                 number from the listing\n"
+        "Without --docs (or $MLBOT_DOCS) the questions asked of every knowledge base are listed.\n\n"
+        "examples:\n"
+        "  mlbot review --docs ./kb\n"
+        "  mlbot review --docs ./kb --attach g1 --to top\n"
+        "  mlbot review --docs ./kb --dismiss g2 17"),
+        formatter_class=argparse.RawDescriptionHelpFormatter)
+    _docs_option(p)
+    p.add_argument("--json", action="store_true", help="print the queue (or what was done) as one JSON object")
+    p.add_argument("--all", action="store_true", help="show questions asked of any documents, not only --docs")
+    action = p.add_mutually_exclusive_group()
+    action.add_argument("--attach", metavar="ITEM_OR_GROUP",
+                        help="attach the group's questions (or one item's) as alternate questions of --to ENTRY")
+    action.add_argument("--dismiss", nargs="+", metavar="ITEM_OR_GROUP", help="take groups or items out of the queue")
+    p.add_argument("--to", metavar="ENTRY", help="with --attach: an entry id, 'top' or a candidate number")
+
+    p = sub.add_parser("lint", help="find entries that fight over questions, and empty or cut-off answers",
+                       description=(
+        "Check the documents for what keeps the bot from answering well: near-duplicate entries (they fight over\n"
+        "the same questions), a question asked twice, a question whose own answer loses to another entry, empty\n"
+        "or placeholder answers, and answers cut off mid-sentence.\n"
+        "Prints one line per finding, 'path:line: kind: message'.\n"
+        "Exit status: 0 nothing found, 1 findings, 2 usage or input error."),
+        formatter_class=argparse.RawDescriptionHelpFormatter)
+    _docs_option(p)
+    p.add_argument("--json", action="store_true", help="print the findings as one JSON object")
     return parser
 
 
@@ -192,8 +226,8 @@ def cmd_ask(args: argparse.Namespace) -> int:
     if not batch:
         question = clean_question(" ".join(args.question))
     bot = _load(args)
-    log = _feedback_log(args)
-    show = _printer(args)
+    log = _feedback_log(args, bot.kb.meta.get("key", ""))
+    show = _printer(args, bot)
     if not batch:
         reply = bot.ask(question, args.top_k)
         _log_reply(log, reply)
@@ -213,7 +247,7 @@ def cmd_ask(args: argparse.Namespace) -> int:
     return ExitStatus.OK
 
 
-def _printer(args: argparse.Namespace) -> Callable:
+def _printer(args: argparse.Namespace, bot) -> Callable:
     if args.json:
         def show_json(reply) -> None:
             sys.stdout.write(json.dumps(reply.to_dict(), ensure_ascii=False) + "\n")
@@ -225,14 +259,14 @@ def _printer(args: argparse.Namespace) -> Callable:
         def show_rich(reply) -> None:
             out.print(rich_reply(reply, explain=args.explain))
             if args.explain:
-                _explain(args, reply, out)
+                _explain(bot, reply, out)
         return show_rich
     from .render import plain_reply
 
     def show_plain(reply) -> None:
         sys.stdout.write(plain_reply(reply, explain=args.explain) + "\n")
         if args.explain:
-            _explain(args, reply, None)
+            _explain(bot, reply, None)
     return show_plain
 
 
@@ -243,16 +277,30 @@ def _fancy() -> bool:
     return sys.stdout.isatty() and not os.environ.get("NO_COLOR") and os.environ.get("TERM") != "dumb"
 
 
-def _explain(args, reply, out) -> None:
-    pass
+def _explain(bot, reply, out) -> None:
+    """Print why the bot chose its answer (ask --explain)."""
+    if not reply.results:
+        return
+    x = bot.explain(reply)
+    if out is None:
+        from .render import plain_explanation
+        sys.stdout.write(plain_explanation(x) + "\n")
+    else:
+        from .render import rich_explanation
+        out.print(rich_explanation(x))
 
 
-def _feedback_log(args):
-    return None
+def _feedback_log(args: argparse.Namespace, docs_key: str):
+    """Return the feedback log (refused, ambiguous and down-voted questions), or None when logging is off."""
+    if getattr(args, "no_log", False) or os.environ.get("MLBOT_NO_LOG"):
+        return None
+    from .feedback import FeedbackLog
+    return FeedbackLog.open(docs_key, warn=_warn)
 
 
 def _log_reply(log, reply) -> None:
-    pass
+    if log is not None:
+        log.record(reply)
 
 
 # ------------------------------------------------------------------------------------------------------ chat
@@ -260,7 +308,7 @@ def _log_reply(log, reply) -> None:
 def cmd_chat(args: argparse.Namespace) -> int:
     from .repl import run_chat
     bot = _load(args, progress=True)
-    return run_chat(bot, log=_feedback_log(args))
+    return run_chat(bot, log=_feedback_log(args, bot.kb.meta.get("key", "")))
 
 
 # ------------------------------------------------------------------------------------------------------ eval
@@ -330,6 +378,181 @@ def cmd_info(args: argparse.Namespace) -> int:
     return ExitStatus.OK
 
 
+# ---------------------------------------------------------------------------------------------- review, lint
+
+def cmd_review(args: argparse.Namespace) -> int:
+    """List the review queue (questions refused, ambiguous or marked /bad), or attach or dismiss part of it.
+
+    `--attach G --to ENTRY` adds the questions as alternate phrasings of ENTRY, so they are answered from then on;
+    `--dismiss G` drops them. Logged questions are untrusted text: shown through safe(), never as rich markup.
+    """
+    from . import review
+    from .feedback import FeedbackLog
+
+    if args.to is not None and args.attach is None:
+        raise UsageError("--to goes with --attach, e.g. mlbot review --attach g1 --to top")
+    if args.attach is not None and args.to is None:
+        raise UsageError("--attach needs --to ENTRY: an entry id, 'top' (the answer the bot gave) or a candidate "
+                         "number from 'mlbot review'")
+    bot = _load(args)
+    log = FeedbackLog.open(review.docs_key(bot), warn=_warn)
+    all_docs = args.all or not (args.docs or _env_docs())
+    try:
+        if args.attach is not None:
+            done = review.attach(bot, log, args.attach, args.to, all_docs=all_docs)
+            if args.json:
+                print(json.dumps({"attached": {"entry": done.entry, "questions": list(done.questions),
+                                               "items": list(done.items), "file": str(done.path)}},
+                                 ensure_ascii=False))
+            else:
+                from .render import safe
+                n = len(done.questions)
+                print(safe(f"attached {n} question{'s' * (n != 1)} to {done.entry} as alternate phrasing"
+                           f"{'s' * (n != 1)} (saved in {done.path}); {len(done.items)} item"
+                           f"{'s' * (len(done.items) != 1)} left the queue"))
+                for q in done.questions:
+                    print(f"  + {_one_line(q)}")
+            return ExitStatus.OK
+        if args.dismiss:
+            ids = review.dismiss(bot, log, args.dismiss, all_docs=all_docs)
+            if args.json:
+                print(json.dumps({"dismissed": ids}))
+            else:
+                print(f"dismissed {len(ids)} item{'s' * (len(ids) != 1)} ({', '.join(map(str, ids))})")
+            return ExitStatus.OK
+        queue = review.list_review(bot, log, all_docs=all_docs)
+    finally:
+        log.close()
+    if args.json:
+        print(json.dumps(queue.to_dict(), ensure_ascii=False))
+    elif _fancy():
+        _rich_review(queue)
+    else:
+        _plain_review(queue)
+    return ExitStatus.OK
+
+
+_SHOWN_STATUS = {"no_answer": "refused", "ambiguous": "ambiguous", "bad": "marked bad"}
+
+
+def _one_line(text: str | None) -> str:
+    """Return untrusted text safe for one terminal line: escapes stripped, line breaks flattened."""
+    from .render import safe
+    return " ".join(safe(text).split())
+
+
+def _review_lines(g) -> dict[str, list[str]]:
+    """Return a group's parts as lines of plain text: heading, questions, answers given and candidates."""
+    from .feedback import normalise
+
+    last = g.group.last_seen.replace("T", " ").rstrip("Z")[:16]
+    statuses = ", ".join(f"{_SHOWN_STATUS.get(k, k)} ×{n}" for k, n in g.group.statuses.items())
+    asked: dict[str, list[int]] = {}
+    texts: dict[str, str] = {}
+    for item in reversed(g.group.items):
+        key = normalise(item.question)
+        asked.setdefault(key, []).append(item.id)
+        texts.setdefault(key, item.question)
+    questions = [f"[{', '.join(map(str, ids[:5]))}{', …' if len(ids) > 5 else ''}] {_one_line(texts[k])[:200]}"
+                 for k, ids in list(asked.items())[:8]]
+    if len(asked) > 8:
+        questions.append(f"… and {len(asked) - 8} more")
+    answers = [f"{_one_line(a.entry)} ({a.confidence:.0f}%{f', ×{a.count}' if a.count > 1 else ''}) "
+               f"“{_one_line(a.text)[:70]}”" for a in g.group.answers[:3]]
+    from .review import WHY
+    candidates = [f"{c.number}. {_one_line(c.entry)}  {_one_line(c.question)[:60]}  ({WHY.get(c.why, c.why)})"
+                  for c in g.candidates[:5]]
+    where = [f"asked of other documents: {_one_line(g.elsewhere)}"] if g.elsewhere else []
+    return {"heading": [f"{g.label}  {g.group.count}× · last asked {last} · {statuses}"],
+            "questions": questions, "answers": answers, "candidates": candidates, "where": where}
+
+
+def _review_summary(queue) -> tuple[str, list[str]]:
+    n = sum(g.group.count for g in queue.groups)
+    head = (f"{n} question{'s' * (n != 1)} to review in {len(queue.groups)} group{'s' * (len(queue.groups) != 1)}"
+            if queue.groups else "Nothing to review: no question was refused, ambiguous or marked /bad.")
+    notes = []
+    if queue.other_docs:
+        notes.append(f"{queue.other_docs} more question{'s' * (queue.other_docs != 1)} were asked of other "
+                     f"documents (mlbot review --all).")
+    if queue.groups:
+        notes.append("Fix a group: mlbot review --attach g1 --to 1  (a candidate number, 'top' for the answer "
+                     "given, or an entry id)")
+        notes.append("Drop it:     mlbot review --dismiss g1  (or item numbers, the ones in brackets)")
+    return head, notes
+
+
+def _plain_review(queue) -> None:
+    head, notes = _review_summary(queue)
+    print(head)
+    for g in queue.groups:
+        parts = _review_lines(g)
+        print()
+        print(parts["heading"][0])
+        for line in parts["where"] + parts["questions"]:
+            print(f"    {line}")
+        if parts["answers"]:
+            print("    answered with: " + "; ".join(parts["answers"]))
+        for n, line in enumerate(parts["candidates"]):
+            print(("    candidates:    " if n == 0 else "                   ") + line)
+    if notes:
+        print()
+    for note in notes:
+        print(note)
+
+
+def _rich_review(queue) -> None:
+    from rich.table import Table
+    from rich.text import Text
+
+    from .render import console
+
+    out = console()
+    head, notes = _review_summary(queue)
+    out.print(Text(head, style="bold"))
+    if queue.groups:
+        table = Table(show_lines=True, expand=True)
+        table.add_column("group", no_wrap=True, style="bold cyan")
+        table.add_column("questions (item numbers)", ratio=3)
+        table.add_column("answered with", ratio=2)
+        table.add_column("candidates (--to N)", ratio=2)
+        for g in queue.groups:
+            parts = _review_lines(g)
+            first = Text(f"{g.label}\n{g.group.count}×\n", style="bold cyan")
+            first.append("\n".join(f"{_SHOWN_STATUS.get(k, k)} {n}" for k, n in g.group.statuses.items()),
+                         style="dim")
+            table.add_row(first, Text("\n".join(parts["where"] + parts["questions"])),
+                          Text("\n".join(parts["answers"]) or "—", style="dim"),
+                          Text("\n".join(parts["candidates"]) or "—"))
+        out.print(table)
+    for note in notes:
+        out.print(Text(note, style="dim"))
+
+
+def cmd_lint(args: argparse.Namespace) -> int:
+    """Check the documents for entries that fight over questions and for empty or cut-off answers.
+
+    Prints `path:line: kind: message` per finding (or --json); exits 0 when clean and 1 when something was found,
+    so it can gate a docs change in CI.
+    """
+    from .lint import lint
+
+    bot = _load(args)
+    findings = lint(bot.kb)
+    if args.json:
+        print(json.dumps({"entries": bot.kb.n_entries, "findings": [f.to_dict() for f in findings]},
+                         ensure_ascii=False))
+    else:
+        for f in findings:
+            print(_one_line(f.format()))
+        if findings:
+            _stderr(f"{len(findings)} finding{'s' * (len(findings) != 1)} in {bot.kb.n_entries} entries")
+        else:
+            print(f"no problems found in {bot.kb.n_entries} entries")
+    return 1 if findings else ExitStatus.OK   # 1: something to fix (as `ask` uses 1 for "no confident answer")
+
+
 COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "chat": cmd_chat, "ask": cmd_ask, "eval": cmd_eval, "index": cmd_index, "info": cmd_info,
+    "review": cmd_review, "lint": cmd_lint,
 }

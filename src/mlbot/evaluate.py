@@ -110,7 +110,7 @@ def evaluate(bot, labelled: list[Labelled]) -> Report:
         n_answerable=len(ans), n_unanswerable=len(un), top1=top1,
         mrr10=sum(1 / o.rank for o in ans if o.rank) / n,
         recall5=sum(1 for o in ans if o.rank and o.rank <= 5) / n,
-        refused=sum(not _answers(o.reply, bot.threshold) for o in un) / len(un) if un else None,
+        refused=sum(o.reply.status in ("no_answer", "chitchat") for o in un) / len(un) if un else None,
         threshold=bot.threshold,
         answered_right=sum(o.rank == 1 and _answers(o.reply, bot.threshold) for o in ans) / n,
         sweep=sweep, recommended=recommended,
@@ -121,8 +121,8 @@ def evaluate(bot, labelled: list[Labelled]) -> Report:
 
 
 def _answers(reply: Reply, threshold: float) -> bool:
-    """True when the reply commits to an answer at this threshold (a tie still shows its top answer first)."""
-    return reply.status in ("answered", "ambiguous") and reply.confidence >= threshold
+    """True when the bot would commit to its top answer at this threshold (a tie still shows it first)."""
+    return bool(reply.results) and reply.status != "chitchat" and reply.confidence >= threshold
 
 
 def _recommend(sweep: list[dict]) -> float | None:

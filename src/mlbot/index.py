@@ -146,6 +146,12 @@ def build_space(name: str, analyzer: str, docs: list[str]):
     return Space(name, analyzer, vocab, idf.astype(np.float32), len(docs)), counter, counts
 
 
+def bm25_idf(idf: np.ndarray, n_docs: int) -> np.ndarray:
+    """Return the BM25 idf, ln(1 + (N - df + 0.5) / (df + 0.5)), of terms given scikit-learn's smoothed idf."""
+    df = (1 + n_docs) / np.exp(idf - 1) - 1
+    return np.log1p((n_docs - df + 0.5) / (df + 0.5))
+
+
 def build_field(name: str, space: Space, counts, row_entry: list[int], weighting: tuple) -> Field:
     """Return a Field from a (rows x terms) count matrix in space's columns, rows in entry order.
 
@@ -160,20 +166,63 @@ def build_field(name: str, space: Space, counts, row_entry: list[int], weighting
     m = counts.tocsr().astype(np.float32)
     lengths = np.asarray(m.sum(axis=1)).ravel()
     row_of = np.repeat(np.arange(m.shape[0]), np.diff(m.indptr))
+    idf = np.asarray(space.idf, dtype=np.float64)
+    sharp = bm25_idf(idf, space.n_docs)
+    # The query carries scikit-learn's idf; rows carry sharp/idf on top, so a term weighs by the BM25 idf, which
+    # tells a word in every entry ("engineer" in an article about engineers) from a rare one far more sharply.
+    lift = (sharp / idf)[m.indices]
     if weighting[0] == "bm25":
         _, k1, b = weighting
         avg = float(lengths.mean()) or 1.0
         denom = m.data + k1 * (1 - b + b * lengths[row_of] / avg)
-        m.data = (m.data * (k1 + 1) / denom).astype(np.float32)
+        m.data = (m.data * (k1 + 1) / denom * lift).astype(np.float32)
     else:
         _, slope = weighting
-        m.data = ((1 + np.log(m.data)) * np.asarray(space.idf)[m.indices]).astype(np.float32)
-        norms = np.sqrt(np.bincount(row_of, weights=m.data.astype(np.float64) ** 2, minlength=m.shape[0]))
+        w = (1 + np.log(m.data)) * sharp[m.indices]
+        norms = np.sqrt(np.bincount(row_of, weights=w ** 2, minlength=m.shape[0]))
         nonzero = norms > 0
         mean = float(norms[nonzero].mean()) if nonzero.any() else 1.0
         pivot = np.where(nonzero, (1.0 - slope) * mean + slope * norms, 1.0)
-        m.data = (m.data / pivot[row_of]).astype(np.float32)
+        m.data = (w / pivot[row_of] * lift).astype(np.float32)
     csc = m.tocsc()
     csc.sort_indices()
     return Field(name, space.name, csc.indptr.astype(np.int64), csc.indices.astype(np.int32),
                  csc.data.astype(np.float32), np.asarray(row_entry, np.int32), csc.shape[0])
+
+
+@dataclass
+class Semantic:
+    """Latent semantic analysis over one space: each term and each entry as a k-dimensional unit vector, so a
+    question meets an entry that shares its topic without sharing its words."""
+
+    space: str
+    terms: np.ndarray       # float32, n_terms x k: scikit-learn TruncatedSVD components, transposed
+    entries: np.ndarray     # float32, n_entries x k, rows l2-normalised
+
+    def entry_scores(self, qv: QueryVector) -> tuple[np.ndarray, np.ndarray]:
+        """Return (entries, cosine in the latent space) for every entry, negatives clipped to 0."""
+        if len(qv.cols) == 0:
+            return np.empty(0, np.int64), np.empty(0, np.float32)
+        q = qv.weights @ np.asarray(self.terms[qv.cols])
+        norm = float(np.linalg.norm(q))
+        if norm == 0:
+            return np.empty(0, np.int64), np.empty(0, np.float32)
+        sims = np.asarray(self.entries) @ (q / norm)
+        keep = np.flatnonzero(sims > 0)
+        return keep, sims[keep].astype(np.float32)
+
+
+def build_semantic(space: Space, counts, k: int = 150) -> Semantic | None:
+    """Return the LSA of an entries x terms count matrix (one row per entry), or None when too small for one."""
+    from sklearn.decomposition import TruncatedSVD
+    from sklearn.feature_extraction.text import TfidfTransformer
+
+    n, v = counts.shape
+    k = min(k, n - 1, v - 1)
+    if k < 8:
+        return None
+    x = TfidfTransformer(sublinear_tf=True, smooth_idf=True).fit(counts).transform(counts)
+    svd = TruncatedSVD(k, random_state=0, algorithm="randomized", n_iter=5).fit(x)
+    ents = svd.transform(x)
+    ents /= np.linalg.norm(ents, axis=1, keepdims=True) + 1e-12
+    return Semantic(space.name, svd.components_.T.astype(np.float32).copy(), ents.astype(np.float32))

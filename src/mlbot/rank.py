@@ -12,13 +12,21 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .index import Semantic
 from .store import KnowledgeBase
 
-WEIGHTS = {f"{kind}_{space}": 0.0 for space in ("word", "content", "char")
-           for kind in ("question", "joined", "text", "doc", "cover")}
-WEIGHTS["doc_word"] = 1.0
-# Logistic fit of "top answer right" on (score, coverage); see scripts/bench_quality.py --calibrate.
-CALIBRATION = (-6.0, 14.0, 2.0)
+WEIGHTS = {f"{kind}_{space}": 0.0 for space in ("word", "content", "bigram", "char")
+           for kind in ("question", "joined", "text", "doc", "cover", "semantic")}
+# Fitted by scripts/tune_quality.py --learn on the tuning halves of StackFAQ, Banking77 and the article's set.
+WEIGHTS.update({
+    "question_word": 0.139, "text_word": 0.005, "doc_word": 0.122, "question_content": 0.122,
+    "text_content": 0.054, "doc_content": 0.024, "cover_content": 0.013, "question_bigram": 0.042,
+    "doc_bigram": 0.065, "cover_bigram": 0.006, "semantic_content": 0.045, "question_char": 0.197,
+    "text_char": 0.009, "doc_char": 0.013, "semantic_char": 0.144,
+})
+# Logistic fit of "the top answer is right" on (score, margin over the runner-up, coverage), shifted so that a
+# confidence of 70 or more is right at least 95% of the time: scripts/tune_quality.py --fit.
+CALIBRATION = (-5.913, 5.223, 6.888, 1.954)
 
 
 @dataclass(frozen=True)
@@ -45,6 +53,9 @@ def rank(kb: KnowledgeBase, question: str, top_k: int = 10) -> Ranking:
     for name, weight in WEIGHTS.items():
         f = _field(kb, name)
         if f is not None and weight:
+            if isinstance(f, Semantic):
+                per_field[name] = f.entry_scores(vectors[f.space])
+                continue
             per_field[name] = f.entry_scores(vectors[f.space], cover=name.startswith("cover_"))
     coverage = vectors["content"].coverage if "content" in vectors else 0.0
     if not any(len(e) for e, _ in per_field.values()):
@@ -65,6 +76,8 @@ def rank(kb: KnowledgeBase, question: str, top_k: int = 10) -> Ranking:
 
 
 def _field(kb: KnowledgeBase, name: str):
+    if name.startswith("semantic_"):
+        return kb.semantic.get(name[len("semantic_"):])
     # Fields not stored because they equal another: joined = question rows when no entry has alternate
     # questions; text = doc rows when no entry has a question.
     # "cover" is a reading of the doc rows: the share of the question's weight an entry contains.
@@ -72,11 +85,32 @@ def _field(kb: KnowledgeBase, name: str):
         name.replace("joined_", "question_").replace("text_", "doc_").replace("cover_", "doc_"))
 
 
-def confidence(score: float, coverage: float) -> float:
-    """Return 0-100: the estimated chance that an answer with this score and coverage is the right one."""
-    b0, b1, b2 = CALIBRATION
-    z = b0 + b1 * score + b2 * coverage
-    return 100.0 / (1.0 + math.exp(-z))
+def score_scale(kb: KnowledgeBase, probes: int = 200) -> float:
+    """Return the median score of the knowledge base's own questions (or first sentences) asked of it.
+
+    Scores grow with a collection's size and wording; dividing by this makes a score mean the same in a 7-entry
+    article as in a 100,000-entry handbook, with no labelled questions needed.
+    """
+    n = kb.n_entries
+    picks = sorted({int(i) for i in np.linspace(0, n - 1, min(n, probes))}) if n else []
+    scores = []
+    for i in picks:
+        e = kb.entry(i)
+        probe = e.questions[0] if e.questions else e.text.split(". ")[0][:300]
+        r = rank(kb, probe, 1)
+        if r.items:
+            scores.append(r.items[0].score)
+    return float(np.median(scores)) if scores else 1.0
+
+
+def confidence(score: float, margin: float, coverage: float, scale: float = 1.0) -> float:
+    """Return 0-100: how likely an answer is the right one, from its score and its lead over the best other answer
+    (negative for an answer that is not first), both relative to the collection's score scale, and how much of
+    the question the documents' vocabulary covers."""
+    b0, b1, b2, b3 = CALIBRATION
+    scale = scale if scale > 0 else 1.0
+    z = b0 + b1 * score / scale + b2 * margin / scale + b3 * coverage
+    return 100.0 / (1.0 + math.exp(-max(min(z, 50.0), -50.0)))
 
 
 @dataclass(frozen=True)
@@ -93,7 +127,7 @@ def explain_match(kb: KnowledgeBase, question: str, index: int, limit: int = 12)
     out: list[Contribution] = []
     for name, weight in WEIGHTS.items():
         f = _field(kb, name)
-        if f is None or not weight:
+        if f is None or not weight or isinstance(f, Semantic) or name.startswith("cover_"):
             continue
         space = kb.spaces[f.space]
         qv = space.vector(question)

@@ -22,13 +22,14 @@ from typing import Callable, Iterator
 import numpy as np
 
 from . import ingest
+from .alternates import alternates_path, read_alternates
 from .analyze import ANALYZERS
 from .errors import DocumentsError
-from .index import FIELD_ARRAYS, SPACE_ARRAYS, Field, Space
+from .index import FIELD_ARRAYS, SPACE_ARRAYS, Field, Semantic, Space
 from .model import Entry
 
-FORMAT = 5          # bump when the layout or the analyzers change: older caches are rebuilt
-SPACES = ("word", "content", "char")   # analyzers; a space's vocabulary and idf are fitted on whole entries
+FORMAT = 6          # bump when the layout or the analyzers change: older caches are rebuilt
+SPACES = ("word", "content", "bigram", "char")   # analyzers; a space's vocabulary and idf are fitted on whole entries
 # Kinds of row: a row per question phrasing; all phrasings of an entry joined; the answer text; the whole entry
 # (questions and text), which is also what each space is fitted on.
 ROWS = ("question", "joined", "text", "doc")
@@ -37,6 +38,10 @@ WEIGHTING = {"question": ("cosine", 1.0), "joined": ("bm25", 1.2, 0.75), "text":
 # Character n-grams over answer text help with typos and word forms, but cost ~15 features a word: past this many
 # characters of text the char space covers questions only (see docs/benchmarks.md, scale).
 CHAR_TEXT_BUDGET = 5_000_000
+# Latent semantic analysis (a dense k-vector per entry and per term) pays off on FAQ-sized collections; past this
+# many entries its build time and memory grow too large for what it adds (docs/benchmarks.md).
+SEMANTIC_SPACES = ("content", "char")
+SEMANTIC_MAX_ENTRIES = 20_000
 
 Progress = Callable[[str, int, int], None]
 
@@ -67,6 +72,7 @@ class KnowledgeBase:
     meta: dict
     location: Path | None = None
     warnings: list[str] = field(default_factory=list)
+    semantic: dict[str, Semantic] = field(default_factory=dict)
     _entries: dict[int, Entry] = field(default_factory=dict)
 
     def entry(self, i: int) -> Entry:
@@ -92,11 +98,11 @@ class KnowledgeBase:
 
 def build(entries: list[Entry], files: list[dict], warnings: list[str]) -> KnowledgeBase:
     """Return an in-memory KnowledgeBase fitted on entries."""
-    from .index import build_field, build_space
+    from .index import build_field, build_semantic, build_space
 
     rows = {kind: _rows(entries, kind) for kind in ROWS}
     docs = rows["doc"][0]
-    spaces, fields = {}, {}
+    spaces, fields, semantic = {}, {}, {}
     for name in SPACES:
         whole = name != "char" or sum(map(len, docs)) <= CHAR_TEXT_BUDGET
         fit_on = docs if whole else rows["question"][0]
@@ -117,6 +123,10 @@ def build(entries: list[Entry], files: list[dict], warnings: list[str]) -> Knowl
             else:
                 matrix = counter.transform(texts)
             fields[f"{kind}_{name}"] = build_field(f"{kind}_{name}", space, matrix, row_entry, WEIGHTING[kind])
+        if name in SEMANTIC_SPACES and whole and counter is not None and len(entries) <= SEMANTIC_MAX_ENTRIES:
+            sem = build_semantic(space, counts)
+            if sem is not None:
+                semantic[name] = sem
     lines = [json.dumps(e.to_json(), ensure_ascii=False).encode("utf-8") for e in entries]
     offsets = np.zeros(len(lines) + 1, dtype=np.int64)
     np.cumsum([len(x) for x in lines], out=offsets[1:])
@@ -127,8 +137,13 @@ def build(entries: list[Entry], files: list[dict], warnings: list[str]) -> Knowl
         "built": time.time(),
         "spaces": {n: {"analyzer": s.analyzer, "n_docs": s.n_docs} for n, s in spaces.items()},
         "fields": {n: {"space": f.space, "n_rows": f.n_rows} for n, f in fields.items()},
+        "semantic": sorted(semantic),
     }
-    return KnowledgeBase(spaces, fields, len(entries), b"".join(lines), offsets, meta, warnings=list(warnings))
+    kb = KnowledgeBase(spaces, fields, len(entries), b"".join(lines), offsets, meta, warnings=list(warnings),
+                       semantic=semantic)
+    from .rank import score_scale   # rank reads a KnowledgeBase; imported here to keep the layers one-way at load
+    meta["scale"] = score_scale(kb)
+    return kb
 
 
 def _rows(entries: list[Entry], kind: str) -> tuple[list[str], list[int]]:
@@ -164,6 +179,9 @@ def save(kb: KnowledgeBase, folder: Path) -> None:
         for name, f in kb.fields.items():
             for a in FIELD_ARRAYS:
                 np.save(tmp / f"field-{name}.{a}.npy", getattr(f, a), allow_pickle=False)
+        for name, sem in kb.semantic.items():
+            np.save(tmp / f"semantic-{name}.terms.npy", sem.terms, allow_pickle=False)
+            np.save(tmp / f"semantic-{name}.entries.npy", sem.entries, allow_pickle=False)
         (tmp / "entries.jsonl").write_bytes(bytes(kb.blob))
         np.save(tmp / "entries.offsets.npy", kb.offsets, allow_pickle=False)
         sizes = {p.name: p.stat().st_size for p in tmp.iterdir()}
@@ -209,13 +227,21 @@ def load_build(folder: Path) -> KnowledgeBase:
                 or len(f.indices) != len(f.data) or int(f.indptr[-1]) != len(f.indices):
             raise ValueError(f"the {name} arrays do not fit together")
         fields[name] = f
+    semantic = {}
+    for name in meta.get("semantic", []):
+        sem = Semantic(name, **arrays(f"semantic-{name}", ("terms", "entries")))
+        if name not in spaces or sem.terms.shape[0] != len(spaces[name].vocab) or sem.entries.shape[0] != n \
+                or sem.terms.shape[1] != sem.entries.shape[1]:
+            raise ValueError(f"the {name} semantic arrays do not fit together")
+        semantic[name] = sem
     offsets = np.load(folder / "entries.offsets.npy", mmap_mode="r", allow_pickle=False)
     if len(offsets) != n + 1:
         raise ValueError("entries.offsets.npy does not fit the entries")
     blob = np.memmap(folder / "entries.jsonl", dtype=np.uint8, mode="r") if n else b""
     if n and len(blob) != int(offsets[-1]):
         raise ValueError("entries.jsonl has the wrong size")
-    return KnowledgeBase(spaces, fields, n, blob, offsets, meta, folder, warnings=list(meta.get("warnings", [])))
+    return KnowledgeBase(spaces, fields, n, blob, offsets, meta, folder, warnings=list(meta.get("warnings", [])),
+                         semantic=semantic)
 
 
 # ------------------------------------------------------------------------------------------------ freshness
@@ -255,7 +281,8 @@ def open_index(docs: list[str] | None, *, warn: Callable[[str], None] = lambda m
     pointer = _read_json(current)
     if pointer is not None and not rebuild:
         try:
-            if pointer.get("format") == FORMAT and _same_stats(pointer["files"], stats):
+            if pointer.get("format") == FORMAT and _same_stats(pointer["files"], stats) \
+                    and pointer.get("alternates") == _alternates_stamp():
                 return load_build(home / pointer["build"])
         except (ValueError, OSError, KeyError, TypeError) as e:
             warn(f"the index cache in {home} is damaged ({e}); rebuilding it")
@@ -267,7 +294,9 @@ def open_index(docs: list[str] | None, *, warn: Callable[[str], None] = lambda m
         prev = old.get(s["abs"])
         s["sha"] = prev["sha"] if prev and prev.get("size") == s["size"] and prev.get("mtime") == s["mtime"] \
             else _sha(d.path)
-    content = hashlib.sha256(json.dumps([[s["path"], s["sha"]] for s in stats]).encode()).hexdigest()[:20]
+    alternates = read_alternates(key, warn)
+    content = hashlib.sha256(json.dumps([[s["path"], s["sha"]] for s in stats] + [alternates],
+                                        sort_keys=True).encode()).hexdigest()[:20]
     build_dir = home / f"build-{FORMAT}-{content}"
 
     writable = _ensure_dir(home / "parsed")
@@ -291,12 +320,14 @@ def open_index(docs: list[str] | None, *, warn: Callable[[str], None] = lambda m
             except (ValueError, OSError, KeyError, TypeError):
                 shutil.rmtree(build_dir, ignore_errors=True)
         entries, warnings = _parse_all(found, stats, home / "parsed" if writable else None, progress)
+        entries = [_with_alternates(e, alternates.get(e.id, ())) for e in entries]
         for w in warnings:
             warn(w)
         if not entries:
             raise DocumentsError(f"nothing to answer from in {', '.join(paths)}: the files hold no text mlbot can "
                                  f"read ({ingest.READABLE})")
         kb = build(entries, stats, warnings)
+        kb.meta["key"] = key
         if not writable:
             warn(f"cannot write the index cache in {home}; answering from memory (set XDG_CACHE_HOME to a "
                  f"writable folder to keep it)")
@@ -315,6 +346,13 @@ def open_index(docs: list[str] | None, *, warn: Callable[[str], None] = lambda m
     finally:
         if lock is not None:
             lock.close()
+
+
+def _with_alternates(e: Entry, extra) -> Entry:
+    new = tuple(q for q in extra if q not in e.questions)
+    if not new:
+        return e
+    return Entry(e.id, e.questions + new, e.text, e.source, e.headings, e.truncated)
 
 
 def _parse_all(found: list[ingest.DocFile], stats: list[dict], parsed: Path | None,
@@ -376,7 +414,15 @@ def _write_json(path: Path, obj) -> None:
 
 
 def _write_pointer(current: Path, build: str, stats: list[dict]) -> None:
-    _write_json(current, {"format": FORMAT, "build": build, "files": stats})
+    _write_json(current, {"format": FORMAT, "build": build, "files": stats, "alternates": _alternates_stamp()})
+
+
+def _alternates_stamp() -> list[int] | None:
+    try:
+        st = alternates_path().stat()
+        return [st.st_size, st.st_mtime_ns]
+    except OSError:
+        return None
 
 
 def _ensure_dir(path: Path) -> bool:

@@ -43,6 +43,34 @@ broken damaged faulty
 send transfer
 get obtain receive
 enough sufficient
+die death dead deceased
+contact reach
+every each
+old previous earlier former
+new latest recent
+private hidden secret
+public visible
+""".strip().splitlines() + """
+zero 0
+one 1
+two 2
+three 3
+four 4
+five 5
+six 6
+seven 7
+eight 8
+nine 9
+ten 10
+eleven 11
+twelve 12
+fifteen 15
+twenty 20
+thirty 30
+forty 40
+fifty 50
+hundred 100
+thousand 1000
 """.strip().splitlines()
 
 CANONICAL: dict[str, str] = {}

@@ -6,7 +6,8 @@ import re
 
 from ..model import Entry, Source
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+# Terminal escape sequences whole (CSI, OSC, two-byte ESC), then any other control character.
+_CONTROL = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]?|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?|\x1b[@-_]?|[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 _END = re.compile(r"""[.!?…:;)\]"'»”’*`]\s*$""")
 
 
@@ -103,8 +104,14 @@ def parse_text(text: str, path: str) -> list[Entry]:
         after_paragraph = True
     if pending:
         add((pending[1],), "", pending[0])
+    if not after_paragraph:
+        # Short lines at the end with no paragraph after them are content, not headings of nothing.
+        trailing = ([title] if title and not entries and not headings else []) + headings
+        headings = []
+        for line, lines in blocks[len(blocks) - len(trailing):]:
+            add((), " ".join(lines), line)
 
-    if entries and looks_truncated(entries[-1].text) and not text.rstrip(" \t").endswith("\n\n"):
+    if entries and looks_truncated(entries[-1].text) and not text.endswith("\n"):
         last = entries[-1]
         entries[-1] = Entry(last.id, last.questions, last.text, last.source, last.headings, truncated=True)
     return [e for e in entries if e.text or e.questions]

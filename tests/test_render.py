@@ -1,0 +1,333 @@
+"""What a reply looks like: rendered to a string console (rich) or as plain text, with document text shown as
+written, never read as console markup, and never able to reach the terminal with its own escape sequences."""
+from __future__ import annotations
+
+import io
+import re
+import unicodedata
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from rich.console import Console
+
+from mlbot.bot import Explanation
+from mlbot.model import Entry, Match, Reply, Source
+from mlbot.rank import Contribution
+from mlbot.render import CUT_OFF, plain_explanation, plain_reply, rich_explanation, rich_reply, safe, where
+
+SGR = re.compile(r"\x1b\[[0-9;]*m")
+BOX = re.compile(r"[│╭╮╰╯─]")
+
+
+def render(renderable, *, width: int = 80, terminal: bool = False) -> str:
+    """Return what a console of this width prints for renderable (with colour codes when terminal)."""
+    console = Console(file=io.StringIO(), width=width, force_terminal=terminal, highlight=False,
+                      color_system="truecolor" if terminal else None)
+    console.print(renderable)
+    return console.file.getvalue()
+
+
+def words(screen: str) -> str:
+    """Return the screen's text with colour codes and panel borders gone and whitespace runs made one space."""
+    return " ".join(BOX.sub(" ", SGR.sub("", screen)).split())
+
+
+def entry(text: str, question: str | None = "How do I reset my voicemail PIN?", *, path: str = "help.md",
+          heading: str | None = "Voicemail", line: int = 3, truncated: bool = False) -> Entry:
+    return Entry(f"{path}:{line}", (question,) if question else (), text, Source(path, heading, line),
+                 truncated=truncated)
+
+
+def match(e: Entry, confidence: float = 87.4, highlight: str = "") -> Match:
+    return Match(e, confidence / 100, confidence, highlight, e.question)
+
+
+PIN = entry("Dial 5000 from your desk phone, press 9, and follow the prompts. The new PIN has four digits.")
+PASSWORD = entry("Open the account page and click Forgot password.", "How do I reset my account password?",
+                 heading="Accounts", line=11)
+
+
+def answered(m: Match, context: str | None = None) -> Reply:
+    return Reply("reset my pin", "answered", m.confidence, (m,), context_used=context)
+
+
+# --- plain text, one status at a time ---------------------------------------------------------------------------
+
+def test_plain_answered_is_text_then_where_it_came_from():
+    assert plain_reply(answered(match(PIN))) == (
+        "Dial 5000 from your desk phone, press 9, and follow the prompts. The new PIN has four digits.\n"
+        "\n"
+        "Matched: How do I reset my voicemail PIN?\n"
+        "Source: help.md › Voicemail, line 3\n"
+        "Confidence: 87%")
+
+
+def test_plain_answered_paragraph_has_no_matched_line_and_no_heading():
+    out = plain_reply(answered(match(entry("Paragraph text.", None, heading=None, line=9), 55)))
+    assert out == "Paragraph text.\n\nSource: help.md, line 9\nConfidence: 55%"
+
+
+def test_plain_follow_up_says_what_it_was_read_with():
+    out = plain_reply(answered(match(PIN), context="How do I reset my voicemail PIN?"))
+    assert out.splitlines()[0] == "(reading this as a follow-up to: How do I reset my voicemail PIN?)"
+
+
+def test_plain_question_without_answer_says_so():
+    out = plain_reply(answered(match(entry("", "What are the opening hours?"))))
+    assert out.splitlines()[0] == "(the document asks this but gives no answer)"
+
+
+def test_plain_cut_off_answer_carries_the_note():
+    out = plain_reply(answered(match(entry("Machine Learning Engineers face", "What are the challenges?",
+                                           truncated=True))))
+    assert out.splitlines()[:2] == ["Machine Learning Engineers face", f"[{CUT_OFF}]"]
+    assert "cut off" in CUT_OFF
+
+
+def test_plain_no_answer_suggests_questions():
+    reply = Reply("how do I bake bread", "no_answer", 12.0, (match(PIN, 12.0),),
+                  "I'm not sure: I couldn't find an answer to that in these documents.",
+                  ("How do I reset my voicemail PIN?", "How do I reset my account password?"))
+    assert plain_reply(reply) == (
+        "I'm not sure: I couldn't find an answer to that in these documents.\n"
+        "You could ask:\n"
+        "  - How do I reset my voicemail PIN?\n"
+        "  - How do I reset my account password?")
+
+
+def test_plain_no_answer_with_explain_shows_the_closest_match():
+    reply = Reply("how do I bake bread", "no_answer", 12.0, (match(PIN, 12.0),), "I'm not sure.", ())
+    out = plain_reply(reply, explain=True)
+    assert out.startswith("I'm not sure.\n\nClosest match (12%, below the threshold):\nDial 5000")
+    assert "Dial 5000" not in plain_reply(reply)
+
+
+def test_plain_no_answer_without_anything_is_the_message_alone():
+    assert plain_reply(Reply("zzz", "no_answer", 0.0, (), "I'm not sure.")) == "I'm not sure."
+
+
+def test_plain_chitchat_is_the_message():
+    assert plain_reply(Reply("hello", "chitchat", 100.0, message="Hello! Ask me anything.")) == \
+        "Hello! Ask me anything."
+
+
+def test_plain_ambiguous_numbers_two_choices():
+    reply = Reply("how do I reset it", "ambiguous", 61.0, (match(PIN, 61.0), match(PASSWORD, 60.0)),
+                  "Did you mean one of these?")
+    lines = plain_reply(reply).splitlines()
+    assert lines[0] == "Did you mean one of these?"
+    assert lines[1] == "1. How do I reset my voicemail PIN?  (61%)"
+    assert "2. How do I reset my account password?  (60%)" in lines
+    assert "   Source: help.md › Accounts, line 11" in lines     # each choice indented under its number
+
+
+def test_plain_ambiguous_paragraph_choice_shows_its_first_words():
+    para = entry("one two three four five six seven eight nine ten eleven twelve thirteen", None)
+    reply = Reply("q", "ambiguous", 50.0, (match(para, 50.0), match(PIN, 49.0)), "Did you mean one of these?")
+    assert "1. one two three four five six seven eight nine ten eleven twelve …  (50%)" in plain_reply(reply)
+
+
+@pytest.mark.parametrize("status", ["answered", "ambiguous", "no_answer", "chitchat"])
+def test_plain_reply_never_carries_escapes(status):
+    evil = entry("Text \x1b[2J\x1b]0;title\x07 end", "Q \x1b[31mred\x1b[0m?", path="a\x1b[1m.md",
+                 heading="H\x07")
+    m = match(evil, 70.0)
+    reply = Reply("q", status, 70.0, (m, m) if status != "chitchat" else (),
+                  "message \x1b]52;c;cGF5bG9hZA==\x07" if status == "chitchat" else "Hmm.",
+                  ("Sugg \x1b[5mblink?",))
+    out = plain_reply(reply, explain=True)
+    assert not any(unicodedata.category(c) == "Cc" and c not in "\n" for c in out), repr(out)
+
+
+# --- rich ---------------------------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("terminal", [False, True], ids=["file", "terminal"])
+def test_rich_markup_in_documents_is_shown_literally(terminal):
+    e = entry("The badge is [bold red]x[/bold red] with a [link=http://e]y[/link] on it.",
+              "What colour is the [i]badge[/i]?", heading="[blink]Badges[/blink]")
+    out = render(rich_reply(answered(match(e))), terminal=terminal)
+    text = SGR.sub("", out)
+    assert "[bold red]x[/bold red]" in text
+    assert "[link=http://e]y[/link]" in text
+    assert "What colour is the [i]badge[/i]?" in text
+    assert "[blink]Badges[/blink]" in text
+    assert "\x1b]8;" not in out, "a document's [link=...] must not become a terminal hyperlink"
+    if terminal:
+        assert "\x1b[5m" not in out and "\x1b[3m" not in out   # no blink, no italic from the markup
+
+
+HOSTILE = {
+    "csi-clear": "\x1b[2J\x1b[H",
+    "csi-colour": "\x1b[31;1m",
+    "csi-cursor": "\x1b[10;10H\x1b[?25l",
+    "osc-title-bel": "\x1b]0;pwned\x07",
+    "osc-title-st": "\x1b]2;pwned\x1b\\",
+    "osc-hyperlink": "\x1b]8;;http://evil.example\x1b\\pwned\x1b]8;;\x1b\\",
+    "osc-clipboard": "\x1b]52;c;cHduZWQ=\x07",
+    "unterminated-osc": "\x1b]0;pwned",
+    "ris-reset": "\x1bc",
+    "c1-csi": "\x9b2J",
+    "c1-osc": "\x9d0;pwned\x9c",
+    "carriage-return": "\rpwned",
+    "backspace": "\x08\x08\x08",
+    "bell-nul-del": "\x07\x00\x7f",
+}
+
+
+@pytest.mark.parametrize("seq", HOSTILE.values(), ids=HOSTILE.keys())
+def test_safe_strips_escape_sequences_and_control_characters(seq):
+    cleaned = safe(f"before {seq} after\n\tnext line")
+    assert "\x1b" not in cleaned
+    assert not any(unicodedata.category(c) == "Cc" and c not in "\n\t" for c in cleaned), repr(cleaned)
+    assert cleaned.startswith("before ")
+    if seq != HOSTILE["unterminated-osc"]:   # that one: test_unterminated_osc_does_not_swallow_the_rest...
+        assert cleaned.endswith(" after\n\tnext line")
+
+
+def test_unterminated_osc_does_not_swallow_the_rest_of_the_answer():
+    """A stray ESC ] in a document is dropped; the lines after it are still the user's answer."""
+    cleaned = safe("Dial 5000 \x1b]0; and press 9.\nThen hang up and call again.")
+    assert "\x1b" not in cleaned
+    assert cleaned.startswith("Dial 5000 ")
+    assert cleaned.endswith("\nThen hang up and call again.")
+
+
+@pytest.mark.parametrize("seq", HOSTILE.values(), ids=HOSTILE.keys())
+@pytest.mark.parametrize("terminal", [False, True], ids=["file", "terminal"])
+def test_escape_sequences_in_entries_never_reach_the_screen(seq, terminal):
+    e = entry(f"Dial 5000 {seq}now.", f"How do I reset{seq} my PIN?", path=f"help{seq}.md", heading=f"Voice{seq}mail")
+    reply = Reply("pin", "ambiguous", 80.0, (match(e, 80.0), match(PASSWORD, 79.0)), "Did you mean one of these?")
+    for r in (answered(match(e)), reply):
+        out = render(rich_reply(r, numbered=True), terminal=terminal)
+        rest = SGR.sub("", out)                 # rich's own colours are the only escapes allowed
+        assert "\x1b" not in rest and "\x9b" not in rest and "\x9d" not in rest, repr(out)
+        assert not any(unicodedata.category(c) == "Cc" and c not in "\n" for c in rest), repr(rest)
+        assert "Dial 5000" in words(out)
+
+
+def test_title_set_by_a_document_does_not_leak_its_payload():
+    out = render(rich_reply(answered(match(entry("A \x1b]0;pwned\x07B", "Q?")))), terminal=True)
+    assert "pwned" not in out
+    assert "A B" in words(out) or "AB" in words(out)
+
+
+TERMINAL_PIECES = st.sampled_from(["\x1b", "\x1b[", "\x1b]", "\x1b\\", "\x07", "\x9b", "\x9d", "\r", "\n", "31m", ";"])
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.text(max_size=5) | TERMINAL_PIECES, max_size=30).map("".join))
+def test_safe_leaves_no_control_characters_for_any_text(text):
+    cleaned = safe(text)
+    assert not any(unicodedata.category(c) == "Cc" and c not in "\n\t" for c in cleaned)
+    assert safe(cleaned) == cleaned
+
+
+@given(st.text(alphabet=st.characters(blacklist_categories=("Cc", "Cs"))))
+def test_safe_keeps_text_without_control_characters(text):
+    assert safe(text) == text
+
+
+def test_where_names_path_heading_and_line():
+    assert where(match(PIN)) == "help.md › Voicemail, line 3"
+    assert where(match(entry("x", None, heading=None, line=7))) == "help.md, line 7"
+
+
+def test_rich_answer_panel_shows_question_source_and_confidence():
+    out = render(rich_reply(answered(match(PIN, 91.6))), width=100)
+    lines = out.splitlines()
+    assert lines[0].startswith("╭─ How do I reset my voicemail PIN? ─")
+    assert "help.md › Voicemail, line 3 · confidence 92%" in lines[-1]
+    assert "Dial 5000 from your desk phone" in words(out)
+    assert all(len(line) <= 100 for line in lines)
+
+
+@pytest.mark.parametrize("width", [40, 60, 120])
+def test_rich_answer_fits_the_console_width(width):
+    long = entry("word " * 200, "A long question " * 5)
+    out = render(rich_reply(answered(match(long))), width=width)
+    assert max(len(line) for line in out.splitlines()) <= width
+
+
+def test_rich_highlight_is_bold_on_a_terminal():
+    m = match(PIN, 90.0, highlight="The new PIN has four digits.")
+    out = render(rich_reply(answered(m)), terminal=True, width=140)
+    assert re.search(r"\x1b\[1m[^\x1b]*The new PIN has four digits\.", out), repr(out)
+    assert "**" not in SGR.sub("", out)
+
+
+def test_rich_cut_off_note():
+    e = entry("Machine Learning Engineers face", "What are the main challenges in this role?", truncated=True)
+    out = words(render(rich_reply(answered(match(e))), width=60))
+    assert "Machine Learning Engineers face The document stops here: this answer is cut off mid-sentence" in out
+    assert "cut off" not in words(render(rich_reply(answered(match(PIN))), width=60))
+
+
+def test_rich_question_without_answer():
+    out = words(render(rich_reply(answered(match(entry("", "What are the opening hours?"))))))
+    assert "(the document asks this but gives no answer)" in out
+
+
+def test_rich_ambiguous_offers_two_numbered_choices():
+    reply = Reply("how do I reset it", "ambiguous", 61.0,
+                  (match(PIN, 61.0), match(PASSWORD, 60.0), match(entry("Third.", "Third?"), 20.0)),
+                  "Did you mean one of these?")
+    out = render(rich_reply(reply, numbered=True), width=100)
+    lines = out.splitlines()
+    assert lines[0] == "Did you mean one of these?"
+    titles = [line for line in lines if line.startswith("╭─")]
+    assert len(titles) == 2, "only the top two are offered"
+    assert titles[0].startswith("╭─ 1. How do I reset my voicemail PIN? ─")
+    assert titles[1].startswith("╭─ 2. How do I reset my account password? ─")
+    assert lines[-1] == "Type 1 or 2 to pick one, or ask something else."
+    assert "Type 1 or 2" not in render(rich_reply(reply), width=100)
+
+
+def test_rich_no_answer_lists_suggestions():
+    reply = Reply("bread", "no_answer", 5.0, (), "I'm not sure: I couldn't find an answer.",
+                  ("How do I reset my voicemail PIN?",))
+    assert render(rich_reply(reply)) == (
+        "I'm not sure: I couldn't find an answer.\nYou could ask:\n  • How do I reset my voicemail PIN?\n")
+
+
+def test_rich_no_answer_explained_shows_the_closest_below_threshold():
+    reply = Reply("bread", "no_answer", 12.0, (match(PIN, 12.0),), "I'm not sure.", ())
+    out = words(render(rich_reply(reply, explain=True), width=100))
+    assert "Closest (below the threshold): How do I reset my voicemail PIN?" in out
+    assert "Dial 5000" not in words(render(rich_reply(reply), width=100))
+
+
+def test_rich_chitchat_markup_is_literal():
+    out = render(rich_reply(Reply("hi", "chitchat", 100.0, message="Hello [bold]there[/bold]!")), terminal=True)
+    assert SGR.sub("", out) == "Hello [bold]there[/bold]!\n"
+
+
+def test_rich_follow_up_note():
+    out = words(render(rich_reply(answered(match(PIN), context="How do I reset my voicemail PIN?")), width=100))
+    assert out.startswith("(reading this as a follow-up to: How do I reset my voicemail PIN?)")
+
+
+# --- explanations -------------------------------------------------------------------------------------------------
+
+def explanation(term: str = "reset") -> Explanation:
+    return Explanation("how do I reset my pin", match(PIN, 90.0),
+                       [Contribution("question_word", term, 0.512), Contribution("text_word", "pin", 0.25)],
+                       match(PASSWORD, 40.0), [Contribution("question_word", "reset", 0.3)])
+
+
+def test_plain_explanation_lists_terms_and_runner_up():
+    lines = plain_explanation(explanation()).splitlines()
+    assert lines[0].startswith("Why: How do I reset my voicemail PIN? scored ")
+    assert "'reset'" in lines[1] and "+0.512" in lines[1]
+    assert any(line.startswith("Runner-up: How do I reset my account password?") for line in lines)
+
+
+@pytest.mark.parametrize("seq", ["\x1b[2J", "\x1b]0;pwned\x07", "[bold]x[/bold]"])
+def test_explanation_terms_are_escaped(seq):
+    x = explanation(f"re{seq}set")
+    plain = plain_explanation(x)
+    rich = render(rich_explanation(x), terminal=True)
+    for out in (plain, SGR.sub("", rich)):
+        assert "\x1b" not in out and "pwned" not in out
+    if seq.startswith("["):
+        assert "re[bold]x[/bold]set" in SGR.sub("", rich)

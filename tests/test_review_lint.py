@@ -1,0 +1,362 @@
+"""`mlbot review` (the queue as a user works through it: list, attach, dismiss) and `mlbot lint` (what in the
+documents keeps the bot from answering well), through the Python API and the CLI's exit codes and output."""
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+
+import mlbot
+from mlbot import feedback, review
+from mlbot.alternates import alternates_path
+from mlbot.cli import main
+from mlbot.errors import UsageError
+from mlbot.feedback import FeedbackLog
+from mlbot.lint import Finding, lint
+from mlbot.model import Reply
+
+KB = """\
+# Office handbook
+
+## How do I reset my password?
+
+Open the account page and choose "Forgot password". A reset link is emailed to you.
+
+## How do I connect to the office wifi?
+
+Join the network called Office-Guest and type the code printed on your badge.
+
+## When is the office open?
+
+The office is open from 8 am to 6 pm on weekdays.
+
+## Where can I park my bike?
+
+Bikes go in the rack behind the building.
+"""
+# Words the handbook never uses: any ranking refuses this, until it is attached to the bike entry.
+VELOCIPEDE = "Where may velocipedists deposit their velocipedes?"
+
+
+@pytest.fixture(autouse=True)
+def _isolated(tmp_path, monkeypatch):
+    """Point every XDG dir at the test's folder: the user's own log, alternates and cache are never touched."""
+    for var in ("XDG_DATA_HOME", "XDG_CACHE_HOME", "XDG_STATE_HOME"):
+        monkeypatch.setenv(var, str(tmp_path / var.lower()))
+    for var in ("MLBOT_DOCS", "MLBOT_NO_LOG", "FORCE_COLOR", "NO_COLOR"):
+        monkeypatch.delenv(var, raising=False)
+    monkeypatch.setattr(feedback, "_warned", set())
+
+
+@pytest.fixture
+def kb(tmp_path):
+    path = tmp_path / "handbook.md"
+    path.write_text(KB, encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def bot(kb):
+    return mlbot.load([str(kb)])
+
+
+def entry_id(bot, question: str) -> str:
+    return next(e.id for e in bot.kb.entries() if e.question == question)
+
+
+def log_for(bot) -> FeedbackLog:
+    return FeedbackLog.open(bot.kb.meta["key"])
+
+
+def ask_and_log(bot, question: str) -> Reply:
+    reply = bot.ask(question)
+    log_for(bot).record(reply)
+    return reply
+
+
+def refused_with_guess(bot, question: str, guess: str) -> Reply:
+    """A refusal whose weak best guess was `guess` (built, so the test does not hang on ranking weights)."""
+    i = next(n for n, e in enumerate(bot.kb.entries()) if e.question == guess)
+    return Reply(question, "no_answer", 20.0, bot.reply_for(i).results, "I'm not sure.")
+
+
+# ---------------------------------------------------------------------------------------------------- review
+
+def test_attach_makes_the_question_answered_by_that_entry(kb, bot):
+    reply = ask_and_log(bot, VELOCIPEDE)
+    assert reply.status == "no_answer"
+    bike = entry_id(bot, "Where can I park my bike?")
+
+    done = review.attach(bot, log_for(bot), "g1", bike)
+
+    assert done.entry == bike and done.questions == (VELOCIPEDE,)
+    lines = [json.loads(x) for x in alternates_path().read_text(encoding="utf-8").splitlines()]
+    assert lines == [{"docs": bot.kb.meta["key"], "entry": bike, "question": VELOCIPEDE}]
+    assert log_for(bot).queue(bot.kb.meta["key"]) == []
+    again = mlbot.load([str(kb)])
+    assert VELOCIPEDE in next(e for e in again.kb.entries() if e.id == bike).questions
+    answer = again.ask(VELOCIPEDE)
+    assert answer.status == "answered"
+    assert answer.best.entry.id == bike
+
+
+def test_attach_by_item_number_to_the_answer_the_bot_gave(bot):
+    log = log_for(bot)
+    log.record(refused_with_guess(bot, "bicycle storage at night", "Where can I park my bike?"))
+    log.record(refused_with_guess(bot, "opening hours on saturday", "When is the office open?"))
+    queue = review.list_review(bot, log)
+    item = next(g for g in queue.groups if g.group.questions == ["opening hours on saturday"]).group.ids[0]
+
+    done = review.attach(bot, log, str(item), "top")
+
+    assert done.entry == entry_id(bot, "When is the office open?")
+    assert done.items == (item,)
+    assert [g.group.questions for g in review.list_review(bot, log).groups] == [["bicycle storage at night"]]
+
+
+def test_attach_to_a_candidate_number(bot):
+    log = log_for(bot)
+    asked = Reply("how long is it open", "ambiguous", 55.0,
+                  (bot.reply_for(2).results[0], bot.reply_for(1).results[0]), "Did you mean one of these?")
+    log.record(asked)
+    log.resolved(asked, bot.reply_for(2, asked.question))
+    [group] = review.list_review(bot, log).groups
+    assert [(c.number, c.why) for c in group.candidates] == [(1, "picked"), (2, "runner-up")]
+    assert group.candidates[0].question == "When is the office open?"
+
+    assert review.attach(bot, log, "g1", "2").entry == bot.kb.entry(1).id
+
+
+def test_a_group_attaches_each_distinct_question_once(bot):
+    log = log_for(bot)
+    for q in ("bike parking spot", "Bike parking spot?", "bike parking spots nearby"):
+        log.record(refused_with_guess(bot, q, "Where can I park my bike?"))
+    [group] = review.list_review(bot, log).groups
+    assert group.group.count == 3
+    done = review.attach(bot, log, "g1", "top")
+    assert sorted(done.questions) == ["bike parking spot", "bike parking spots nearby"]   # the first of twins
+    assert sorted(done.items) == sorted(group.group.ids)
+
+
+@pytest.mark.parametrize("to, message", [
+    ("handbook.md:99", r"no entry 'handbook.md:99' in these documents"),
+    ("nonsense", r"give an entry id such as handbook\.md:\d+"),
+    ("7", r"no candidate 7 for g1"),
+])
+def test_attach_to_an_unknown_entry_is_a_usage_error(bot, to, message):
+    log = log_for(bot)
+    log.record(refused_with_guess(bot, "bicycle storage", "Where can I park my bike?"))
+    with pytest.raises(UsageError, match=message):
+        review.attach(bot, log, "g1", to)
+    assert not alternates_path().exists()
+    assert len(log.queue()) == 1
+
+
+def test_attach_top_without_an_answer_given_says_to_name_the_entry(bot):
+    log = log_for(bot)
+    log.record(Reply(VELOCIPEDE, "no_answer", 0.0, (), "I'm not sure."))
+    with pytest.raises(UsageError, match="gave no answer"):
+        review.attach(bot, log, "g1", "top")
+
+
+@pytest.mark.parametrize("ref", ["g2", "g0", "999", "first"])
+def test_unknown_groups_and_items_are_usage_errors(bot, ref):
+    log = log_for(bot)
+    log.record(refused_with_guess(bot, "bicycle storage", "Where can I park my bike?"))
+    with pytest.raises(UsageError, match=r"group|item"):
+        review.dismiss(bot, log, [ref])
+
+
+def test_dismiss_a_group_leaves_its_rows_in_the_log(bot):
+    log = log_for(bot)
+    for q in ("tractor parking rules", "tractor parking rule", "cafeteria menu today"):
+        log.record(refused_with_guess(bot, q, "Where can I park my bike?"))
+    queue = review.list_review(bot, log)
+    assert [g.group.count for g in queue.groups] == [2, 1]
+    assert review.dismiss(bot, log, ["g1"]) == queue.groups[0].group.ids
+    assert [g.group.questions for g in review.list_review(bot, log).groups] == [["cafeteria menu today"]]
+    assert len(log.pending()) == 1
+    assert not alternates_path().exists()
+
+
+def test_questions_asked_of_other_documents_are_listed_but_not_attached(bot):
+    FeedbackLog.open("some-other-kb").record(Reply("asked elsewhere", "no_answer", 3.0))
+    log = log_for(bot)
+    log.record(refused_with_guess(bot, "asked here about bikes", "Where can I park my bike?"))
+    mine = review.list_review(bot, log)
+    assert [g.group.questions for g in mine.groups] == [["asked here about bikes"]]
+    assert mine.other_docs == 1
+    everything = review.list_review(bot, log, all_docs=True)
+    other = next(g for g in everything.groups if g.elsewhere is not None)
+    with pytest.raises(UsageError, match="other documents"):
+        review.attach(bot, log, other.label, "top", all_docs=True)
+
+
+# -------------------------------------------------------------------------------------------- review on the CLI
+
+def test_cli_review_json_lists_the_groups(kb, bot, capsys):
+    log = log_for(bot)
+    log.record(refused_with_guess(bot, "bike parking at night", "Where can I park my bike?"))
+    log.record(refused_with_guess(bot, "Bike parking at night?", "Where can I park my bike?"))
+    log.feedback(bot.reply_for(2, "when does the office open"), False)
+
+    assert main(["review", "--json", "--docs", str(kb)]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert [g["count"] for g in data["groups"]] == [2, 1]
+    first = data["groups"][0]
+    assert first["questions"] == ["Bike parking at night?"]      # the same words: shown once, as last asked
+    assert first["statuses"] == {"no_answer": 2}
+    assert first["answers"][0]["entry"] == entry_id(bot, "Where can I park my bike?")
+    assert first["answers"][0]["text"] == "Bikes go in the rack behind the building."
+    assert first["answers"][0]["confidence"] == 20.0
+    assert len(first["items"]) == 2
+    assert data["groups"][1]["statuses"] == {"bad": 1}
+
+
+def test_cli_review_without_docs_shows_every_knowledge_base(kb, capsys):
+    assert main(["ask", VELOCIPEDE, "--docs", str(kb)]) == 1
+    capsys.readouterr()
+    assert main(["review", "--json"]) == 0          # the bundled article's knowledge base, yet it is listed
+    data = json.loads(capsys.readouterr().out)
+    assert [g["questions"] for g in data["groups"]] == [[VELOCIPEDE]]
+    assert data["groups"][0]["elsewhere"].endswith("handbook.md")
+
+
+def test_cli_review_attach_and_dismiss(kb, capsys):
+    main(["ask", VELOCIPEDE, "--docs", str(kb)])
+    main(["ask", "What colour is the cafeteria menu?", "--docs", str(kb)])
+    capsys.readouterr()
+    bot = mlbot.load([str(kb)])
+    bike = entry_id(bot, "Where can I park my bike?")
+
+    assert main(["review", "--docs", str(kb), "--attach", "g9", "--to", bike]) == 2
+    assert "no group g9" in capsys.readouterr().err
+    assert main(["review", "--docs", str(kb), "--attach", "g2", "--to", "handbook.md:1000"]) == 2
+    assert "no entry 'handbook.md:1000'" in capsys.readouterr().err
+    assert main(["review", "--docs", str(kb), "--attach", "g1"]) == 2
+    assert "--to" in capsys.readouterr().err
+
+    main(["review", "--json", "--docs", str(kb)])
+    groups = json.loads(capsys.readouterr().out)["groups"]
+    velo = next(g["group"] for g in groups if g["questions"] == [VELOCIPEDE])
+    other = next(g["group"] for g in groups if g["group"] != velo)
+    assert main(["review", "--docs", str(kb), "--attach", velo, "--to", bike]) == 0
+    assert "attached 1 question" in capsys.readouterr().out
+    assert main(["review", "--docs", str(kb), "--dismiss", "g1"]) == 0      # what is left is g1 now
+    assert capsys.readouterr().out.startswith("dismissed 1 item")
+    assert other
+    assert main(["review", "--docs", str(kb)]) == 0
+    assert "Nothing to review" in capsys.readouterr().out
+    assert main(["ask", VELOCIPEDE, "--docs", str(kb), "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["results"][0]["id"] == bike
+
+
+NASTY = "\x1b]0;pwned\x07[bold red]not markup[/] \x1b[2J and more?"
+
+
+@pytest.mark.parametrize("fancy", [False, True], ids=["plain", "rich"])
+def test_cli_review_shows_logged_text_safely(kb, bot, capsys, monkeypatch, fancy):
+    if fancy:
+        monkeypatch.setenv("FORCE_COLOR", "1")
+        monkeypatch.setenv("COLUMNS", "300")     # wide enough that no cell wraps the question
+    log_for(bot).record(refused_with_guess(bot, NASTY, "Where can I park my bike?"))
+    assert main(["review", "--docs", str(kb)]) == 0
+    out = capsys.readouterr().out
+    assert "[bold red]not markup[/]" in out and "and more?" in out     # shown as text, never read as markup
+    assert "pwned" not in out                                          # the title escape went, payload and all
+    assert "\x1b]" not in out and "\x1b[2J" not in out and "\x07" not in out
+    assert "g1" in out and "Where can I park my bike?" in out
+
+
+def test_cli_review_empty_queue(kb, capsys):
+    assert main(["review", "--docs", str(kb)]) == 0
+    assert "Nothing to review" in capsys.readouterr().out
+
+
+# ------------------------------------------------------------------------------------------------------ lint
+
+LINTED = """\
+# Help desk
+
+## How do I reset my password?
+
+Use the Forgot password link on the sign-in page.
+
+## Where is the printer?
+
+## How do I order a new laptop?
+
+TODO
+
+## When is payday?
+
+Salaries are paid on the last working day of the month.
+
+## How do I reset my password?
+
+Ask the help desk for a reset.
+
+## How do I book leave?
+
+Open the HR portal, choose Leave and pick the days you want. Your manager then"""   # no newline: cut off
+
+
+@pytest.fixture
+def linted(tmp_path):
+    path = tmp_path / "desk.md"
+    path.write_text(LINTED, encoding="utf-8")
+    return path
+
+
+def test_lint_finds_duplicates_empty_placeholder_and_cut_off_answers(linted):
+    findings = lint(mlbot.load([str(linted)]).kb)
+    got = {(f.kind, f.line) for f in findings}
+    assert got == {("empty-answer", 7), ("placeholder-answer", 9), ("duplicate-question", 17), ("cut-off", 21)}
+    dup = next(f for f in findings if f.kind == "duplicate-question")
+    assert dup.path == "desk.md" and dup.entries == ("desk.md:17", "desk.md:3")
+    assert "How do I reset my password?" in dup.message
+    cut = next(f for f in findings if f.kind == "cut-off")
+    assert "Your manager then" in cut.message
+    assert all(isinstance(f, Finding) for f in findings)
+    assert [f.line for f in findings] == sorted(f.line for f in findings)
+
+
+def test_lint_finds_entries_that_say_the_same_thing(tmp_path):
+    path = tmp_path / "faq.md"
+    path.write_text("# FAQ\n\n## How do I reset my password?\n\nUse the Forgot password link on the sign-in page.\n\n"
+                    "## When is payday?\n\nSalaries are paid on the last working day of the month.\n\n"
+                    "## How can I reset my password?\n\nUse the Forgot password link on the sign-in page.\n",
+                    encoding="utf-8")
+    [finding] = lint(mlbot.load([str(path)]).kb)
+    assert finding.kind == "near-duplicate"
+    assert (finding.path, finding.line) == ("faq.md", 11)
+    assert set(finding.entries) == {"faq.md:3", "faq.md:11"}
+
+
+def test_lint_passes_a_clean_knowledge_base(kb):
+    assert lint(mlbot.load([str(kb)]).kb) == []
+
+
+def test_cli_lint_exit_codes_and_lines(kb, linted, capsys):
+    assert main(["lint", "--docs", str(kb)]) == 0
+    assert "no problems" in capsys.readouterr().out
+
+    assert main(["lint", "--docs", str(linted)]) == 1
+    out, err = capsys.readouterr()
+    lines = out.splitlines()
+    assert len(lines) == 4
+    assert all(re.fullmatch(r"desk\.md:\d+: [a-z-]+: .+", line) for line in lines), lines
+    assert "desk.md:7: empty-answer: " in out
+    assert "4 findings" in err
+
+    assert main(["lint", "--docs", str(linted), "--json"]) == 1
+    data = json.loads(capsys.readouterr().out)
+    assert {f["kind"] for f in data["findings"]} == {"empty-answer", "placeholder-answer", "duplicate-question",
+                                                     "cut-off"}
+    assert all(set(f) == {"kind", "message", "path", "line", "entries"} for f in data["findings"])
+
+
+def test_cli_lint_on_missing_documents_is_an_error(tmp_path, capsys):
+    assert main(["lint", "--docs", str(tmp_path / "nowhere")]) == 2
+    assert "no such file" in capsys.readouterr().err
