@@ -61,7 +61,8 @@ class Bot:
     def decide(self, q: str, ranking: Ranking, top_k: int, context: str | None = None) -> Reply:
         """Return the Reply for a ranking: answered, ambiguous (top two too close) or no_answer (too unsure)."""
         items = ranking.items
-        best_other = [items[1].score if len(items) > 1 else 0.0] + [items[0].score] * (len(items) - 1)
+        best_other = [items[1].score if len(items) > 1 else 0.0] + [items[0].score] * (len(items) - 1) \
+            if items else []
         matches = tuple(self._match(r.index, r.score, r.score - other, ranking.coverage, q)
                         for r, other in zip(items[:top_k], best_other))
         if not matches:
@@ -143,20 +144,26 @@ class Session:
         self.last_reply: Reply | None = None
 
     def ask(self, question: str, top_k: int = 3) -> Reply:
-        """Return the reply to question, using the previous turn when the question leans on it."""
+        """Return the reply to question, using the previous turn when the question leans on it.
+
+        Context is used only for a short or elliptical question ("and how long is it valid?") whose own words
+        the documents know, when the question alone is not answered confidently and the previous question makes
+        the match clearly better; a clear new question is never overridden by an old topic.
+        """
         reply = self.bot.ask(question, top_k)
-        if reply.status != "chitchat" and self.last_question and _elliptical(reply.question):
+        if reply.status != "chitchat" and self.last_question and not (
+                reply.status == "answered" and reply.confidence >= 70):
             q = reply.question
-            combined = f"{self.last_question} {q}"
-            alone = rank(self.bot.kb, q[:MAX_QUESTION], 10)
-            ranking = rank(self.bot.kb, combined[:MAX_QUESTION], max(top_k, 2))
-            own = {r.index for r in alone.items[:5]}
-            if ranking.items and ranking.items[0].index in own:
-                contextual = self.bot.decide(q, ranking, top_k, context=self.last_question)
-                better = contextual.status == "answered" and (
-                    reply.status != "answered" or contextual.confidence > reply.confidence + 5)
-                if better:
-                    reply = contextual
+            alone = rank(self.bot.kb, q[:MAX_QUESTION], 20)
+            if alone.items and alone.coverage >= 0.6 and _elliptical(q):
+                combined = rank(self.bot.kb, f"{self.last_question} {q}"[:MAX_QUESTION], max(top_k, 2))
+                own = {r.index: r.score for r in alone.items}
+                top = combined.items[0].index if combined.items else -1
+                if own.get(top, 0.0) >= 0.3 * alone.items[0].score:
+                    contextual = self.bot.decide(q, combined, top_k, context=self.last_question)
+                    if contextual.status == "answered" and (
+                            reply.status != "answered" or contextual.confidence > reply.confidence + 5):
+                        reply = contextual
         self.remember(reply)
         return reply
 
@@ -194,8 +201,8 @@ def _first_sentence(text: str) -> str:
 
 def _elliptical(q: str) -> bool:
     """True for a question that leans on the one before: "and ...?", "what about ...", a pronoun, very short."""
-    return bool(_ELLIPTICAL.search(q)) or len(content_terms(q)) <= 2 or bool(_PRONOUNS.search(q)) and \
-        len(content_terms(q)) <= 4
+    n = len(content_terms(q))
+    return bool(_ELLIPTICAL.search(q)) or n <= 2 or (bool(_PRONOUNS.search(q)) and n <= 4)
 
 
 def highlight(text: str, question: str) -> str:

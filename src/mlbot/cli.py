@@ -42,8 +42,9 @@ class _Parser(argparse.ArgumentParser):
 
 
 def _docs_option(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--docs", nargs="+", metavar="PATH", default=None,
-                   help="files or folders to answer from (default: $MLBOT_DOCS, else the bundled article)")
+    p.add_argument("--docs", action="append", metavar="PATH", default=None,
+                   help="a file or folder to answer from; repeat it, or separate paths with ':', for several "
+                        "(default: $MLBOT_DOCS, else the bundled article)")
 
 
 def _common(p: argparse.ArgumentParser) -> None:
@@ -184,9 +185,16 @@ def _load(args: argparse.Namespace, *, progress: bool = False):
     from .store import open_index
 
     threshold = DEFAULT_THRESHOLD if getattr(args, "threshold", None) is None else args.threshold
-    docs = args.docs or _env_docs()
+    docs = _docs(args)
     kb = open_index(docs, warn=_warn, progress=_progress() if progress else None)
     return Bot(kb, threshold)
+
+
+def _docs(args: argparse.Namespace) -> list[str] | None:
+    """Return the document paths given with --docs (repeated, or joined with ':'), else from $MLBOT_DOCS."""
+    if getattr(args, "docs", None):
+        return [p for value in args.docs for p in value.split(os.pathsep) if p]
+    return _env_docs()
 
 
 def _env_docs() -> list[str] | None:
@@ -340,7 +348,7 @@ def cmd_index(args: argparse.Namespace) -> int:
     from .store import describe, open_index
 
     t = time.perf_counter()
-    kb = open_index(args.docs or _env_docs(), warn=_warn, progress=_progress(), rebuild=args.rebuild)
+    kb = open_index(_docs(args), warn=_warn, progress=_progress(), rebuild=args.rebuild)
     elapsed = time.perf_counter() - t
     d = describe(kb)
     kinds: dict[str, int] = {}
@@ -357,7 +365,7 @@ def cmd_index(args: argparse.Namespace) -> int:
 def cmd_info(args: argparse.Namespace) -> int:
     from .store import describe, open_index
 
-    kb = open_index(args.docs or _env_docs(), warn=_warn)
+    kb = open_index(_docs(args), warn=_warn)
     d = describe(kb)
     d["documents"] = [f["path"] for f in kb.meta.get("files", [])]
     d["warnings"] = kb.warnings
@@ -396,7 +404,7 @@ def cmd_review(args: argparse.Namespace) -> int:
                          "number from 'mlbot review'")
     bot = _load(args)
     log = FeedbackLog.open(review.docs_key(bot), warn=_warn)
-    all_docs = args.all or not (args.docs or _env_docs())
+    all_docs = args.all or not (_docs(args))
     try:
         if args.attach is not None:
             done = review.attach(bot, log, args.attach, args.to, all_docs=all_docs)

@@ -69,8 +69,8 @@ def _plain_match(m: Match) -> str:
     if m.entry.truncated:
         lines.append(f"[{CUT_OFF}]")
     lines.append("")
-    if m.entry.question:
-        lines.append(f"Matched: {safe(m.entry.question)}")
+    if m.matched_question or m.entry.question:
+        lines.append(f"Matched: {safe(m.matched_question or m.entry.question)}")
     lines.append(f"Source: {where(m)}")
     lines.append(f"Confidence: {label(m.confidence)}")
     return "\n".join(lines)
@@ -138,7 +138,7 @@ def match_panel(m: Match, *, title_prefix: str = "") -> RenderableType:
         body.append(Markdown(text))
     if m.entry.truncated:
         body.append(Text(CUT_OFF, style="italic yellow"))
-    title = Text(title_prefix + (safe(m.entry.question) or ""), style="bold")
+    title = Text(title_prefix + (safe(m.matched_question or m.entry.question) or ""), style="bold")
     subtitle = Text(f"{where(m)} · confidence {label(m.confidence)}", style="dim")
     return Panel(Group(*body), title=title if title.plain else None, title_align="left",
                  subtitle=subtitle, subtitle_align="right", border_style=_colour(m.confidence), padding=(0, 1))

@@ -151,15 +151,30 @@ def _rows(entries: list[Entry], kind: str) -> tuple[list[str], list[int]]:
     row_entry: list[int] = []
     for i, e in enumerate(entries):
         if kind in ("text", "doc"):
-            # A paragraph's headings (not the document title, which every paragraph shares) say what it is about.
-            text = e.text if e.questions else " ".join((*e.headings[1:], e.text))
-            texts.append(" ".join((*e.questions, text)) if kind == "doc" else text)
+            # The headings above an entry (not the document title, which every entry shares) say what it is
+            # about: "What are the main challenges in this role?" sits under "Common questions about ML engineers".
+            context = " ".join(e.headings[1:])
+            if kind == "doc":
+                texts.append(" ".join((context, *e.questions, e.text)))
+            else:
+                texts.append(e.text if e.questions else " ".join((context, e.text)))
             row_entry.append(i)
-        elif e.questions:
-            for q in (e.questions if kind == "question" else (" ".join(e.questions),)):
+        else:
+            phrasings = e.questions or _heading_question(e)
+            for q in (phrasings if kind == "question" else (" ".join(phrasings),) if phrasings else ()):
                 texts.append(q)
                 row_entry.append(i)
     return texts, row_entry
+
+
+HEADINGS_AS_QUESTIONS = True
+
+
+def _heading_question(e: Entry) -> tuple[str, ...]:
+    """A paragraph's own heading, read as the question it answers ("How ML engineers actually work")."""
+    if HEADINGS_AS_QUESTIONS and len(e.headings) > 1:
+        return (e.headings[-1],)
+    return ()
 
 
 def _title(entries: list[Entry]) -> str | None:
