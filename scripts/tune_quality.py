@@ -137,7 +137,8 @@ def calibration_rows(cols, pre):
             s2 = total[np.arange(len(total)), order[:, 1]] if total.shape[1] > 1 else np.zeros(len(total))
             right = (order[:, 0] == gold) & (gold >= 0)
             scale = kb.meta["scale"]
-            X += [[a / scale, (a - b) / scale, v] for a, b, v in zip(s1, s2, cov)]
+            size = np.log(kb.n_entries)
+            X += [[a / scale, (a - b) / scale, v, size] for a, b, v in zip(s1, s2, cov)]
             y += right.astype(int).tolist()
         n_c = len(y) - len(weights)
         weights += [1.0 / n_c] * n_c      # each collection weighs the same, whatever its size
@@ -157,11 +158,15 @@ def fit_calibration(cols, pre) -> None:
     shift = 0.0
     for shift in np.arange(0.0, 4.0, 0.05):
         sel = 1 / (1 + np.exp(-(z - shift))) >= 0.7
-        if all(y[sel & (groups == g)].mean() >= 0.96 for g in set(groups) if (sel & (groups == g)).sum() > 20):
+        if all(y[sel & (groups == g)].mean() >= 0.955 for g in set(groups) if (sel & (groups == g)).sum() > 20):
             break
     print(f"shift {shift:.2f}: CALIBRATION = ({float(m.intercept_[0]) - shift:.3f}, "
           + ", ".join(f"{float(x):.3f}" for x in m.coef_[0]) + ")")
     p = 1 / (1 + np.exp(-(z - shift)))
+    for g in sorted(set(groups)):
+        s = groups == g
+        print(f"  {g}: answered at >= 30: {(p[s] >= 0.3).mean():.1%}, right {y[s & (p >= 0.3)].mean():.1%}; "
+              f">= 70: {(p[s] >= 0.7).mean():.1%}, right {y[s & (p >= 0.7)].mean():.1%}")
     for lo in (0.3, 0.5, 0.7, 0.9):
         sel = p >= lo
         print(f"  tuning: confidence >= {lo:.0%}: {sel.mean():.1%} of questions, right {y[sel].mean():.1%}")

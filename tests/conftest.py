@@ -7,8 +7,8 @@ import os
 import shutil
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 import pytest
 
@@ -92,9 +92,9 @@ def run_mlbot() -> Run:
                 e.pop(k, None)
             else:
                 e[k] = v
-        return subprocess.run([sys.executable, "-m", "mlbot", *args], input=input, capture_output=True,
-                              env=e, timeout=timeout, cwd=str(ROOT), stdin=None if input is not None
-                              else subprocess.DEVNULL)
+        stdin = None if input is not None else subprocess.DEVNULL   # no input: a closed stdin, not the test's
+        return subprocess.run([sys.executable, "-m", "mlbot", *args], input=input, stdin=stdin, capture_output=True,
+                              env=e, timeout=timeout, cwd=str(ROOT), check=False)
 
     return run
 
@@ -105,7 +105,8 @@ def _bundled_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
     cache = tmp_path_factory.mktemp("bundled-cache")
     env = {k: v for k, v in os.environ.items() if k not in LEAKY_ENV}
     env.update(XDG_CACHE_HOME=str(cache), MLBOT_NO_HISTORY="1", MLBOT_NO_LOG="1")
-    p = subprocess.run([sys.executable, "-m", "mlbot", "index"], capture_output=True, env=env, timeout=120)
+    p = subprocess.run([sys.executable, "-m", "mlbot", "index"], capture_output=True, env=env, timeout=120,
+                       check=False)
     assert p.returncode == 0, p.stderr.decode(errors="replace")
     return cache
 

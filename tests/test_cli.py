@@ -296,6 +296,18 @@ def test_mlbot_docs_takes_several_paths(run_mlbot, kb_md, tmp_path):
     assert "Dial 5000" in got[1]["results"][0]["text"]
 
 
+@pytest.mark.parametrize("how", ["repeated", "joined"])
+def test_docs_option_takes_several_paths(run_mlbot, kb_md, tmp_path, how):
+    other = tmp_path / "other.md"
+    other.write_text("## Where is the cantine?\n\nThe cantine is on the ground floor, next to the entrance.\n")
+    docs = ["--docs", str(kb_md), "--docs", str(other)] if how == "repeated" else ["--docs", f"{kb_md}{os.pathsep}{other}"]
+    p = run_mlbot("ask", *docs, "--json", "-", input=b"where is the cantine\nhow do I reset my voicemail PIN\n")
+    assert p.returncode == 0, p.stderr
+    got = replies(p)
+    assert "ground floor" in got[0]["results"][0]["text"]
+    assert "Dial 5000" in got[1]["results"][0]["text"]
+
+
 def test_docs_option_overrides_mlbot_docs(run_mlbot, kb_md, tmp_path):
     p = run_mlbot("ask", "--json", "how do I reset my voicemail PIN", f"--docs={kb_md}",
                   env={"MLBOT_DOCS": str(tmp_path / "nowhere")})

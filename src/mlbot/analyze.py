@@ -92,21 +92,22 @@ def words(text: str) -> list[str]:
 
 def content_terms(text: str) -> list[str]:
     """Return the stemmed content words of text (stop words removed, synonyms read as one word), in order."""
-    low = text.lower()
-    if _PHRASE.search(low):
-        low = _PHRASE.sub(lambda m: PHRASES[m.group(0)], low)
-    out = []
-    for w in words(low):
-        if w in STOP_WORDS:
-            continue
-        s = stem(CANONICAL.get(w, w))
-        out.append(_CANONICAL_STEMS.get(s, s))
-    return out
+    return [canonical(w) for w in words(_phrases(text.lower())) if w not in STOP_WORDS]
 
 
 def word_features(text: str) -> list[str]:
-    """Return the stemmed words of text but the few that never carry meaning (COMMON_WORDS)."""
-    return [stem(w) for w in words(text) if w not in COMMON_WORDS]
+    """Return the stemmed words of text but the few that never carry meaning (COMMON_WORDS), synonyms as one."""
+    return [canonical(w) for w in words(_phrases(text.lower())) if w not in COMMON_WORDS]
+
+
+def canonical(word: str) -> str:
+    """Return the stem that stands for word and its synonyms ("mails" -> "email")."""
+    s = stem(CANONICAL.get(word, word))
+    return _CANONICAL_STEMS.get(s, s)
+
+
+def _phrases(low: str) -> str:
+    return _PHRASE.sub(lambda m: PHRASES[m.group(0)], low) if _PHRASE.search(low) else low
 
 
 _CANONICAL_STEMS = _canonical_stems()

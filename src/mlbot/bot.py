@@ -13,7 +13,7 @@ from .model import Match, Reply
 from .rank import Contribution, Ranking, confidence, explain_match, rank
 from .store import KnowledgeBase, open_index
 
-DEFAULT_THRESHOLD = 40.0   # confidence below this is "no_answer" (see the threshold sweep in docs/benchmarks.md)
+DEFAULT_THRESHOLD = 20.0   # confidence below this is "no_answer" (the threshold sweep in docs/benchmarks.md)
 AMBIGUITY_MARGIN = 0.05    # top two fused scores closer than this share of the top score are a tie
 MAX_QUESTION = 2000        # characters of a question that are read; the rest cannot change the match much
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]|\x1b\[[0-?]*[ -/]*[@-~]?")
@@ -81,7 +81,7 @@ class Bot:
 
     def _match(self, i: int, score: float, margin: float, coverage: float, q: str) -> Match:
         e = self.kb.entry(i)
-        return Match(e, score, confidence(score, margin, coverage, self.kb.meta.get("scale", 1.0)), highlight(e.text, q), best_phrasing(e.questions, q),
+        return Match(e, score, confidence(score, margin, coverage, self.kb.meta.get("scale", 1.0), self.kb.n_entries), highlight(e.text, q), best_phrasing(e.questions, q),
                      index=i)
 
     def reply_for(self, index: int, question: str | None = None) -> Reply:

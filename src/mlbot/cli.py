@@ -50,7 +50,7 @@ def _docs_option(p: argparse.ArgumentParser) -> None:
 def _common(p: argparse.ArgumentParser) -> None:
     _docs_option(p)
     p.add_argument("--threshold", type=float, default=None, metavar="X",
-                   help="confidence (0-100) below which the bot says it does not know (default: 40); raise it "
+                   help="confidence (0-100) below which the bot says it does not know (default: 20); raise it "
                         "for fewer wrong answers, lower it for more answers")
 
 

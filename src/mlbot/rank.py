@@ -24,9 +24,9 @@ WEIGHTS.update({
     "doc_bigram": 0.065, "cover_bigram": 0.006, "semantic_content": 0.045, "question_char": 0.197,
     "text_char": 0.009, "doc_char": 0.013, "semantic_char": 0.144,
 })
-# Logistic fit of "the top answer is right" on (score, margin over the runner-up, coverage), shifted so that a
-# confidence of 70 or more is right at least 95% of the time: scripts/tune_quality.py --fit.
-CALIBRATION = (-5.913, 5.223, 6.888, 1.954)
+# Logistic fit of "the top answer is right" on (score, margin over the runner-up, coverage, log entries), shifted
+# so that a confidence of 70 or more is right at least 95% of the time: scripts/tune_quality.py --fit.
+CALIBRATION = (-4.990, 6.974, 5.094, 1.796, -0.425)
 
 
 @dataclass(frozen=True)
@@ -103,13 +103,13 @@ def score_scale(kb: KnowledgeBase, probes: int = 200) -> float:
     return float(np.median(scores)) if scores else 1.0
 
 
-def confidence(score: float, margin: float, coverage: float, scale: float = 1.0) -> float:
+def confidence(score: float, margin: float, coverage: float, scale: float = 1.0, n_entries: int = 100) -> float:
     """Return 0-100: how likely an answer is the right one, from its score and its lead over the best other answer
-    (negative for an answer that is not first), both relative to the collection's score scale, and how much of
-    the question the documents' vocabulary covers."""
-    b0, b1, b2, b3 = CALIBRATION
+    (negative for an answer that is not first), both relative to the collection's score scale, how much of the
+    question the documents' vocabulary covers, and how many entries there were to choose from."""
+    b0, b1, b2, b3, b4 = CALIBRATION
     scale = scale if scale > 0 else 1.0
-    z = b0 + b1 * score / scale + b2 * margin / scale + b3 * coverage
+    z = b0 + b1 * score / scale + b2 * margin / scale + b3 * coverage + b4 * math.log(max(n_entries, 1))
     return 100.0 / (1.0 + math.exp(-max(min(z, 50.0), -50.0)))
 
 

@@ -44,6 +44,20 @@ send transfer
 get obtain receive
 enough sufficient
 die death dead deceased
+vacation holiday holidays pto leave
+bike bicycle cycle
+office workplace
+located location situated
+open opens opening
+close closes closing shut
+login log-in signin sign-in logon
+password passcode passphrase
+dog pet puppy
+parking park
+internet wifi wi-fi wireless
+laptop notebook computer pc
+doctor physician
+kid child children
 contact reach
 every each
 old previous earlier former
@@ -91,4 +105,9 @@ PHRASES = {
     "real-world": "practical",
     "day to day": "daily",
     "day-to-day": "daily",
+    "time off": "vacation",
+    "days off": "vacation",
+    "day off": "vacation",
+    "log in": "login",
+    "sign in": "login",
 }
