@@ -133,6 +133,7 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     debug = "--traceback" in argv or bool(os.environ.get("MLBOT_DEBUG"))
+    argv = [a for a in argv if a != "--traceback"]   # accepted anywhere on the line
     try:
         status = _dispatch(argv)
     except KeyboardInterrupt:
@@ -171,7 +172,7 @@ def _dispatch(argv: list[str]) -> int:
     if not argv or argv[0] not in COMMANDS and argv[0] not in ("-h", "--help"):
         if argv and not argv[0].startswith("-"):
             raise UsageError(f"unknown command {argv[0]!r}: try one of {', '.join(COMMANDS)} (see 'mlbot --help')")
-        argv = ["chat", *[a for a in argv if a != "--traceback"]]
+        argv = ["chat", *argv]
     args = build_parser().parse_args(argv)
     return COMMANDS[args.command](args)
 

@@ -13,7 +13,7 @@ from .model import Match, Reply
 if TYPE_CHECKING:
     from rich.console import Console, RenderableType
 
-_UNSAFE = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?|\x1b[@-_]?|[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+_UNSAFE = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b\n]*(?:\x07|\x1b\\)?|\x1b[@-_]?|[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 CUT_OFF = "The document stops here: this answer is cut off mid-sentence, and mlbot will not guess the rest."
 
 

@@ -60,7 +60,7 @@ def _column(names: list[str], wanted: tuple[str, ...]) -> int | None:
 
 def _parse_delimited(text: str, path: str, delimiter: str) -> list[Entry]:
     """Return the entries of a CSV or TSV table whose header names its question and answer columns."""
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
     numbered: list[tuple[int, list[str]]] = []
     try:
         before = 0

@@ -7,7 +7,7 @@ import re
 from ..model import Entry, Source
 
 # Terminal escape sequences whole (CSI, OSC, two-byte ESC), then any other control character.
-_CONTROL = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]?|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?|\x1b[@-_]?|[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+_CONTROL = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]?|\x1b\][^\x07\x1b\n]*(?:\x07|\x1b\\)?|\x1b[@-_]?|[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 _END = re.compile(r"""[.!?…:;)\]"'»”’*`]\s*$""")
 
 
