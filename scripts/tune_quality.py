@@ -12,11 +12,11 @@ from pathlib import Path
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from quality_data import load_all, out_of_scope  # noqa: E402
+from quality_data import load_all, out_of_scope
 
-from mlbot import rank as rank_mod  # noqa: E402
-from mlbot.rank import _field  # noqa: E402
-from mlbot.store import build  # noqa: E402
+from mlbot import rank as rank_mod
+from mlbot.rank import _field
+from mlbot.store import build
 
 
 def field_scores(kb, queries):
@@ -71,7 +71,7 @@ def main() -> None:
         w = dict(zip(names, np.round(rng.dirichlet(np.ones(len(names)) * 0.4), 2).tolist()))
         res = {c: p1(s, g, w) for c, (s, g, _) in pre.items()}
         results.append((min(res.values()) + sum(res.values()), res, w))
-    for score, res, w in sorted(results, key=lambda x: -x[0])[:5]:
+    for _, res, w in sorted(results, key=lambda x: -x[0])[:5]:
         print(" ".join(f"{k} {v:.3f}" for k, v in res.items()), {k: v for k, v in w.items() if v})
     if a.learn:
         w = learn_weights(pre, names)

@@ -424,7 +424,8 @@ def make_pdf(pages: list[str]) -> bytes:
 
 def test_pdf_without_pypdf_says_how_to_install_it(tmp_path, monkeypatch):
     monkeypatch.setitem(sys.modules, "pypdf", None)   # makes `import pypdf` fail as if it were not installed
-    with pytest.raises(SkippedFile, match=r"skipped docs/a\.pdf: PDF support is not installed; run: pip install 'mlbot\[pdf\]'"):
+    expected = r"skipped docs/a\.pdf: PDF support is not installed; run: pip install 'mlbot\[pdf\]'"
+    with pytest.raises(SkippedFile, match=expected):
         pdf_text(tmp_path / "a.pdf", "docs/a.pdf")
 
 

@@ -13,7 +13,7 @@ if TYPE_CHECKING:
     from .bot import Bot, Session
     from .model import Entry, Match, Reply, Source
 
-__all__ = ["load", "Bot", "Session", "Reply", "Match", "Entry", "Source", "MlbotError"]
+__all__ = ["Bot", "Entry", "Match", "MlbotError", "Reply", "Session", "Source", "load"]
 
 
 def load(docs=None, **kwargs):

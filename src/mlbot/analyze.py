@@ -18,8 +18,8 @@ a an and are as at be but by for if in into is it no not of on or such that the 
 to was will with s t
 """.split())
 
-# Function words only, for the content analyzer. scikit-learn's list also drops words such as "amount", "bill", "call", "find", "interest"
-# and "system", which carry the meaning of many FAQ questions.
+# Function words only, for the content analyzer. scikit-learn's list also drops words such as "amount", "bill",
+# "call", "find", "interest" and "system", which carry the meaning of many FAQ questions.
 STOP_WORDS = frozenset("""
 a about above after again against all also am an and any are aren arent as at be because been before being below
 between both but by can cannot could couldn did didn didnt do does doesn doesnt doing don dont down during each either

@@ -3,29 +3,29 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 from . import chitchat
 from .analyze import content_terms
 from .errors import UsageError
 from .model import Match, Reply
 from .rank import Contribution, Ranking, confidence, explain_match, rank
+from .sanitize import one_line
 from .store import KnowledgeBase, open_index
 
 DEFAULT_THRESHOLD = 20.0   # confidence below this is "no_answer" (the threshold sweep in docs/benchmarks.md)
 AMBIGUITY_MARGIN = 0.05    # top two fused scores closer than this share of the top score are a tie
 MAX_QUESTION = 2000        # characters of a question that are read; the rest cannot change the match much
-_CONTROL = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]?|\x1b\][^\x07\x1b\n]*(?:\x07|\x1b\\)?|\x1b[@-_]?|[\x00-\x1f\x7f-\x9f]")
 _SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"'“(])|\n+")
 _ELLIPTICAL = re.compile(r"^(and|but|also|so|then|what about|how about|and what|and how|what if|is it|are they|"
-                         r"does it|do they|can it|same for)\b", re.I)
-_PRONOUNS = re.compile(r"\b(it|its|that|this|they|them|those|these|there|one)\b", re.I)
+                         r"does it|do they|can it|same for)\b", re.IGNORECASE)
+_PRONOUNS = re.compile(r"\b(it|its|that|this|they|them|those|these|there|one)\b", re.IGNORECASE)
 
 
 def clean_question(question: str) -> str:
     """Return question without control characters or escape sequences, blanks collapsed. Raises on empty."""
-    q = " ".join(_CONTROL.sub(" ", question).split())
+    q = one_line(question)
     if not q:
         raise UsageError("the question is empty: type a question, e.g. mlbot ask \"what does an ML engineer do?\"")
     return q
@@ -81,7 +81,8 @@ class Bot:
 
     def _match(self, i: int, score: float, margin: float, coverage: float, q: str) -> Match:
         e = self.kb.entry(i)
-        return Match(e, score, confidence(score, margin, coverage, self.kb.meta.get("scale", 1.0), self.kb.n_entries), highlight(e.text, q), best_phrasing(e.questions, q),
+        sure = confidence(score, margin, coverage, self.kb.meta.get("scale", 1.0), self.kb.n_entries)
+        return Match(e, score, sure, highlight(e.text, q), best_phrasing(e.questions, q),
                      index=i)
 
     def reply_for(self, index: int, question: str | None = None) -> Reply:

@@ -7,7 +7,8 @@ import enum
 import json
 import os
 import sys
-from typing import Callable, NoReturn, Sequence
+from collections.abc import Callable, Sequence
+from typing import NoReturn
 
 from .errors import MlbotError, UsageError
 
@@ -149,7 +150,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             raise
         _stderr(str(e))
         status = e.exit_status
-    except Exception as e:  # noqa: BLE001 - the last resort: one line, and how to see more
+    except Exception as e:
         if debug:
             raise
         _stderr(f"unexpected error: {e.__class__.__name__}: {e} (run with --traceback for details)")
@@ -207,8 +208,9 @@ def _progress() -> Callable[[str, int, int], None] | None:
     """Return a progress callback drawing a rich bar on stderr when it is a terminal, else None."""
     if not sys.stderr.isatty():
         return None
-    from .render import console
     from rich.progress import Progress
+
+    from .render import console
 
     bar = Progress(console=console(stderr=True), transient=True)
     tasks: dict[str, int] = {}
@@ -346,6 +348,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
 
 def cmd_index(args: argparse.Namespace) -> int:
     import time
+
     from .store import describe, open_index
 
     t = time.perf_counter()

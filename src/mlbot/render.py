@@ -5,21 +5,20 @@ it reaches rich only as Markdown source or `Text` objects, never as console mark
 """
 from __future__ import annotations
 
-import re
 from typing import TYPE_CHECKING
 
 from .model import Match, Reply
+from .sanitize import strip_controls
 
 if TYPE_CHECKING:
     from rich.console import Console, RenderableType
 
-_UNSAFE = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b\n]*(?:\x07|\x1b\\)?|\x1b[@-_]?|[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 CUT_OFF = "The document stops here: this answer is cut off mid-sentence, and mlbot will not guess the rest."
 
 
 def safe(text: str | None) -> str:
     """Return text with terminal escape sequences and control characters removed (newlines and tabs stay)."""
-    return _UNSAFE.sub("", text or "")
+    return strip_controls(text or "")
 
 
 def where(m: Match) -> str:

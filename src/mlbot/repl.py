@@ -154,6 +154,7 @@ class Chat:
 
     def more(self) -> None:
         from rich.text import Text
+
         from .render import match_panel
         last = self.state.last
         if last is None or not last.results:
@@ -185,6 +186,7 @@ class Chat:
 
     def sources(self) -> None:
         from rich.text import Text
+
         from .render import where
         last = self.state.last
         if last is not None and last.results:

@@ -12,12 +12,11 @@ import hashlib
 import json
 import os
 import shutil
-import sys
 import tempfile
 import time
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterator
 
 import numpy as np
 
@@ -141,7 +140,7 @@ def build(entries: list[Entry], files: list[dict], warnings: list[str]) -> Knowl
     }
     kb = KnowledgeBase(spaces, fields, len(entries), b"".join(lines), offsets, meta, warnings=list(warnings),
                        semantic=semantic)
-    from .rank import score_scale   # rank reads a KnowledgeBase; imported here to keep the layers one-way at load
+    from .rank import score_scale  # rank reads a KnowledgeBase; imported here to keep the layers one-way at load
     meta["scale"] = score_scale(kb)
     return kb
 

@@ -7,9 +7,9 @@ what sources and entry ids show.
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
 
 from ..errors import DocumentsError
 from ..model import Entry

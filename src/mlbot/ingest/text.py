@@ -5,15 +5,14 @@ from __future__ import annotations
 import re
 
 from ..model import Entry, Source
+from ..sanitize import strip_controls
 
-# Terminal escape sequences whole (CSI, OSC, two-byte ESC), then any other control character.
-_CONTROL = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]?|\x1b\][^\x07\x1b\n]*(?:\x07|\x1b\\)?|\x1b[@-_]?|[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 _END = re.compile(r"""[.!?…:;)\]"'»”’*`]\s*$""")
 
 
 def clean(line: str) -> str:
     """Return a line without control characters or surrounding blanks (documents are untrusted)."""
-    return _CONTROL.sub("", line).strip()
+    return strip_controls(line, keep_newlines=False).strip()
 
 
 def looks_truncated(text: str) -> bool:
