@@ -12,7 +12,7 @@ _END = re.compile(r"""[.!?…:;)\]"'»”’*`]\s*$""")
 
 def clean(line: str) -> str:
     """Return a line without control characters or surrounding blanks (documents are untrusted)."""
-    return strip_controls(line, keep_newlines=False).strip()
+    return strip_controls(line).strip()
 
 
 def looks_truncated(text: str) -> bool:
