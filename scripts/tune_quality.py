@@ -82,29 +82,29 @@ def main() -> None:
         fit_calibration(cols, pre)
 
 
-def learn_weights(pre, names, temperature=10.0, l2=1e-3):
+def learn_weights(pre, names, temperature=10.0, l2=1e-3, emphasis=None):
     """Return non-negative field weights (summing to 1) minimising the softmax cross-entropy of the gold entry,
-    each collection weighing the same."""
+    each collection weighing the same (or as `emphasis` says)."""
     from scipy.optimize import minimize
     data = []
-    for s, g, _ in pre.values():
+    for c, (s, g, _) in pre.items():
         ok = g >= 0
         S = np.stack([s[n][ok] for n in names], axis=-1).astype(np.float64)   # q x e x f
-        data.append((S, g[ok]))
+        data.append((S, g[ok], (emphasis or {}).get(c, 1.0)))
 
     def loss(beta):
         b = np.abs(beta)
         total, grad = 0.0, np.zeros_like(b)
-        for S, g in data:
+        for S, g, e in data:
             z = temperature * S @ b
             z -= z.max(axis=1, keepdims=True)
             p = np.exp(z)
             p /= p.sum(axis=1, keepdims=True)
             n = len(g)
-            total += -np.log(p[np.arange(n), g] + 1e-12).mean()
+            total += e * -np.log(p[np.arange(n), g] + 1e-12).mean()
             dz = p.copy()
             dz[np.arange(n), g] -= 1
-            grad += temperature * np.einsum("qe,qef->f", dz, S) / n
+            grad += e * temperature * np.einsum("qe,qef->f", dz, S) / n
         total += l2 * (b ** 2).sum()
         grad += 2 * l2 * b
         return total, grad * np.sign(beta + 1e-12)

@@ -56,7 +56,6 @@ _TOKEN = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
 MAX_TOKEN = 40
 _stemmer = Stemmer.Stemmer("english")
 _stems: dict[str, str] = {}
-_CANONICAL_STEMS = None  # set below, once stem() exists
 
 
 def _canonical_stems() -> dict[str, str]:
@@ -67,6 +66,10 @@ def _canonical_stems() -> dict[str, str]:
     return out
 
 
+_CANONICAL_STEMS = _canonical_stems()
+_canon: dict[str, str] = {}
+
+
 def stem(word: str) -> str:
     s = _stems.get(word)
     if s is None:
@@ -74,10 +77,23 @@ def stem(word: str) -> str:
     return s
 
 
+def canonical(word: str) -> str:
+    """Return the stem that stands for word and its synonyms ("mails" -> "email")."""
+    c = _canon.get(word)
+    if c is None:
+        s = stem(CANONICAL.get(word, word))
+        c = _canon[word] = _CANONICAL_STEMS.get(s, s)
+    return c
+
+
 def words(text: str) -> list[str]:
-    """Return the lowercased words of text, abbreviations expanded, possessives and over-long tokens dropped."""
+    """Return the lowercased words of text: phrases read as one word ("work from home"), abbreviations expanded,
+    possessives and over-long tokens dropped. Every analyzer starts from these."""
+    low = text.lower()
+    if _PHRASE.search(low):
+        low = _PHRASE.sub(lambda m: PHRASES[m.group(0)], low)
     out: list[str] = []
-    for w in _TOKEN.findall(text.lower()):
+    for w in _TOKEN.findall(low):
         if len(w) > MAX_TOKEN:
             continue
         if "'" in w or "’" in w:
@@ -90,45 +106,25 @@ def words(text: str) -> list[str]:
     return out
 
 
-def content_terms(text: str) -> list[str]:
-    """Return the stemmed content words of text (stop words removed, synonyms read as one word), in order."""
-    return [canonical(w) for w in words(_phrases(text.lower())) if w not in STOP_WORDS]
+# Each analyzer is a function of the word list, so building the index splits every text into words once
+# (store.build) and querying gets the very same features from ANALYZERS[name](text).
+
+def word_terms(ws: list[str]) -> list[str]:
+    return [canonical(w) for w in ws if w not in COMMON_WORDS]
 
 
-def word_features(text: str) -> list[str]:
-    """Return the stemmed words of text but the few that never carry meaning (COMMON_WORDS), synonyms as one."""
-    return [canonical(w) for w in words(_phrases(text.lower())) if w not in COMMON_WORDS]
+def content_words(ws: list[str]) -> list[str]:
+    return [canonical(w) for w in ws if w not in STOP_WORDS]
 
 
-def canonical(word: str) -> str:
-    """Return the stem that stands for word and its synonyms ("mails" -> "email")."""
-    s = stem(CANONICAL.get(word, word))
-    return _CANONICAL_STEMS.get(s, s)
-
-
-def _phrases(low: str) -> str:
-    return _PHRASE.sub(lambda m: PHRASES[m.group(0)], low) if _PHRASE.search(low) else low
-
-
-_CANONICAL_STEMS = _canonical_stems()
-
-
-def content_features(text: str) -> list[str]:
-    """Return the stemmed content words of text (function words removed) and the bigrams of adjacent ones."""
-    terms = content_terms(text)
-    return terms + [f"{a} {b}" for a, b in zip(terms, terms[1:])]
-
-
-def bigram_features(text: str) -> list[str]:
-    """Return the bigrams of adjacent stemmed words, every word kept ("my card", "how long"): phrases."""
-    terms = [stem(w) for w in words(text)]
+def bigram_terms(ws: list[str]) -> list[str]:
+    terms = [canonical(w) for w in ws]
     return [f"{a} {b}" for a, b in zip(terms, terms[1:])]
 
 
-def char_features(text: str) -> list[str]:
-    """Return character 3- to 5-grams of each content word padded with spaces (typos and word forms still meet)."""
+def char_grams(ws: list[str]) -> list[str]:
     grams: list[str] = []
-    for w in words(text):
+    for w in ws:
         if w in STOP_WORDS:
             continue
         p = f" {w} "
@@ -138,6 +134,34 @@ def char_features(text: str) -> list[str]:
                 break
             grams.extend(p[i:i + k] for i in range(n - k + 1))
     return grams
+
+
+FROM_WORDS = {"word": word_terms, "content": content_words, "bigram": bigram_terms, "char": char_grams}
+
+
+def content_terms(text: str) -> list[str]:
+    """Return the stemmed content words of text (stop words removed, synonyms read as one word), in order."""
+    return content_words(words(text))
+
+
+def word_features(text: str) -> list[str]:
+    """Return the stemmed words of text but the few that never carry meaning (COMMON_WORDS), synonyms as one."""
+    return word_terms(words(text))
+
+
+def content_features(text: str) -> list[str]:
+    """Return the stemmed content words of text (function words removed, synonyms read as one)."""
+    return content_words(words(text))
+
+
+def bigram_features(text: str) -> list[str]:
+    """Return the bigrams of adjacent stemmed words, every word kept ("my card", "how long"): phrases."""
+    return bigram_terms(words(text))
+
+
+def char_features(text: str) -> list[str]:
+    """Return character 3- to 5-grams of each content word padded with spaces (typos and word forms still meet)."""
+    return char_grams(words(text))
 
 
 ANALYZERS = {"word": word_features, "content": content_features, "bigram": bigram_features, "char": char_features}

@@ -1,9 +1,13 @@
-"""Query terms -> scored entries: the question and answer-text fields fused into one score, and a confidence.
+"""Query terms -> scored entries: several fields fused into one score, and a confidence.
 
-score = 0.5 * best question phrasing (words) + 0.2 * best question phrasing (character n-grams)
-      + 0.3 * answer text (words)
-Confidence (0-100) maps the fused score and the share of the question the documents' vocabulary covers through
-a logistic curve fitted on the benchmarks (docs/benchmarks.md); it is the estimated chance the top answer is right.
+An entry's score is a weighted sum of how well the question matches it in each field (WEIGHTS): its question
+phrasings (the best one counts), its answer text and the whole entry, each read through four analyzers (stemmed
+words, content words with synonyms, word bigrams, character n-grams), plus a latent semantic space on collections
+small enough to have one. Only the postings of the question's own terms are read; on a large collection the long
+postings of common words are read only for entries that can still reach the top (MaxScore, Turtle & Flood 1995).
+
+Confidence (0-100) maps the score, the lead over the runner-up and the share of the question the documents'
+vocabulary covers through a logistic curve fitted on the benchmarks: the estimated chance the top answer is right.
 """
 from __future__ import annotations
 
@@ -12,30 +16,32 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .index import Semantic
+from .index import Field, Semantic
 from .store import KnowledgeBase
 
 WEIGHTS = {f"{kind}_{space}": 0.0 for space in ("word", "content", "bigram", "char")
-           for kind in ("question", "joined", "text", "doc", "cover", "semantic")}
-# Fitted by scripts/tune_quality.py --learn on the tuning halves of StackFAQ, Banking77 and the article's set.
+           for kind in ("question", "joined", "text", "doc", "cover")}
+WEIGHTS.update({"semantic_content": 0.0, "semantic_char": 0.0})
+# Fitted by scripts/tune_quality.py --learn on the tuning halves of StackFAQ (counted three times: its long
+# rephrasings gain most from the question and spelling fields), Banking77 and the article's development set.
 WEIGHTS.update({
-    "question_word": 0.139, "text_word": 0.005, "doc_word": 0.122, "question_content": 0.122,
-    "text_content": 0.054, "doc_content": 0.024, "cover_content": 0.013, "question_bigram": 0.042,
-    "doc_bigram": 0.065, "cover_bigram": 0.006, "semantic_content": 0.045, "question_char": 0.197,
-    "text_char": 0.009, "doc_char": 0.013, "semantic_char": 0.144,
+    "question_word": 0.223, "doc_word": 0.111, "question_content": 0.078, "text_content": 0.015,
+    "doc_content": 0.012, "cover_content": 0.007, "question_bigram": 0.009, "doc_bigram": 0.064,
+    "cover_bigram": 0.01, "question_char": 0.249, "text_char": 0.009, "semantic_content": 0.007,
+    "semantic_char": 0.198,
 })
 # Logistic fit of "the top answer is right" on (score, margin over the runner-up, coverage, log entries), shifted
 # so that a confidence of 70 or more is right at least 95% of the time: scripts/tune_quality.py --fit.
-CALIBRATION = (-4.990, 6.974, 5.094, 1.796, -0.425)
+MIN_COVERAGE = 0.3
+CALIBRATION = (-5.114, 5.980, 6.731, 2.264, -0.356)
 
 
 @dataclass(frozen=True)
 class Ranked:
-    """One entry's place in the ranking for a question, with the parts of its score."""
+    """One entry's place in the ranking for a question."""
 
     index: int
     score: float
-    signals: dict[str, float]
 
 
 @dataclass(frozen=True)
@@ -46,33 +52,100 @@ class Ranking:
     coverage: float
 
 
+@dataclass
+class _Plan:
+    """The weighted fields of one knowledge base, merged so each posting list is read once per question."""
+
+    entry_fields: list[tuple[Field, float, float]]   # rows are entries: (field, score weight, cover weight)
+    row_fields: list[tuple[Field, float]]             # rows are phrasings: an entry scores as its best one
+    semantic: list[tuple[Semantic, float]]
+
+
+_plans: dict[int, _Plan] = {}
+# Past this many postings a term is read only for entries that can still reach the top.
+LONG_POSTING = 4096
+
+
+def _plan(kb: KnowledgeBase) -> _Plan:
+    plan = _plans.get(id(kb))
+    if plan is not None and plan.entry_fields is not None and getattr(kb, "_plan_weights", None) == WEIGHTS:
+        return plan
+    entry: dict[str, list] = {}
+    rows: dict[str, list] = {}
+    semantic = []
+    for name, weight in WEIGHTS.items():
+        f = _field(kb, name)
+        if f is None or not weight:
+            continue
+        if isinstance(f, Semantic):
+            semantic.append((f, weight))
+        elif f.name.startswith(("question_", "joined_")):
+            rows.setdefault(f.name, [f, 0.0])[1] += weight
+        else:
+            slot = entry.setdefault(f.name, [f, 0.0, 0.0])
+            slot[2 if name.startswith("cover_") else 1] += weight
+    plan = _Plan([tuple(v) for v in entry.values()], [tuple(v) for v in rows.values()], semantic)
+    _plans[id(kb)] = plan
+    kb._plan_weights = dict(WEIGHTS)
+    return plan
+
+
 def rank(kb: KnowledgeBase, question: str, top_k: int = 10) -> Ranking:
     """Return the top_k entries for question, best first."""
     vectors = {name: space.vector(question) for name, space in kb.spaces.items()}
-    per_field: dict[str, tuple[np.ndarray, np.ndarray]] = {}
-    for name, weight in WEIGHTS.items():
-        f = _field(kb, name)
-        if f is not None and weight:
-            if isinstance(f, Semantic):
-                per_field[name] = f.entry_scores(vectors[f.space])
-                continue
-            per_field[name] = f.entry_scores(vectors[f.space], cover=name.startswith("cover_"))
     coverage = vectors["content"].coverage if "content" in vectors else 0.0
-    if not any(len(e) for e, _ in per_field.values()):
+    plan = _plan(kb)
+    n = kb.n_entries
+    acc = np.zeros(n, np.float64)
+    touched = np.zeros(n, bool)
+    for f, weight in plan.row_fields:
+        ents, vals = f.entry_scores(vectors[f.space])
+        acc[ents] += weight * vals
+        touched[ents] = True
+    for sem, weight in plan.semantic:
+        ents, vals = sem.entry_scores(vectors[sem.space])
+        acc[ents] += weight * vals
+        touched[ents] = True
+    # Every (term, field) of the entry fields, with the affine map of its postings and the most it can add.
+    terms = []
+    for f, w_score, w_cover in plan.entry_fields:
+        qv = vectors[f.space]
+        total = float(qv.weights.sum()) or 1.0
+        for c, qw in zip(qv.cols.tolist(), qv.weights.tolist()):
+            a, b = int(f.indptr[c]), int(f.indptr[c + 1])
+            if a < b:
+                mul, add = w_score * qw, w_cover * qw / total
+                terms.append((b - a, a, b, f, mul, add, mul * float(f.maxw[c]) + add))
+    terms.sort(key=lambda t: t[0])
+    remaining = sum(t[6] for t in terms)
+    candidates = None
+    for length, a, b, f, mul, add, bound in terms:
+        if candidates is None and length > LONG_POSTING and touched.any():
+            # Could an entry this term has not reached yet still enter the top k? Only if the bounds of all the
+            # terms left add up to more than the k-th best score so far.
+            seen = np.flatnonzero(touched)
+            kth = np.partition(acc[seen], -min(top_k, len(seen)))[-min(top_k, len(seen))] \
+                if len(seen) >= top_k else 0.0
+            if remaining < kth:
+                candidates = seen[acc[seen] + remaining >= kth]
+        idx = f.indices[a:b]
+        if candidates is None:
+            acc[idx] += mul * f.data[a:b] + add
+            touched[idx] = True
+        elif len(candidates):
+            pos = np.searchsorted(idx, candidates)
+            pos[pos >= length] = length - 1
+            hit = np.asarray(idx[pos]) == candidates
+            acc[candidates[hit]] += mul * f.data[a + pos[hit]] + add
+        remaining -= bound
+    cand = np.flatnonzero(touched) if candidates is None else candidates
+    if not len(cand):
         return Ranking([], coverage)
-    cand = np.unique(np.concatenate([e for e, _ in per_field.values()]))
-    total = np.zeros(len(cand), np.float64)
-    parts = {}
-    for name, (ents, vals) in per_field.items():
-        col = np.zeros(len(cand), np.float64)
-        col[np.searchsorted(cand, ents)] = vals
-        parts[name] = col
-        total += WEIGHTS[name] * col
+    scores = acc[cand]
     k = min(top_k, len(cand))
-    top = np.argpartition(-total, k - 1)[:k] if k < len(cand) else np.arange(len(cand))
-    top = top[np.argsort(-total[top], kind="stable")]
-    items = [Ranked(int(cand[i]), float(total[i]), {n: float(c[i]) for n, c in parts.items()}) for i in top]
-    return Ranking(items, coverage)
+    top = np.argpartition(-scores, k - 1)[:k] if k < len(cand) else np.arange(len(cand))
+    top = top[np.lexsort((cand[top], -scores[top]))]
+    return Ranking([Ranked(int(cand[i]), float(scores[i])) for i in top], coverage)
 
 
 def _field(kb: KnowledgeBase, name: str):
@@ -110,7 +183,10 @@ def confidence(score: float, margin: float, coverage: float, scale: float = 1.0,
     b0, b1, b2, b3, b4 = CALIBRATION
     scale = scale if scale > 0 else 1.0
     z = b0 + b1 * score / scale + b2 * margin / scale + b3 * coverage + b4 * math.log(max(n_entries, 1))
-    return 100.0 / (1.0 + math.exp(-max(min(z, 50.0), -50.0)))
+    # A question most of whose words the documents never use is about something else, however well its one
+    # known word matches: below 30% coverage almost no top answer was right on the benchmarks
+    # (scripts/tune_quality.py), so confidence falls with coverage there.
+    return 100.0 / (1.0 + math.exp(-max(min(z, 50.0), -50.0))) * min(1.0, coverage / MIN_COVERAGE)
 
 
 @dataclass(frozen=True)

@@ -22,21 +22,22 @@ import numpy as np
 
 from . import ingest
 from .alternates import alternates_path, read_alternates
-from .analyze import ANALYZERS
+from .analyze import ANALYZERS, words
 from .errors import DocumentsError
 from .index import FIELD_ARRAYS, SPACE_ARRAYS, Field, Semantic, Space
 from .model import Entry
 
-FORMAT = 6          # bump when the layout or the analyzers change: older caches are rebuilt
+FORMAT = 8          # bump when the layout or the analyzers change: older caches are rebuilt
 SPACES = ("word", "content", "bigram", "char")   # analyzers; a space's vocabulary and idf are fitted on whole entries
 # Kinds of row: a row per question phrasing; all phrasings of an entry joined; the answer text; the whole entry
 # (questions and text), which is also what each space is fitted on.
 ROWS = ("question", "joined", "text", "doc")
 WEIGHTING = {"question": ("cosine", 1.0), "joined": ("bm25", 1.2, 0.75), "text": ("bm25", 1.2, 0.75),
              "doc": ("bm25", 1.2, 0.75)}
-# Character n-grams over answer text help with typos and word forms, but cost ~15 features a word: past this many
-# characters of text the char space covers questions only (see docs/benchmarks.md, scale).
-CHAR_TEXT_BUDGET = 5_000_000
+# Character n-grams and word bigrams over answer text help with typos, word forms and phrases, but multiply the
+# features of every text: past this many characters of text those two spaces cover questions only, which keeps a
+# 200,000-paragraph index within bm25s's build time (docs/benchmarks.md, scale).
+TEXT_BUDGET = 5_000_000
 # Latent semantic analysis (a dense k-vector per entry and per term) pays off on FAQ-sized collections; past this
 # many entries its build time and memory grow too large for what it adds (docs/benchmarks.md).
 SEMANTIC_SPACES = ("content", "char")
@@ -97,15 +98,22 @@ class KnowledgeBase:
 
 def build(entries: list[Entry], files: list[dict], warnings: list[str]) -> KnowledgeBase:
     """Return an in-memory KnowledgeBase fitted on entries."""
-    from .index import build_field, build_semantic, build_space
+    from .index import build_field, build_semantic, build_space, count_rows
 
     rows = {kind: _rows(entries, kind) for kind in ROWS}
     docs = rows["doc"][0]
+    # Split every distinct text into words once; all four analyzers start from these lists.
+    split = {"doc": [words(t) for t in docs]}
+    for kind in ROWS:
+        if kind != "doc":
+            texts = rows[kind][0]
+            split[kind] = split["doc"] if texts == docs else [words(t) for t in texts]
+    whole_size = sum(map(len, docs)) <= TEXT_BUDGET
     spaces, fields, semantic = {}, {}, {}
     for name in SPACES:
-        whole = name != "char" or sum(map(len, docs)) <= CHAR_TEXT_BUDGET
-        fit_on = docs if whole else rows["question"][0]
-        space, counter, counts = build_space(name, name, fit_on)
+        whole = name in ("word", "content") or whole_size
+        fit_kind = "doc" if whole else "question"
+        space, counts = build_space(name, name, split[fit_kind])
         spaces[name] = space
         for kind in ROWS:
             texts, row_entry = rows[kind]
@@ -115,14 +123,14 @@ def build(entries: list[Entry], files: list[dict], warnings: list[str]) -> Knowl
                 continue   # the same as the question rows
             if kind == "text" and texts == docs:
                 continue   # no entry has a question: the text rows are the doc rows
-            if counter is None or not texts:
+            if counts is None or not texts:
                 matrix = None
-            elif texts is fit_on:
+            elif kind == fit_kind:
                 matrix = counts
             else:
-                matrix = counter.transform(texts)
+                matrix = count_rows(space, split[kind])
             fields[f"{kind}_{name}"] = build_field(f"{kind}_{name}", space, matrix, row_entry, WEIGHTING[kind])
-        if name in SEMANTIC_SPACES and whole and counter is not None and len(entries) <= SEMANTIC_MAX_ENTRIES:
+        if name in SEMANTIC_SPACES and whole and counts is not None and len(entries) <= SEMANTIC_MAX_ENTRIES:
             sem = build_semantic(space, counts)
             if sem is not None:
                 semantic[name] = sem
