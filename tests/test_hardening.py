@@ -22,7 +22,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from mlbot.analyze import ANALYZERS
+from mlbot.analyze import ANALYZERS, words
 from mlbot.index import build_space, make_vectorizer
 
 REMOTE = "can I work remotely as an ML engineer?"
@@ -466,7 +466,7 @@ WORDS = sorted({w.strip(".,?;—") for doc in CORPUS for w in doc.split()} - {""
 @functools.cache
 def fitted(analyzer: str):
     """Return (the index's Space, scikit-learn's fitted TfidfVectorizer) for the corpus, built once."""
-    space, _, _ = build_space(analyzer, analyzer, CORPUS)
+    space, _ = build_space(analyzer, analyzer, [words(t) for t in CORPUS])
     return space, make_vectorizer(analyzer).fit(CORPUS)
 
 

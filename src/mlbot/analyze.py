@@ -6,6 +6,7 @@ Both sides must call exactly these functions, or query vectors drift from the ve
 from __future__ import annotations
 
 import re
+import unicodedata
 
 import Stemmer
 
@@ -90,6 +91,9 @@ def words(text: str) -> list[str]:
     """Return the lowercased words of text: phrases read as one word ("work from home"), abbreviations expanded,
     possessives and over-long tokens dropped. Every analyzer starts from these."""
     low = text.lower()
+    if not low.isascii():
+        # Accents folded, so "cafe" meets "café" (and "naïve", "naive").
+        low = "".join(c for c in unicodedata.normalize("NFKD", low) if not unicodedata.combining(c))
     if _PHRASE.search(low):
         low = _PHRASE.sub(lambda m: PHRASES[m.group(0)], low)
     out: list[str] = []
