@@ -15,6 +15,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from quality_data import load_all, out_of_scope
 
 from mlbot import rank as rank_mod
+from mlbot.analyze import content_terms
 from mlbot.rank import _field
 from mlbot.store import build
 
@@ -34,8 +35,8 @@ def field_scores(kb, queries):
                 ents, vals = f.entry_scores(qv) if name.startswith("semantic_") else \
                     f.entry_scores(qv, cover=name.startswith("cover_"))
                 m[qi, ents] = vals
-                if f.space == "content":
-                    cov[qi] = qv.coverage
+                if name == "doc_word":
+                    cov[qi] = kb.spaces["word"].coverage(content_terms(q))
         out[name] = m
     gold = np.array([ids.get(e, -1) if e is not None else -1 for _, e in queries])
     return out, gold, cov

@@ -55,7 +55,7 @@ def test_a_finished_last_answer_is_not_marked_cut_off():
 
 # ------------------------------------------------------------------------------------ query vectors = sklearn
 
-@pytest.mark.parametrize("space", ["word", "content", "bigram", "char"])
+@pytest.mark.parametrize("space", ["word", "bigram", "char"])
 def test_query_vectors_equal_scikit_learns_transform(space):
     entries = parse_text(ARTICLE.read_text(encoding="utf-8"), "ml-engineer.txt")
     kb = build(entries, [], [])

@@ -53,6 +53,9 @@ ABBREVIATIONS = {
 }
 
 _PHRASE = re.compile(r"\b(?:" + "|".join(sorted(map(re.escape, PHRASES), key=len, reverse=True)) + r")\b")
+_APOSTROPHE = re.compile(r"['’]")
+_ABBREVIATED = frozenset(ABBREVIATIONS)
+_EXPANDED = {k: tuple(v.split()) for k, v in ABBREVIATIONS.items()}
 _TOKEN = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
 MAX_TOKEN = 40
 _stemmer = Stemmer.Stemmer("english")
@@ -96,17 +99,14 @@ def words(text: str) -> list[str]:
         low = "".join(c for c in unicodedata.normalize("NFKD", low) if not unicodedata.combining(c))
     if _PHRASE.search(low):
         low = _PHRASE.sub(lambda m: PHRASES[m.group(0)], low)
-    out: list[str] = []
-    for w in _TOKEN.findall(low):
-        if len(w) > MAX_TOKEN:
-            continue
-        if "'" in w or "’" in w:
-            w = re.split(r"['’]", w, maxsplit=1)[0]
-        full = ABBREVIATIONS.get(w)
-        if full:
-            out.extend(full.split())
-        else:
-            out.append(w)
+    out = _TOKEN.findall(low)
+    # The common case (no apostrophe, no over-long word, no abbreviation) stays in C: this runs on every text.
+    if "'" in low or "’" in low:
+        out = [_APOSTROPHE.split(w, maxsplit=1)[0] for w in out]
+    if out and max(map(len, out)) > MAX_TOKEN:
+        out = [w for w in out if len(w) <= MAX_TOKEN]
+    if not _ABBREVIATED.isdisjoint(out):
+        out = [x for w in out for x in _EXPANDED.get(w, (w,))]
     return out
 
 
@@ -114,15 +114,18 @@ def words(text: str) -> list[str]:
 # (store.build) and querying gets the very same features from ANALYZERS[name](text).
 
 def word_terms(ws: list[str]) -> list[str]:
-    return [canonical(w) for w in ws if w not in COMMON_WORDS]
+    get = _canon.get
+    return [get(w) or canonical(w) for w in ws if w not in COMMON_WORDS]
 
 
 def content_words(ws: list[str]) -> list[str]:
-    return [canonical(w) for w in ws if w not in STOP_WORDS]
+    get = _canon.get
+    return [get(w) or canonical(w) for w in ws if w not in STOP_WORDS]
 
 
 def bigram_terms(ws: list[str]) -> list[str]:
-    terms = [canonical(w) for w in ws]
+    get = _canon.get
+    terms = [get(w) or canonical(w) for w in ws]
     return [f"{a} {b}" for a, b in zip(terms, terms[1:])]
 
 
@@ -140,7 +143,7 @@ def char_grams(ws: list[str]) -> list[str]:
     return grams
 
 
-FROM_WORDS = {"word": word_terms, "content": content_words, "bigram": bigram_terms, "char": char_grams}
+FROM_WORDS = {"word": word_terms, "bigram": bigram_terms, "char": char_grams}
 
 
 def content_terms(text: str) -> list[str]:
@@ -153,11 +156,6 @@ def word_features(text: str) -> list[str]:
     return word_terms(words(text))
 
 
-def content_features(text: str) -> list[str]:
-    """Return the stemmed content words of text (function words removed, synonyms read as one)."""
-    return content_words(words(text))
-
-
 def bigram_features(text: str) -> list[str]:
     """Return the bigrams of adjacent stemmed words, every word kept ("my card", "how long"): phrases."""
     return bigram_terms(words(text))
@@ -168,4 +166,4 @@ def char_features(text: str) -> list[str]:
     return char_grams(words(text))
 
 
-ANALYZERS = {"word": word_features, "content": content_features, "bigram": bigram_features, "char": char_features}
+ANALYZERS = {"word": word_features, "bigram": bigram_features, "char": char_features}

@@ -53,6 +53,20 @@ class Space:
         """Return the column of each term, or -1 for a term the index has never seen."""
         return lookup(self.vocab, terms)
 
+    def coverage(self, terms: list[str]) -> float:
+        """Return the share of the terms' idf mass (sublinear tf) that the space knows; unknown terms count at
+        the unseen idf. 1.0 when every term is known, near 0 for a question in another vocabulary."""
+        counts = Counter(terms)
+        if not counts:
+            return 0.0
+        cols = self.lookup(list(counts))
+        tf = np.array([1.0 + math.log(c) for c in counts.values()])
+        idf = np.full(len(counts), self.unseen_idf())
+        known = cols >= 0
+        idf[known] = self.idf[cols[known]]
+        raw = tf * idf
+        return float(raw[known].sum() / raw.sum())
+
     def vector(self, text: str) -> QueryVector:
         """Return text as scikit-learn's `transform` would weight it: sublinear tf times idf, l2-normalised."""
         counts = Counter(self.analyze(text))

@@ -2,7 +2,7 @@
 
 An entry's score is a weighted sum of how well the question matches it in each field (WEIGHTS): its question
 phrasings (the best one counts), its answer text and the whole entry, each read through four analyzers (stemmed
-words, content words with synonyms, word bigrams, character n-grams), plus a latent semantic space on collections
+words with synonyms, word bigrams, character n-grams), plus a latent semantic space on collections
 small enough to have one. Only the postings of the question's own terms are read; on a large collection the long
 postings of common words are read only for entries that can still reach the top (MaxScore, Turtle & Flood 1995).
 
@@ -16,24 +16,23 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .analyze import content_terms
 from .index import Field, Semantic
 from .store import KnowledgeBase
 
-WEIGHTS = {f"{kind}_{space}": 0.0 for space in ("word", "content", "bigram", "char")
+WEIGHTS = {f"{kind}_{space}": 0.0 for space in ("word", "bigram", "char")
            for kind in ("question", "joined", "text", "doc", "cover")}
-WEIGHTS.update({"semantic_content": 0.0, "semantic_char": 0.0})
-# Fitted by scripts/tune_quality.py --learn on the tuning halves of StackFAQ (counted three times: its long
+WEIGHTS["semantic_char"] = 0.0
+# Fitted by scripts/tune_quality.py --learn on the tuning halves of StackFAQ (counted twice: its long
 # rephrasings gain most from the question and spelling fields), Banking77 and the article's development set.
 WEIGHTS.update({
-    "question_word": 0.223, "doc_word": 0.111, "question_content": 0.078, "text_content": 0.015,
-    "doc_content": 0.012, "cover_content": 0.007, "question_bigram": 0.009, "doc_bigram": 0.064,
-    "cover_bigram": 0.01, "question_char": 0.249, "text_char": 0.009, "semantic_content": 0.007,
-    "semantic_char": 0.198,
+    "question_word": 0.228, "text_word": 0.017, "doc_word": 0.137, "question_bigram": 0.031, "text_bigram": 0.009,
+    "doc_bigram": 0.073, "cover_bigram": 0.006, "question_char": 0.295, "text_char": 0.014, "semantic_char": 0.186,
 })
 # Logistic fit of "the top answer is right" on (score, margin over the runner-up, coverage, log entries), shifted
 # so that a confidence of 70 or more is right at least 95% of the time: scripts/tune_quality.py --fit.
 MIN_COVERAGE = 0.3
-CALIBRATION = (-5.114, 5.980, 6.731, 2.264, -0.356)
+CALIBRATION = (-5.583, 6.549, 6.914, 2.613, -0.456)
 
 
 @dataclass(frozen=True)
@@ -93,7 +92,7 @@ def _plan(kb: KnowledgeBase) -> _Plan:
 def rank(kb: KnowledgeBase, question: str, top_k: int = 10) -> Ranking:
     """Return the top_k entries for question, best first."""
     vectors = {name: space.vector(question) for name, space in kb.spaces.items()}
-    coverage = vectors["content"].coverage if "content" in vectors else 0.0
+    coverage = kb.spaces["word"].coverage(content_terms(question)) if "word" in kb.spaces else 0.0
     plan = _plan(kb)
     n = kb.n_entries
     acc = np.zeros(n, np.float64)

@@ -27,8 +27,8 @@ from .errors import DocumentsError
 from .index import FIELD_ARRAYS, SPACE_ARRAYS, Field, Semantic, Space
 from .model import Entry
 
-FORMAT = 8          # bump when the layout or the analyzers change: older caches are rebuilt
-SPACES = ("word", "content", "bigram", "char")   # analyzers; a space's vocabulary and idf are fitted on whole entries
+FORMAT = 9          # bump when the layout or the analyzers change: older caches are rebuilt
+SPACES = ("word", "bigram", "char")   # analyzers; a space's vocabulary and idf are fitted on whole entries
 # Kinds of row: a row per question phrasing; all phrasings of an entry joined; the answer text; the whole entry
 # (questions and text), which is also what each space is fitted on.
 ROWS = ("question", "joined", "text", "doc")
@@ -40,7 +40,7 @@ WEIGHTING = {"question": ("cosine", 1.0), "joined": ("bm25", 1.2, 0.75), "text":
 TEXT_BUDGET = 5_000_000
 # Latent semantic analysis (a dense k-vector per entry and per term) pays off on FAQ-sized collections; past this
 # many entries its build time and memory grow too large for what it adds (docs/benchmarks.md).
-SEMANTIC_SPACES = ("content", "char")
+SEMANTIC_SPACES = ("char",)
 SEMANTIC_MAX_ENTRIES = 20_000
 
 Progress = Callable[[str, int, int], None]
@@ -111,7 +111,7 @@ def build(entries: list[Entry], files: list[dict], warnings: list[str]) -> Knowl
     whole_size = sum(map(len, docs)) <= TEXT_BUDGET
     spaces, fields, semantic = {}, {}, {}
     for name in SPACES:
-        whole = name in ("word", "content") or whole_size
+        whole = name == "word" or whole_size
         fit_kind = "doc" if whole else "question"
         space, counts = build_space(name, name, split[fit_kind])
         spaces[name] = space
@@ -426,7 +426,7 @@ def _write_json(path: Path, obj) -> None:
     try:
         fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=path.parent)
         with os.fdopen(fd, "w", encoding="utf-8") as f:
-            json.dump(obj, f, ensure_ascii=False)
+            f.write(json.dumps(obj, ensure_ascii=False))   # dumps runs in C; dump(obj, f) does not
         os.replace(tmp, path)
     except OSError:
         try:
