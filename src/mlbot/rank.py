@@ -60,14 +60,14 @@ class _Plan:
     semantic: list[tuple[Semantic, float]]
 
 
-_plans: dict[int, _Plan] = {}
 # Past this many postings a term is read only for entries that can still reach the top.
 LONG_POSTING = 4096
 
 
 def _plan(kb: KnowledgeBase) -> _Plan:
-    plan = _plans.get(id(kb))
-    if plan is not None and plan.entry_fields is not None and getattr(kb, "_plan_weights", None) == WEIGHTS:
+    key = ("plan", tuple(WEIGHTS.items()))   # WEIGHTS may be changed (scripts/tune_quality.py)
+    plan = kb.derived.get(key)
+    if plan is not None:
         return plan
     entry: dict[str, list] = {}
     rows: dict[str, list] = {}
@@ -84,8 +84,7 @@ def _plan(kb: KnowledgeBase) -> _Plan:
             slot = entry.setdefault(f.name, [f, 0.0, 0.0])
             slot[2 if name.startswith("cover_") else 1] += weight
     plan = _Plan([tuple(v) for v in entry.values()], [tuple(v) for v in rows.values()], semantic)
-    _plans[id(kb)] = plan
-    kb._plan_weights = dict(WEIGHTS)
+    kb.derived[key] = plan
     return plan
 
 

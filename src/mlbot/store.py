@@ -73,6 +73,7 @@ class KnowledgeBase:
     location: Path | None = None
     warnings: list[str] = field(default_factory=list)
     semantic: dict[str, Semantic] = field(default_factory=dict)
+    derived: dict = field(default_factory=dict)   # what rank works out once per index (its reading plan)
     _entries: dict[int, Entry] = field(default_factory=dict)
 
     def entry(self, i: int) -> Entry:
