@@ -97,13 +97,21 @@ class KnowledgeBase:
 
 # ---------------------------------------------------------------------------------------------------- building
 
-def build(entries: list[Entry], files: list[dict], warnings: list[str]) -> KnowledgeBase:
+def build(entries: list[Entry], files: list[dict], warnings: list[str],
+          progress: Progress | None = None) -> KnowledgeBase:
     """Return an in-memory KnowledgeBase fitted on entries."""
     from .index import build_field, build_semantic, build_space, count_rows
+
+    steps = len(SPACES) + 2
+
+    def step(n: int) -> None:
+        if progress:
+            progress("building the index", n, steps)
 
     rows = {kind: _rows(entries, kind) for kind in ROWS}
     docs = rows["doc"][0]
     # Split every distinct text into words once; all four analyzers start from these lists.
+    step(0)
     split = {"doc": [words(t) for t in docs]}
     for kind in ROWS:
         if kind != "doc":
@@ -111,7 +119,8 @@ def build(entries: list[Entry], files: list[dict], warnings: list[str]) -> Knowl
             split[kind] = split["doc"] if texts == docs else [words(t) for t in texts]
     whole_size = sum(map(len, docs)) <= TEXT_BUDGET
     spaces, fields, semantic = {}, {}, {}
-    for name in SPACES:
+    for n_space, name in enumerate(SPACES, 1):
+        step(n_space)
         whole = name == "word" or whole_size
         fit_kind = "doc" if whole else "question"
         space, counts = build_space(name, name, split[fit_kind])
@@ -151,6 +160,7 @@ def build(entries: list[Entry], files: list[dict], warnings: list[str]) -> Knowl
                        semantic=semantic)
     from .rank import score_scale  # rank reads a KnowledgeBase; imported here to keep the layers one-way at load
     meta["scale"] = score_scale(kb)
+    step(steps)
     return kb
 
 
@@ -349,7 +359,7 @@ def open_index(docs: list[str] | None, *, warn: Callable[[str], None] = lambda m
         if not entries:
             raise DocumentsError(f"nothing to answer from in {', '.join(paths)}: the files hold no text mlbot can "
                                  f"read ({ingest.READABLE})")
-        kb = build(entries, stats, warnings)
+        kb = build(entries, stats, warnings, progress)
         kb.meta["key"] = key
         if not writable:
             warn(f"cannot write the index cache in {home}; answering from memory (set XDG_CACHE_HOME to a "
