@@ -220,13 +220,17 @@ def tree_files(path: Path) -> set[str]:
     return {str(f.relative_to(path)) for f in path.rglob("*")} if path.exists() else set()
 
 
+class BenchError(Exception):
+    """A measured process failed: reported for its N, and the next N still runs."""
+
+
 def log(msg: str) -> None:
     print(f"[{time.strftime('%H:%M:%S')}] {msg}", file=sys.stderr, flush=True)
 
 
 def child_json(r: subprocess.CompletedProcess, what: str) -> dict:
     if r.returncode:
-        raise SystemExit(f"{what} failed (exit {r.returncode}):\n{r.stderr[-1500:]}")
+        raise BenchError(f"{what} failed (exit {r.returncode}):\n{r.stderr[-1500:]}")
     return json.loads(r.stdout.strip().splitlines()[-1])
 
 
@@ -248,7 +252,7 @@ def bench(n: int, args: argparse.Namespace, with_tantivy: bool) -> dict:
         log(f"N={n}: mlbot index")
         wall, rss, r = run_measured([MLBOT, "index", "--docs", str(docs)], env, args.timeout)
         if r.returncode:
-            raise SystemExit(f"mlbot index failed (exit {r.returncode}):\n{r.stderr[-1500:]}")
+            raise BenchError(f"mlbot index failed (exit {r.returncode}):\n{r.stderr[-1500:]}")
         res["mlbot"] = {"index": wall, "rss_mb": rss, "index_stdout": r.stdout.strip().splitlines()}
         res["mlbot"]["disk_mb"] = tree_bytes(cache / "mlbot") / 1e6
         res["mlbot"]["index_mb"] = sum(tree_bytes(d) for d in (cache / "mlbot").glob("*/build-*")) / 1e6
@@ -270,7 +274,8 @@ def bench(n: int, args: argparse.Namespace, with_tantivy: bool) -> dict:
                                timeout=args.timeout)
             cold.append(time.perf_counter() - t)
             if r.returncode not in (0, 1):   # 1 is "no answer", a reply like any other
-                raise SystemExit(f"mlbot ask failed (exit {r.returncode}):\n{r.stderr[-1500:].decode(errors='replace')}")
+                raise BenchError(f"mlbot ask failed (exit {r.returncode}):\n"
+                                 f"{r.stderr[-1500:].decode(errors='replace')}")
             cold_status.append(json.loads(r.stdout)["status"])
             t = time.perf_counter()
             subprocess.run([PY, "-c", "import numpy"], capture_output=True, env=env)
@@ -342,8 +347,9 @@ def report(res: dict) -> str:
     notes.append("mlbot's replies to the timed queries: "
                  + ", ".join(f"{v} {k}" for k, v in sorted(m["status"].items())) + ".")
     notes.append(f"mlbot's index proper (build-* folder) is {num(m.get('index_mb', float('nan')))} MB of that.")
-    notes.append(f"bm25s's peak includes {b['rss_before_mb']:.0f} MB held before indexing (interpreter, bm25s and the "
-                 f"paragraphs read from disk)" + (f"; tantivy's {t['rss_before_mb']:.0f} MB" if t else "") + ".")
+    notes.append(f"bm25s's peak includes {b['rss_before_mb']:.0f} MB held before indexing (interpreter, bm25s "
+                 f"and the paragraphs read from disk)"
+                 + (f"; tantivy's {t['rss_before_mb']:.0f} MB" if t else "") + ".")
     if t:
         notes.append("tantivy: on-disk index, one indexing thread, 256 MB writer heap, default query parser (OR); "
                      "its query time includes fetching the 10 stored ids.")
@@ -374,7 +380,17 @@ def main() -> int:
     results = []
     for n in args.sizes:
         src_before = source_fingerprint()
-        res = bench(n, args, with_tantivy)
+        try:
+            res = bench(n, args, with_tantivy)
+        except (BenchError, subprocess.TimeoutExpired) as e:
+            src_after = source_fingerprint()
+            changed = "" if src_after == src_before else \
+                f" (mlbot sources changed during the run: {src_before} -> {src_after})"
+            log(f"N={n}: {e}")
+            print(f"### N = {n:,} paragraphs: FAILED at {time.strftime('%H:%M:%S')}{changed}\n\n```\n{e}\n```\n",
+                  flush=True)
+            results.append({"N": n, "error": str(e), "src": src_before, "src_after": src_after})
+            continue
         res["src"], res["src_after"] = src_before, source_fingerprint()
         results.append(res)
         print(report(res), flush=True)

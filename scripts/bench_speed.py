@@ -106,7 +106,7 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--runs", type=int, default=15, help="whole-process runs of each command (default: 15)")
     ap.add_argument("--load-runs", type=int, default=5, help="fresh interpreters timing mlbot.load() (default: 5)")
-    ap.add_argument("--passes", type=int, default=3, help="timed passes over the dev set per interpreter (default: 3)")
+    ap.add_argument("--passes", type=int, default=3, help="timed passes over the dev set per process (default: 3)")
     args = ap.parse_args()
     if not Path(MLBOT).exists():
         sys.exit(f"no mlbot console script beside {PY}: install mlbot in this environment (pip install -e .)")

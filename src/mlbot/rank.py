@@ -62,6 +62,8 @@ class _Plan:
 
 # Past this many postings a term is read only for entries that can still reach the top.
 LONG_POSTING = 4096
+# A term is looked up candidate by candidate only while that is this many times cheaper than a full read.
+CANDIDATE_FACTOR = 16
 
 
 def _plan(kb: KnowledgeBase) -> _Plan:
@@ -94,7 +96,7 @@ def rank(kb: KnowledgeBase, question: str, top_k: int = 10) -> Ranking:
     coverage = kb.spaces["word"].coverage(content_terms(question)) if "word" in kb.spaces else 0.0
     plan = _plan(kb)
     n = kb.n_entries
-    acc = np.zeros(n, np.float64)
+    acc = np.zeros(n, np.float32)
     touched = np.zeros(n, bool)
     for f, weight in plan.row_fields:
         ents, vals = f.entry_scores(vectors[f.space])
@@ -118,23 +120,32 @@ def rank(kb: KnowledgeBase, question: str, top_k: int = 10) -> Ranking:
     remaining = sum(t[6] for t in terms)
     candidates = None
     for length, a, b, f, mul, add, bound in terms:
-        if candidates is None and length > LONG_POSTING and touched.any():
+        if candidates is None and length > LONG_POSTING:
             # Could an entry this term has not reached yet still enter the top k? Only if the bounds of all the
             # terms left add up to more than the k-th best score so far.
             seen = np.flatnonzero(touched)
-            kth = np.partition(acc[seen], -min(top_k, len(seen)))[-min(top_k, len(seen))] \
-                if len(seen) >= top_k else 0.0
-            if remaining < kth:
-                candidates = seen[acc[seen] + remaining >= kth]
+            if len(seen) >= top_k:
+                kth = np.partition(acc[seen], -top_k)[-top_k]
+                if remaining < kth:
+                    candidates = seen[acc[seen] + remaining >= kth]
         idx = f.indices[a:b]
-        if candidates is None:
-            acc[idx] += mul * f.data[a:b] + add
+        if candidates is None or len(candidates) * CANDIDATE_FACTOR > length:
+            # Reading the whole posting list is cheaper than looking the candidates up in it.
+            gain = f.data[a:b] * np.float32(mul)
+            if add:
+                gain += np.float32(add)
+            if candidates is not None:
+                keep = np.zeros(n, bool)
+                keep[candidates] = True
+                inside = keep[idx]
+                idx, gain = idx[inside], gain[inside]
+            acc[idx] += gain
             touched[idx] = True
         elif len(candidates):
             pos = np.searchsorted(idx, candidates)
             pos[pos >= length] = length - 1
-            hit = np.asarray(idx[pos]) == candidates
-            acc[candidates[hit]] += mul * f.data[a + pos[hit]] + add
+            hit = idx[pos] == candidates
+            acc[candidates[hit]] += f.data[a + pos[hit]] * np.float32(mul) + np.float32(add)
         remaining -= bound
     cand = np.flatnonzero(touched) if candidates is None else candidates
     if not len(cand):

@@ -244,7 +244,9 @@ def load_build(folder: Path) -> KnowledgeBase:
     n = int(meta["n_entries"])
 
     def arrays(prefix: str, names: tuple[str, ...]) -> dict[str, np.ndarray]:
-        return {a: np.load(folder / f"{prefix}.{a}.npy", mmap_mode="r", allow_pickle=False) for a in names}
+        # Memory-mapped, then viewed as plain arrays: slicing an np.memmap costs microseconds a slice.
+        return {a: np.asarray(np.load(folder / f"{prefix}.{a}.npy", mmap_mode="r", allow_pickle=False))
+                for a in names}
 
     spaces = {}
     for name, info in meta["spaces"].items():
