@@ -54,6 +54,7 @@ ABBREVIATIONS = {
 
 _PHRASE = re.compile(r"\b(?:" + "|".join(sorted(map(re.escape, PHRASES), key=len, reverse=True)) + r")\b")
 _APOSTROPHE = re.compile(r"['’]")
+_PHRASE_WORDS = frozenset(p.split()[0].split("-")[0] for p in PHRASES)   # the words a phrase can start with
 _ABBREVIATED = frozenset(ABBREVIATIONS)
 _EXPANDED = {k: tuple(v.split()) for k, v in ABBREVIATIONS.items()}
 _TOKEN = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
@@ -97,9 +98,9 @@ def words(text: str) -> list[str]:
     if not low.isascii():
         # Accents folded, so "cafe" meets "café" (and "naïve", "naive").
         low = "".join(c for c in unicodedata.normalize("NFKD", low) if not unicodedata.combining(c))
-    if _PHRASE.search(low):
-        low = _PHRASE.sub(lambda m: PHRASES[m.group(0)], low)
     out = _TOKEN.findall(low)
+    if not _PHRASE_WORDS.isdisjoint(out) and _PHRASE.search(low):   # the set test keeps the regex off most texts
+        out = _TOKEN.findall(_PHRASE.sub(lambda m: PHRASES[m.group(0)], low))
     # The common case (no apostrophe, no over-long word, no abbreviation) stays in C: this runs on every text.
     if "'" in low or "’" in low:
         out = [_APOSTROPHE.split(w, maxsplit=1)[0] for w in out]
@@ -112,6 +113,11 @@ def words(text: str) -> list[str]:
 
 # Each analyzer is a function of the word list, so building the index splits every text into words once
 # (store.build) and querying gets the very same features from ANALYZERS[name](text).
+
+def word_term(w: str) -> str | None:
+    """Return the word analyzer's term for one word, or None for a word it drops (word_terms, one at a time)."""
+    return None if w in COMMON_WORDS else canonical(w)
+
 
 def word_terms(ws: list[str]) -> list[str]:
     get = _canon.get

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .analyze import ANALYZERS, FROM_WORDS
+from .analyze import ANALYZERS, FROM_WORDS, word_term
 
 SPACE_ARRAYS = ("vocab", "idf")
 FIELD_ARRAYS = ("indptr", "indices", "data", "row_entry", "maxw")
@@ -191,14 +191,38 @@ def lookup(vocab: np.ndarray, terms: list[str]) -> np.ndarray:
     return np.where(vocab[pos] == keys, pos, -1)
 
 
+def count_words(word_lists: list[list[str]], term_of) -> tuple[np.ndarray, object]:
+    """Return (vocab, counts) like count_features for an analyzer whose term is a function of each word alone
+    (term_of(word) -> term or None): words are counted first and mapped to terms once per distinct word, so no
+    Python code runs per word of text."""
+    from scipy.sparse import csr_matrix
+
+    raw_vocab, raw = count_features(word_lists)
+    if raw is None:
+        return raw_vocab, None
+    terms = [term_of(w.decode("utf-8")) for w in raw_vocab.tolist()]
+    names = sorted({t for t in terms if t is not None})
+    if not names:
+        return np.array([], dtype="S1"), None
+    column = {t: i for i, t in enumerate(names)}
+    keep = [i for i, t in enumerate(terms) if t is not None]
+    mapping = csr_matrix((np.ones(len(keep), np.float32), (keep, [column[terms[i]] for i in keep])),
+                         shape=(len(terms), len(names)))
+    counts = (raw @ mapping).tocsr()
+    counts.eliminate_zeros()
+    return np.array([t.encode("utf-8") for t in names]), counts
+
+
 def build_space(name: str, analyzer: str, word_lists: list[list[str]]):
     """Return (Space, term counts of the rows) for rows given as word lists (analyze.words), or (empty Space,
     None) when they hold no terms. The idf is scikit-learn's TfidfTransformer's, so a query weighs exactly as
     make_vectorizer's `transform` weighs it."""
     from sklearn.feature_extraction.text import TfidfTransformer
 
-    features = FROM_WORDS[analyzer]
-    vocab, counts = count_features([features(ws) for ws in word_lists])
+    if analyzer == "word":
+        vocab, counts = count_words(word_lists, word_term)
+    else:
+        vocab, counts = count_features([FROM_WORDS[analyzer](ws) for ws in word_lists])
     if counts is None:
         return Space(name, analyzer, vocab, np.empty(0, np.float32), len(word_lists)), None
     idf = TfidfTransformer(sublinear_tf=True, smooth_idf=True).fit(counts).idf_
@@ -208,6 +232,7 @@ def build_space(name: str, analyzer: str, word_lists: list[list[str]]):
 def count_rows(space: Space, word_lists: list[list[str]]):
     """Return the term counts of rows (word lists) in an existing space's columns."""
     return count_features([FROM_WORDS[space.analyzer](ws) for ws in word_lists], space.vocab)[1]
+
 
 
 def bm25_idf(idf: np.ndarray, n_docs: int) -> np.ndarray:

@@ -98,8 +98,8 @@ class KnowledgeBase:
 # ---------------------------------------------------------------------------------------------------- building
 
 def build(entries: list[Entry], files: list[dict], warnings: list[str],
-          progress: Progress | None = None) -> KnowledgeBase:
-    """Return an in-memory KnowledgeBase fitted on entries."""
+          progress: Progress | None = None, lines: list[bytes] | None = None) -> KnowledgeBase:
+    """Return an in-memory KnowledgeBase fitted on entries (`lines`: each entry's JSON, when already made)."""
     from .index import build_field, build_semantic, build_space, count_rows
 
     steps = len(SPACES) + 2
@@ -144,7 +144,8 @@ def build(entries: list[Entry], files: list[dict], warnings: list[str],
             sem = build_semantic(space, counts)
             if sem is not None:
                 semantic[name] = sem
-    lines = [json.dumps(e.to_json(), ensure_ascii=False).encode("utf-8") for e in entries]
+    if lines is None:
+        lines = [json.dumps(e.to_json(), ensure_ascii=False).encode("utf-8") for e in entries]
     offsets = np.zeros(len(lines) + 1, dtype=np.int64)
     np.cumsum([len(x) for x in lines], out=offsets[1:])
     meta = {
@@ -354,14 +355,18 @@ def open_index(docs: list[str] | None, *, warn: Callable[[str], None] = lambda m
                 return kb
             except (ValueError, OSError, KeyError, TypeError):
                 shutil.rmtree(build_dir, ignore_errors=True)
-        entries, warnings = _parse_all(found, stats, home / "parsed" if writable else None, progress)
-        entries = [_with_alternates(e, alternates.get(e.id, ())) for e in entries]
+        entries, lines, warnings = _parse_all(found, stats, home / "parsed" if writable else None, progress)
+        if alternates:
+            for i, e in enumerate(entries):
+                if alternates.get(e.id):
+                    entries[i] = _with_alternates(e, alternates[e.id])
+                    lines[i] = json.dumps(entries[i].to_json(), ensure_ascii=False).encode("utf-8")
         for w in warnings:
             warn(w)
         if not entries:
             raise DocumentsError(f"nothing to answer from in {', '.join(paths)}: the files hold no text mlbot can "
                                  f"read ({ingest.READABLE})")
-        kb = build(entries, stats, warnings, progress)
+        kb = build(entries, stats, warnings, progress, lines)
         kb.meta["key"] = key
         if not writable:
             warn(f"cannot write the index cache in {home}; answering from memory (set XDG_CACHE_HOME to a "
@@ -391,8 +396,11 @@ def _with_alternates(e: Entry, extra) -> Entry:
 
 
 def _parse_all(found: list[ingest.DocFile], stats: list[dict], parsed: Path | None,
-               progress: Progress | None) -> tuple[list[Entry], list[str]]:
+               progress: Progress | None) -> tuple[list[Entry], list[bytes], list[str]]:
+    """Return the entries of every document, each as JSON too (serialised once, for the parse cache and the
+    index), and the warnings met. Documents whose content is unchanged come from the parse cache."""
     entries: list[Entry] = []
+    lines: list[bytes] = []
     warnings: list[str] = []
     ingest.take_warnings()
     for n, (doc, s) in enumerate(zip(found, stats), 1):
@@ -401,6 +409,7 @@ def _parse_all(found: list[ingest.DocFile], stats: list[dict], parsed: Path | No
         if isinstance(cached, dict) and cached.get("format") == FORMAT and cached.get("path") == doc.rel:
             try:
                 got = [Entry.from_json(x) for x in cached["entries"]]
+                got_lines = [json.dumps(x, ensure_ascii=False).encode("utf-8") for x in cached["entries"]]
                 warnings.extend(cached.get("warnings", []))
             except (KeyError, TypeError, ValueError):
                 got = None
@@ -413,16 +422,18 @@ def _parse_all(found: list[ingest.DocFile], stats: list[dict], parsed: Path | No
             except RecursionError:
                 got, file_warnings = [], [f"skipped {doc.rel}: nested too deeply to read"]
             warnings.extend(file_warnings)
+            got_lines = [json.dumps(e.to_json(), ensure_ascii=False).encode("utf-8") for e in got]
             if parsed is not None:
-                _write_json(parsed / f"{s['sha']}-{doc.rel.replace('/', '_')[-60:]}.json",
-                            {"format": FORMAT, "path": doc.rel, "entries": [e.to_json() for e in got],
-                             "warnings": file_warnings})
+                head = json.dumps({"format": FORMAT, "path": doc.rel, "warnings": file_warnings}, ensure_ascii=False)
+                _write_text(parsed / f"{s['sha']}-{doc.rel.replace('/', '_')[-60:]}.json",
+                            head[:-1] + ', "entries": [' + b",".join(got_lines).decode("utf-8") + "]}")
         if not got and not any(doc.rel in w for w in warnings):
             warnings.append(f"skipped {doc.rel}: no text to answer from")
         entries.extend(got)
+        lines.extend(got_lines)
         if progress:
             progress("reading documents", n, len(found))
-    return entries, warnings
+    return entries, lines, warnings
 
 
 # ------------------------------------------------------------------------------------------ small file helpers
@@ -436,10 +447,15 @@ def _read_json(path: Path):
 
 def _write_json(path: Path, obj) -> None:
     """Write obj as JSON to path atomically (temp file + os.replace); errors are ignored: it is only a cache."""
+    _write_text(path, json.dumps(obj, ensure_ascii=False))
+
+
+def _write_text(path: Path, text: str) -> None:
+    """Write text to path atomically (temp file + os.replace); errors are ignored: it is only a cache."""
     try:
         fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=path.parent)
         with os.fdopen(fd, "w", encoding="utf-8") as f:
-            f.write(json.dumps(obj, ensure_ascii=False))   # dumps runs in C; dump(obj, f) does not
+            f.write(text)
         os.replace(tmp, path)
     except OSError:
         try:

@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass
 
 from ..model import Entry, Source
+from ..sanitize import strip_controls
 from .text import clean, looks_like_question, looks_truncated
 
 _NEWLINE = re.compile(r"\r\n|\r|\n")   # not str.splitlines: it also splits at \f and \x1c, so lines would drift
@@ -140,12 +141,6 @@ def _tokens(lines: list[str]) -> list[_Heading | _Block]:
     return out
 
 
-def _keep_indent(line: str) -> str:
-    """Return a line without control characters or trailing blanks (blank: ""), its indentation kept (it is code)."""
-    text = clean(line)
-    return line[: len(line) - len(line.lstrip(" \t"))] + text if text else ""
-
-
 def _trim(lines: list[str]) -> list[str]:
     """Return lines without the blank lines and thematic breaks around them."""
     first, last = 0, len(lines)
@@ -173,7 +168,9 @@ def _paragraph(lines: list[str]) -> str:
 
 def parse_markdown(text: str, path: str) -> list[Entry]:
     """Return the FAQ and paragraph entries of a Markdown document."""
-    lines = [_keep_indent(x) for x in _NEWLINE.split(text)]   # so every rule below sees what the reader will
+    # Controls stripped once for the whole text (not line by line: this is most of the reading time of a large
+    # document), then each line keeps its indentation (it may be code) and loses trailing blanks.
+    lines = [x.rstrip() for x in strip_controls(_NEWLINE.sub("\n", text)).split("\n")]
     entries: list[Entry] = []
     open_headings: list[tuple[int, str]] = []   # (level, text), outermost first
     faq: tuple[_Heading, tuple[str, ...]] | None = None   # the question whose section is being read, and its chain
