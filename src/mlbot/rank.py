@@ -76,7 +76,7 @@ def _plan(kb: KnowledgeBase) -> _Plan:
     semantic = []
     for name, weight in WEIGHTS.items():
         f = _field(kb, name)
-        if f is None or not weight:
+        if f is None or not weight or not len(kb.spaces[f.space].vocab):
             continue
         if isinstance(f, Semantic):
             semantic.append((f, weight))
@@ -92,7 +92,7 @@ def _plan(kb: KnowledgeBase) -> _Plan:
 
 def rank(kb: KnowledgeBase, question: str, top_k: int = 10) -> Ranking:
     """Return the top_k entries for question, best first."""
-    vectors = {name: space.vector(question) for name, space in kb.spaces.items()}
+    vectors = {name: space.vector(question) for name, space in kb.spaces.items() if len(space.vocab)}
     coverage = kb.spaces["word"].coverage(content_terms(question)) if "word" in kb.spaces else 0.0
     plan = _plan(kb)
     n = kb.n_entries

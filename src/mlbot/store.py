@@ -14,6 +14,7 @@ import os
 import shutil
 import tempfile
 import time
+from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -27,7 +28,7 @@ from .errors import DocumentsError
 from .index import FIELD_ARRAYS, SPACE_ARRAYS, Field, Semantic, Space
 from .model import Entry
 
-FORMAT = 9          # bump when the layout or the analyzers change: older caches are rebuilt
+FORMAT = 10          # bump when the layout or the analyzers change: older caches are rebuilt
 SPACES = ("word", "bigram", "char")   # analyzers; a space's vocabulary and idf are fitted on whole entries
 # Kinds of row: a row per question phrasing; all phrasings of an entry joined; the answer text; the whole entry
 # (questions and text), which is also what each space is fitted on.
@@ -168,6 +169,7 @@ def build(entries: list[Entry], files: list[dict], warnings: list[str],
 def _rows(entries: list[Entry], kind: str) -> tuple[list[str], list[int]]:
     texts: list[str] = []
     row_entry: list[int] = []
+    under = Counter((e.source.path, e.headings) for e in entries if not e.questions) if kind != "doc" else {}
     for i, e in enumerate(entries):
         if kind in ("text", "doc"):
             # The headings above an entry (not the document title, which every entry shares) say what it is
@@ -179,19 +181,21 @@ def _rows(entries: list[Entry], kind: str) -> tuple[list[str], list[int]]:
                 texts.append(e.text if e.questions else " ".join((context, e.text)))
             row_entry.append(i)
         else:
-            phrasings = e.questions or _heading_question(e)
+            phrasings = e.questions or _heading_question(e, under)
             for q in (phrasings if kind == "question" else (" ".join(phrasings),) if phrasings else ()):
                 texts.append(q)
                 row_entry.append(i)
     return texts, row_entry
 
 
-HEADINGS_AS_QUESTIONS = True
+# A heading over at most this many paragraphs is what they answer ("## Office"); over more it is a chapter title
+# that tells them nothing apart, and reading it as each one's question would only cost time.
+HEADING_QUESTION_MAX_PARAGRAPHS = 3
 
 
-def _heading_question(e: Entry) -> tuple[str, ...]:
+def _heading_question(e: Entry, under: Counter) -> tuple[str, ...]:
     """A paragraph's own heading, read as the question it answers ("How ML engineers actually work")."""
-    if HEADINGS_AS_QUESTIONS and len(e.headings) > 1:
+    if len(e.headings) > 1 and under[(e.source.path, e.headings)] <= HEADING_QUESTION_MAX_PARAGRAPHS:
         return (e.headings[-1],)
     return ()
 
