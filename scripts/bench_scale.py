@@ -96,7 +96,8 @@ print(json.dumps(dict(load=t_load, again=t_again, lat=lat, recall=hits / len(qs)
 BM25S = r"""
 import json, resource, sys, time
 paras_file, qfile, nq, save_dir = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4]
-paras = open(paras_file, encoding="utf-8").read().split("\n")[:-1]
+with open(paras_file, encoding="utf-8") as fh:
+    paras = [line.rstrip("\n") for line in fh]
 qs = json.load(open(qfile, encoding="utf-8"))[:nq]
 import bm25s
 before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
@@ -117,7 +118,8 @@ print(json.dumps(dict(index=t_index, rss_before_mb=before / 1024, lat=lat, recal
 TANTIVY = r"""
 import json, resource, sys, time
 paras_file, qfile, nq, index_dir = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4]
-paras = open(paras_file, encoding="utf-8").read().split("\n")[:-1]
+with open(paras_file, encoding="utf-8") as fh:
+    paras = [line.rstrip("\n") for line in fh]
 qs = json.load(open(qfile, encoding="utf-8"))[:nq]
 import tantivy
 before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
@@ -343,7 +345,9 @@ def report(res: dict) -> str:
            ""]
     notes = []
     if m.get("load_rebuilt"):
-        notes.append("**`mlbot.load([DIR])` wrote to the cache: it did not reuse the index `mlbot index` built.**")
+        notes.append("**`mlbot.load([DIR])` wrote to the cache: it did not reuse the index `mlbot index` built**"
+                     + (" (the mlbot sources changed in between, which may explain it)."
+                        if res.get("src_after", res.get("src")) != res.get("src") else "."))
     notes.append("mlbot's replies to the timed queries: "
                  + ", ".join(f"{v} {k}" for k, v in sorted(m["status"].items())) + ".")
     notes.append(f"mlbot's index proper (build-* folder) is {num(m.get('index_mb', float('nan')))} MB of that.")

@@ -253,3 +253,16 @@ def test_piped_chat_answers_each_line(run_mlbot, warm_cache):
     assert "  4. What are the main challenges in this role?" in out
     assert "Hello!" not in out, "nothing after exit is answered"
     assert b"Traceback" not in p.stderr
+
+
+def test_pasting_several_lines_asks_one_question(chat, warm_cache):
+    """A bracketed paste of two lines is one question, answered once, not two half questions."""
+    c = chat()
+    c.seen = len(c.screen())
+    c.child.send("\x1b[200~can I work\nremotely as an ML engineer?\x1b[201~")
+    c.quiet_after(0.3)
+    c.child.send("\r")
+    c.shows(rf"(?i)remote{G}work{G}is{G}common")
+    later = c.quiet_after(1.0)
+    assert "not sure" not in later.lower() and "couldn't find" not in later.lower()
+    assert len(re.findall(r"Can I work remotely as an Ml Engineer\?", c.screen())) >= 1
