@@ -271,3 +271,19 @@ def test_reply_to_dict_is_the_json_contract(article_bot):
     assert set(r["source"]) == {"path", "heading", "line"}
     assert json.loads(json.dumps(d)) == d
     assert len(d["results"]) == 2 and d["results"][0]["confidence"] >= d["results"][1]["confidence"]
+
+
+def test_the_word_space_read_straight_from_texts_equals_scikit_learns():
+    """The fast path (all texts in one pass, words mapped to terms once) counts what CountVectorizer counts."""
+    from mlbot.index import build_space
+
+    texts = ["Can I work from home? It's ML, AI and NLP — don't ask.", "Café naïve résumé; l'été " + "x" * 50,
+             "", "the THE The a an", "rock'n'roll hands-on real-world day-to-day ML ml", "Ünïcödé 2024 24/7 e-mail"]
+    space, counts = build_space("word", "word", None, texts=texts)
+    vec = make_vectorizer("word")
+    want = vec.fit_transform(texts)
+    assert [t.decode() for t in space.vocab.tolist()] == vec.get_feature_names_out().tolist()
+    assert np.allclose(space.idf, vec.idf_)
+    from sklearn.feature_extraction.text import CountVectorizer
+    raw = CountVectorizer(analyzer=vec.analyzer).fit(texts).transform(texts)
+    assert (counts != raw).nnz == 0 and want.shape == counts.shape

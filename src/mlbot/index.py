@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .analyze import ANALYZERS, FROM_WORDS, word_term
+from .analyze import ANALYZERS, FROM_WORDS, SEPARATOR, word_term, words_many
 
 SPACE_ARRAYS = ("vocab", "idf")
 FIELD_ARRAYS = ("indptr", "indices", "data", "row_entry", "maxw")
@@ -144,24 +144,34 @@ def make_vectorizer(analyzer: str):
 
 def count_features(lists: list[list[str]], vocab: np.ndarray | None = None):
     """Return (vocab, counts): the sorted UTF-8 vocabulary of feature lists (or the one given) and the rows x terms
-    count matrix (scipy CSR), as scikit-learn's CountVectorizer would count them.
-
-    Terms are told apart by Python's 64-bit string hash and sorted once with numpy, which counts ten million
-    features in seconds where a dict-per-document loop takes minutes (docs/benchmarks.md, scale).
-    """
+    count matrix (scipy CSR), as scikit-learn's CountVectorizer would count them."""
     import itertools
-
-    from scipy.sparse import csr_matrix
 
     n = len(lists)
     lengths = np.fromiter(map(len, lists), np.int64, n)
     flat = list(itertools.chain.from_iterable(lists))
-    rows = np.repeat(np.arange(n, dtype=np.int64), lengths)
+    return count_tokens(flat, np.repeat(np.arange(n, dtype=np.int64), lengths), n, vocab)
+
+
+def count_tokens(flat: list[str], rows: np.ndarray, n: int, vocab: np.ndarray | None = None,
+                 keep: np.ndarray | None = None):
+    """Return (vocab, counts) for tokens given flat with the row of each (only those where `keep`, if given).
+
+    Tokens are told apart by Python's 64-bit string hash and sorted once with numpy, which counts ten million
+    tokens in seconds where a dict-per-document loop takes minutes (docs/benchmarks.md, scale).
+    """
+    from scipy.sparse import csr_matrix
+
     if vocab is None:
-        if not flat:
-            return np.array([], dtype="S1"), None
         hashes = np.fromiter(map(hash, flat), np.int64, len(flat))
+        where = np.flatnonzero(keep) if keep is not None else None
+        if where is not None:
+            hashes = hashes[where]
+        if not len(hashes):
+            return np.array([], dtype="S1"), None
         _, first, inverse = np.unique(hashes, return_index=True, return_inverse=True)
+        if where is not None:
+            first = where[first]
         terms = np.array([flat[i].encode("utf-8") for i in first.tolist()])
         order = np.argsort(terms, kind="stable")
         vocab = terms[order]
@@ -172,9 +182,9 @@ def count_features(lists: list[list[str]], vocab: np.ndarray | None = None):
         if len(vocab) == 0:
             return vocab, None
         cols = lookup(vocab, flat)
-        keep = cols >= 0
-        rows, cols = rows[keep], cols[keep]
-    # COO -> CSR sums repeated (row, term) pairs in linear time, without sorting every feature again.
+        found = cols >= 0
+        rows, cols = rows[found], cols[found]
+    # COO -> CSR sums repeated (row, term) pairs in linear time, without sorting every token again.
     matrix = csr_matrix((np.ones(len(cols), np.float32), (rows, cols)), shape=(n, len(vocab)))
     matrix.sum_duplicates()
     return vocab, matrix
@@ -191,42 +201,46 @@ def lookup(vocab: np.ndarray, terms: list[str]) -> np.ndarray:
     return np.where(vocab[pos] == keys, pos, -1)
 
 
-def count_words(word_lists: list[list[str]], term_of) -> tuple[np.ndarray, object]:
-    """Return (vocab, counts) like count_features for an analyzer whose term is a function of each word alone
-    (term_of(word) -> term or None): words are counted first and mapped to terms once per distinct word, so no
-    Python code runs per word of text."""
+def count_words(texts: list[str], term_of) -> tuple[np.ndarray, object]:
+    """Return (vocab, counts) for texts under an analyzer whose terms come from each word alone (term_of(word) ->
+    terms): the words are found in one pass over all the texts (analyze.words_many), counted, and mapped to terms
+    once per distinct word, so no Python code runs per word of text."""
     from scipy.sparse import csr_matrix
 
-    raw_vocab, raw = count_features(word_lists)
+    flat = words_many(texts)
+    is_sep = np.fromiter(map(SEPARATOR.__eq__, flat), bool, len(flat))
+    rows = np.cumsum(is_sep)
+    raw_vocab, raw = count_tokens(flat, rows[~is_sep], len(texts), keep=~is_sep)
     if raw is None:
         return raw_vocab, None
     terms = [term_of(w.decode("utf-8")) for w in raw_vocab.tolist()]
-    names = sorted({t for t in terms if t is not None})
+    names = sorted({t for ts in terms for t in ts})
     if not names:
         return np.array([], dtype="S1"), None
     column = {t: i for i, t in enumerate(names)}
-    keep = [i for i, t in enumerate(terms) if t is not None]
-    mapping = csr_matrix((np.ones(len(keep), np.float32), (keep, [column[terms[i]] for i in keep])),
+    pairs = [(i, column[t]) for i, ts in enumerate(terms) for t in ts]
+    mapping = csr_matrix((np.ones(len(pairs), np.float32), ([p[0] for p in pairs], [p[1] for p in pairs])),
                          shape=(len(terms), len(names)))
     counts = (raw @ mapping).tocsr()
     counts.eliminate_zeros()
     return np.array([t.encode("utf-8") for t in names]), counts
 
 
-def build_space(name: str, analyzer: str, word_lists: list[list[str]]):
-    """Return (Space, term counts of the rows) for rows given as word lists (analyze.words), or (empty Space,
-    None) when they hold no terms. The idf is scikit-learn's TfidfTransformer's, so a query weighs exactly as
-    make_vectorizer's `transform` weighs it."""
+def build_space(name: str, analyzer: str, word_lists: list[list[str]] | None, texts: list[str] | None = None):
+    """Return (Space, term counts of the rows) for rows given as word lists (analyze.words) or, for the word
+    analyzer, as texts, or (empty Space, None) when they hold no terms. The idf is scikit-learn's
+    TfidfTransformer's, so a query weighs exactly as make_vectorizer's `transform` weighs it."""
     from sklearn.feature_extraction.text import TfidfTransformer
 
-    if analyzer == "word":
-        vocab, counts = count_words(word_lists, word_term)
+    counts_rows = len(texts) if texts is not None else len(word_lists)
+    if analyzer == "word" and texts is not None:
+        vocab, counts = count_words(texts, word_term)
     else:
         vocab, counts = count_features([FROM_WORDS[analyzer](ws) for ws in word_lists])
     if counts is None:
-        return Space(name, analyzer, vocab, np.empty(0, np.float32), len(word_lists)), None
+        return Space(name, analyzer, vocab, np.empty(0, np.float32), counts_rows), None
     idf = TfidfTransformer(sublinear_tf=True, smooth_idf=True).fit(counts).idf_
-    return Space(name, analyzer, vocab, idf.astype(np.float32), len(word_lists)), counts
+    return Space(name, analyzer, vocab, idf.astype(np.float32), counts_rows), counts
 
 
 def count_rows(space: Space, word_lists: list[list[str]]):

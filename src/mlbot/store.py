@@ -111,20 +111,27 @@ def build(entries: list[Entry], files: list[dict], warnings: list[str],
 
     rows = {kind: _rows(entries, kind) for kind in ROWS}
     docs = rows["doc"][0]
-    # Split every distinct text into words once; all four analyzers start from these lists.
+    # Each kind of row is split into words once, when an analyzer first needs it; the word space reads whole
+    # entries straight from their text (index.count_words), which is most of the work on a large collection.
     step(0)
-    split = {"doc": [words(t) for t in docs]}
-    for kind in ROWS:
-        if kind != "doc":
+    split: dict[str, list[list[str]]] = {}
+
+    def split_of(kind: str) -> list[list[str]]:
+        if kind not in split:
             texts = rows[kind][0]
-            split[kind] = split["doc"] if texts == docs else [words(t) for t in texts]
+            split[kind] = split_of("doc") if kind != "doc" and texts == docs else [words(t) for t in texts]
+        return split[kind]
+
     whole_size = sum(map(len, docs)) <= TEXT_BUDGET
     spaces, fields, semantic = {}, {}, {}
     for n_space, name in enumerate(SPACES, 1):
         step(n_space)
         whole = name == "word" or whole_size
         fit_kind = "doc" if whole else "question"
-        space, counts = build_space(name, name, split[fit_kind])
+        if fit_kind == "doc" and name == "word":
+            space, counts = build_space(name, name, None, texts=docs)
+        else:
+            space, counts = build_space(name, name, split_of(fit_kind))
         spaces[name] = space
         for kind in ROWS:
             texts, row_entry = rows[kind]
@@ -139,7 +146,7 @@ def build(entries: list[Entry], files: list[dict], warnings: list[str],
             elif kind == fit_kind:
                 matrix = counts
             else:
-                matrix = count_rows(space, split[kind])
+                matrix = count_rows(space, split_of(kind))
             fields[f"{kind}_{name}"] = build_field(f"{kind}_{name}", space, matrix, row_entry, WEIGHTING[kind])
         if name in SEMANTIC_SPACES and whole and counts is not None and len(entries) <= SEMANTIC_MAX_ENTRIES:
             sem = build_semantic(space, counts)
