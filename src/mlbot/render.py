@@ -149,22 +149,25 @@ def _colour(confidence: float) -> str:
 
 # ---------------------------------------------------------------------------------------------- explanations
 
-FIELD_NAMES = {"question_word": "question words", "question_char": "question spelling",
-               "joined_word": "all phrasings", "joined_char": "all phrasings' spelling",
-               "text_word": "answer words", "text_char": "answer spelling"}
+FIELD_NAMES = {
+    "question_word": "question words", "joined_word": "all phrasings", "text_word": "answer words",
+    "doc_word": "whole entry", "question_bigram": "question phrases", "joined_bigram": "all phrasings' phrases",
+    "text_bigram": "answer phrases", "doc_bigram": "entry phrases", "question_char": "question spelling",
+    "joined_char": "all phrasings' spelling", "text_char": "answer spelling", "doc_char": "entry spelling",
+}
 
 
 def plain_explanation(x) -> str:
     """Return an Explanation (bot.explain) as plain text."""
     lines = [f"Why: {_name(x.top)} scored {x.top.score:.3f} ({label(x.top.confidence)})"]
-    lines.extend(f"  {FIELD_NAMES.get(c.field, c.field):<24} {safe(c.term)!r:<24} +{c.points:.3f}"
+    lines.extend(f"  {FIELD_NAMES.get(c.field, c.field):<24} {_term(c):<24} +{c.points:.3f}"
                  for c in x.top_terms)
     if not x.top_terms:
         lines.append("  (no single term stands out)")
     if x.runner_up is not None:
         lines.append(f"Runner-up: {_name(x.runner_up)} scored {x.runner_up.score:.3f} "
                      f"({label(x.runner_up.confidence)})")
-        lines.extend(f"  {FIELD_NAMES.get(c.field, c.field):<24} {safe(c.term)!r:<24} +{c.points:.3f}"
+        lines.extend(f"  {FIELD_NAMES.get(c.field, c.field):<24} {_term(c):<24} +{c.points:.3f}"
                      for c in x.runner_terms[:6])
     return "\n".join(lines)
 
@@ -181,7 +184,7 @@ def rich_explanation(x) -> RenderableType:
         t.add_column("term")
         t.add_column("points", justify="right")
         for c in terms:
-            t.add_row(FIELD_NAMES.get(c.field, c.field), Text(safe(c.term)), f"+{c.points:.3f}")
+            t.add_row(FIELD_NAMES.get(c.field, c.field), Text(_term(c)), f"+{c.points:.3f}")
         return t
 
     parts: list = [Text.assemble(("Why this answer: ", "bold"), _name(x.top),
@@ -192,6 +195,11 @@ def rich_explanation(x) -> RenderableType:
                                 f" — score {x.runner_up.score:.3f}, confidence {label(x.runner_up.confidence)}"),
                   table(x.runner_terms[:6])]
     return Group(*parts)
+
+
+def _term(c) -> str:
+    # Character n-grams keep their word-boundary spaces: quote them so " lon" and "lon " read apart.
+    return f"'{safe(c.term)}'" if c.field.endswith("_char") else safe(c.term)
 
 
 def _name(m: Match) -> str:

@@ -43,7 +43,7 @@ def rich_report(r: Report):
         f"   ({r.n_answerable} answerable, {r.n_unanswerable} unanswerable, threshold {r.threshold:g})")
     t = Table(title="threshold sweep", title_justify="left", box=None)
     for col in ("threshold", "answered", "", "accuracy of answered", "", "unanswerable answered"):
-        t.add_column(col)
+        t.add_column(col, no_wrap=True)
     for row in r.sweep:
         mark = " ◀ recommended" if row["threshold"] == r.recommended else ""
         t.add_row(f"{row['threshold']}{mark}", _pct(row["answered"]), _bar(row["answered"], "cyan"),
@@ -56,7 +56,7 @@ def rich_report(r: Report):
     return Group(*parts)
 
 
-def _bar(x: float | None, style: str, width: int = 20):
+def _bar(x: float | None, style: str, width: int = 12):
     from rich.text import Text
     n = 0 if x is None else round(x * width)
     return Text("█" * n + "·" * (width - n), style=style)
