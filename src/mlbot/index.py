@@ -169,7 +169,8 @@ def count_tokens(flat: list[str], rows: np.ndarray, n: int, vocab: np.ndarray | 
             hashes = hashes[where]
         if not len(hashes):
             return np.array([], dtype="S1"), None
-        _, first, inverse = np.unique(hashes, return_index=True, return_inverse=True)
+        # (Sorting the hashes as unsigned measured a third faster than as signed, numpy 2.4.)
+        _, first, inverse = np.unique(hashes.view(np.uint64), return_index=True, return_inverse=True)
         if where is not None:
             first = where[first]
         terms = np.array([flat[i].encode("utf-8") for i in first.tolist()])
