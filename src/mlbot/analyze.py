@@ -64,6 +64,7 @@ _TOKEN = re.compile(r"[^\W_]+")
 _APOSTROPHE_TAIL = re.compile(r"(?<=[^\W_])['’][^\W_]+")
 _OVERLONG = re.compile(r"[^\W_]{41,}")   # 41: MAX_TOKEN + 1
 SEPARATOR = "QQTEXTQQ"   # between texts in words_many: upper case, so no lowercased text holds it
+_SEPARATOR_LOW = "qq7textq9sepq"
 _stemmer = Stemmer.Stemmer("english")
 _stems: dict[str, str] = {}
 
@@ -117,7 +118,13 @@ def words_many(texts: list[str]) -> list[str]:
     Between separators this is words(t) for each t before `expand`, but found by one regex over all the texts
     joined, which is several times faster over a large collection (docs/benchmarks.md, scale).
     """
-    low = f" {SEPARATOR} ".join(map(_lower, texts))
+    # Lowercased, folded and trimmed as one string when the separator survives that intact (it always does unless
+    # a text contains it), else text by text.
+    low = _lower(f" {_SEPARATOR_LOW} ".join(texts))
+    if low.count(_SEPARATOR_LOW) == len(texts) - 1:
+        low = low.replace(_SEPARATOR_LOW, SEPARATOR)
+    else:
+        low = f" {SEPARATOR} ".join(map(_lower, texts))
     out = _find_words(low)
     if out and max(map(len, out)) > MAX_TOKEN:
         low = _OVERLONG.sub(" ", low)

@@ -167,13 +167,14 @@ def _field(kb: KnowledgeBase, name: str):
         name.replace("joined_", "question_").replace("text_", "doc_").replace("cover_", "doc_"))
 
 
-def score_scale(kb: KnowledgeBase, probes: int = 200) -> float:
+def score_scale(kb: KnowledgeBase, probes: int = 0) -> float:
     """Return the median score of the knowledge base's own questions (or first sentences) asked of it.
 
     Scores grow with a collection's size and wording; dividing by this makes a score mean the same in a 7-entry
     article as in a 100,000-entry handbook, with no labelled questions needed.
     """
     n = kb.n_entries
+    probes = probes or (200 if n <= 20_000 else 60)   # a median settles with fewer probes; big ones cost more
     picks = sorted({int(i) for i in np.linspace(0, n - 1, min(n, probes))}) if n else []
     scores = []
     for i in picks:
