@@ -67,9 +67,10 @@ class Space:
         raw = tf * idf
         return float(raw[known].sum() / raw.sum())
 
-    def vector(self, text: str) -> QueryVector:
-        """Return text as scikit-learn's `transform` would weight it: sublinear tf times idf, l2-normalised."""
-        counts = Counter(self.analyze(text))
+    def vector(self, text: str, ws: list[str] | None = None) -> QueryVector:
+        """Return text as scikit-learn's `transform` would weight it: sublinear tf times idf, l2-normalised.
+        `ws`, when given, is words(text), already split."""
+        counts = Counter(self.analyze(text) if ws is None else FROM_WORDS[self.analyzer](ws))
         terms = list(counts)
         if not terms:
             return QueryVector(np.empty(0, np.int64), np.empty(0, np.float32), 0.0, [])

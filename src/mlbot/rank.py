@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .analyze import content_terms
+from .analyze import content_words, words
 from .index import Field, Semantic
 from .store import KnowledgeBase
 
@@ -92,8 +92,9 @@ def _plan(kb: KnowledgeBase) -> _Plan:
 
 def rank(kb: KnowledgeBase, question: str, top_k: int = 10) -> Ranking:
     """Return the top_k entries for question, best first."""
-    vectors = {name: space.vector(question) for name, space in kb.spaces.items() if len(space.vocab)}
-    coverage = kb.spaces["word"].coverage(content_terms(question)) if "word" in kb.spaces else 0.0
+    ws = words(question)
+    vectors = {name: space.vector(question, ws) for name, space in kb.spaces.items() if len(space.vocab)}
+    coverage = kb.spaces["word"].coverage(content_words(ws)) if "word" in kb.spaces else 0.0
     plan = _plan(kb)
     n = kb.n_entries
     acc = np.zeros(n, np.float32)
