@@ -436,8 +436,8 @@ def _parse_all(found: list[ingest.DocFile], stats: list[dict], parsed: Path | No
             got_lines = [json.dumps(e.to_json(), ensure_ascii=False).encode("utf-8") for e in got]
             if parsed is not None:
                 head = json.dumps({"format": FORMAT, "path": doc.rel, "warnings": file_warnings}, ensure_ascii=False)
-                _write_text(parsed / f"{s['sha']}-{doc.rel.replace('/', '_')[-60:]}.json",
-                            head[:-1] + ', "entries": [' + b",".join(got_lines).decode("utf-8") + "]}")
+                _write_bytes(parsed / f"{s['sha']}-{doc.rel.replace('/', '_')[-60:]}.json",
+                             (head[:-1] + ', "entries": [').encode("utf-8") + b",".join(got_lines) + b"]}")
         if not got and not any(doc.rel in w for w in warnings):
             warnings.append(f"skipped {doc.rel}: no text to answer from")
         entries.extend(got)
@@ -463,10 +463,15 @@ def _write_json(path: Path, obj) -> None:
 
 def _write_text(path: Path, text: str) -> None:
     """Write text to path atomically (temp file + os.replace); errors are ignored: it is only a cache."""
+    _write_bytes(path, text.encode("utf-8"))
+
+
+def _write_bytes(path: Path, data: bytes) -> None:
+    """Write data to path atomically (temp file + os.replace); errors are ignored: it is only a cache."""
     try:
         fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=path.parent)
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            f.write(text)
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
         os.replace(tmp, path)
     except OSError:
         try:
