@@ -118,3 +118,40 @@ def warm_cache(_bundled_cache: Path) -> Path:
     shutil.copytree(_bundled_cache, target, dirs_exist_ok=True)
     return target
 
+
+
+# The office handbook of the feedback, review and lint tests.
+OFFICE_KB = """\
+# Office handbook
+
+## How do I reset my password?
+
+Open the account page and choose "Forgot password". A reset link is emailed to you.
+
+## How do I connect to the office wifi?
+
+Join the network called Office-Guest and type the code printed on your badge.
+
+## When is the office open?
+
+The office is open from 8 am to 6 pm on weekdays.
+
+## Where can I park my bike?
+
+Bikes go in the rack behind the building.
+"""
+
+
+@pytest.fixture
+def kb(tmp_path: Path) -> Path:
+    """Write the office handbook (OFFICE_KB) into the test's folder and return its path."""
+    path = tmp_path / "handbook.md"
+    path.write_text(OFFICE_KB, encoding="utf-8")
+    return path
+
+
+@pytest.fixture(autouse=True)
+def fresh_feedback_warnings(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The feedback log warns once per process; each test starts as a new process would."""
+    from mlbot import feedback
+    monkeypatch.setattr(feedback, "_warned", set())

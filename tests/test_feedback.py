@@ -17,44 +17,8 @@ from mlbot.errors import MlbotError
 from mlbot.feedback import FeedbackLog, feedback_path, group_items
 from mlbot.model import Reply
 
-KB = """\
-# Office handbook
-
-## How do I reset my password?
-
-Open the account page and choose "Forgot password". A reset link is emailed to you.
-
-## How do I connect to the office wifi?
-
-Join the network called Office-Guest and type the code printed on your badge.
-
-## When is the office open?
-
-The office is open from 8 am to 6 pm on weekdays.
-
-## Where can I park my bike?
-
-Bikes go in the rack behind the building.
-"""
 # No word of this is in the handbook (but "where"), so any ranking refuses it.
 UNKNOWN = "What is the capital of Peru?"
-
-
-@pytest.fixture(autouse=True)
-def _isolated(tmp_path, monkeypatch):
-    """Point every XDG dir at the test's folder: the user's own feedback log is never touched."""
-    for var in ("XDG_DATA_HOME", "XDG_CACHE_HOME", "XDG_STATE_HOME"):
-        monkeypatch.setenv(var, str(tmp_path / var.lower()))
-    for var in ("MLBOT_DOCS", "MLBOT_NO_LOG", "FORCE_COLOR"):
-        monkeypatch.delenv(var, raising=False)
-    monkeypatch.setattr(feedback, "_warned", set())
-
-
-@pytest.fixture
-def kb(tmp_path):
-    path = tmp_path / "handbook.md"
-    path.write_text(KB, encoding="utf-8")
-    return path
 
 
 @pytest.fixture
