@@ -118,11 +118,11 @@ def words_many(texts: list[str]) -> list[str]:
     Between separators this is words(t) for each t before `expand`, but found by one regex over all the texts
     joined, which is several times faster over a large collection (docs/benchmarks.md, scale).
     """
-    # Lowercased, folded and trimmed as one string when the separator survives that intact (it always does unless
-    # a text contains it), else text by text.
-    low = _lower(f" {_SEPARATOR_LOW} ".join(texts))
-    if low.count(_SEPARATOR_LOW) == len(texts) - 1:
-        low = low.replace(_SEPARATOR_LOW, SEPARATOR)
+    # Plain ASCII is lowercased and trimmed as one string (when the separator survives that intact, as it does
+    # unless a text contains it); anything else text by text, so accents are folded only where there are some.
+    low = f" {_SEPARATOR_LOW} ".join(texts).lower()
+    if low.isascii() and low.count(_SEPARATOR_LOW) == len(texts) - 1:
+        low = _lower(low).replace(_SEPARATOR_LOW, SEPARATOR)
     else:
         low = f" {SEPARATOR} ".join(map(_lower, texts))
     out = _find_words(low)
