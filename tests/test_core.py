@@ -7,6 +7,8 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import mlbot
 from mlbot.bot import Bot, highlight
@@ -287,3 +289,26 @@ def test_the_word_space_read_straight_from_texts_equals_scikit_learns():
     from sklearn.feature_extraction.text import CountVectorizer
     raw = CountVectorizer(analyzer=vec.analyzer).fit(texts).transform(texts)
     assert (counts != raw).nnz == 0 and want.shape == counts.shape
+
+
+_PIECES = st.sampled_from(["work from home", "don't", "it's", "Café", "naïve", "ML", "ai", "x" * 45, "'quoted'",
+                           "rock'n'roll", "QQTEXTQQ", "qq7textq9sepq", "hands-on", "—", "e-mail", "2024", " ", "\n"])
+
+
+@settings(max_examples=150, deadline=None)
+@given(texts=st.lists(st.lists(_PIECES | st.text(max_size=8), max_size=8).map(" ".join), max_size=6))
+def test_words_many_finds_each_texts_words(texts):
+    """The one-pass reader of a whole collection finds, text by text, what words() finds (before abbreviations)."""
+    from mlbot.analyze import SEPARATOR, expand, words, words_many
+
+    flat = words_many(texts) if texts else []
+    got, current = [], []
+    for w in flat:
+        if w == SEPARATOR:
+            got.append(current)
+            current = []
+        else:
+            current.extend(expand(w))
+    if texts:
+        got.append(current)
+    assert got == [words(t) for t in texts]
