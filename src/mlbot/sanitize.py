@@ -13,8 +13,13 @@ _KEEP_LINES = re.compile(_SEQUENCES + r"|[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 _ONE_LINE = re.compile(_SEQUENCES + r"|[\x00-\x1f\x7f-\x9f]")
 
 
+_ANY_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")   # ESC included: no match, no sequence either
+
+
 def strip_controls(text: str, *, keep_newlines: bool = True) -> str:
     """Return text without escape sequences or control characters; newlines and tabs stay when keep_newlines."""
+    if keep_newlines and _ANY_CONTROL.search(text) is None:
+        return text   # the common case, found by a plain character scan several times faster than the full pattern
     return (_KEEP_LINES if keep_newlines else _ONE_LINE).sub("", text)
 
 

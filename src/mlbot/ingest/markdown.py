@@ -170,7 +170,9 @@ def parse_markdown(text: str, path: str) -> list[Entry]:
     """Return the FAQ and paragraph entries of a Markdown document."""
     # Controls stripped once for the whole text (not line by line: this is most of the reading time of a large
     # document), then each line keeps its indentation (it may be code) and loses trailing blanks.
-    lines = [x.rstrip() for x in strip_controls(_NEWLINE.sub("\n", text)).split("\n")]
+    if "\r" in text:
+        text = _NEWLINE.sub("\n", text)
+    lines = [x.rstrip() for x in strip_controls(text).split("\n")]
     entries: list[Entry] = []
     open_headings: list[tuple[int, str]] = []   # (level, text), outermost first
     faq: tuple[_Heading, tuple[str, ...]] | None = None   # the question whose section is being read, and its chain
