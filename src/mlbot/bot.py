@@ -208,6 +208,8 @@ def _elliptical(q: str) -> bool:
 
 def highlight(text: str, question: str) -> str:
     """Return the sentence of text that shares the most of the question's terms (the short answer)."""
+    if not any(mark in text for mark in (". ", "! ", "? ", "\n", ".\t")):
+        return text.strip()   # one sentence: no need for the sentence pattern (this runs for every result)
     sentences = [s.strip() for s in _SENTENCE.split(text) if s and s.strip()]
     if len(sentences) <= 1:
         return sentences[0] if sentences else ""

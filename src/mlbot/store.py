@@ -284,7 +284,7 @@ def load_build(folder: Path) -> KnowledgeBase:
     offsets = np.load(folder / "entries.offsets.npy", mmap_mode="r", allow_pickle=False)
     if len(offsets) != n + 1:
         raise ValueError("entries.offsets.npy does not fit the entries")
-    blob = np.memmap(folder / "entries.jsonl", dtype=np.uint8, mode="r") if n else b""
+    blob = np.asarray(np.memmap(folder / "entries.jsonl", dtype=np.uint8, mode="r")) if n else b""
     if n and len(blob) != int(offsets[-1]):
         raise ValueError("entries.jsonl has the wrong size")
     return KnowledgeBase(spaces, fields, n, blob, offsets, meta, folder, warnings=list(meta.get("warnings", [])),
