@@ -1,7 +1,7 @@
 """The data that flows between the stages: Entry and Source out of ingest, Match out of rank, Reply out of bot."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 
@@ -68,7 +68,6 @@ class Match:
     confidence: float
     highlight: str = ""
     matched_question: str | None = None
-    signals: dict[str, float] = field(default_factory=dict)
     index: int = -1          # the entry's place in its index, for picking it again
 
     def to_dict(self) -> dict[str, Any]:
@@ -83,9 +82,6 @@ class Match:
             "truncated": e.truncated,
             "score": round(self.score, 4),
         }
-
-
-STATUSES = ("answered", "ambiguous", "no_answer", "chitchat")
 
 
 @dataclass(frozen=True)
