@@ -348,24 +348,16 @@ def open_index(docs: list[str] | None, *, warn: Callable[[str], None] = lambda m
 
     writable = _ensure_dir(home / "parsed")
     if not rebuild and writable:
-        try:
-            if (build_dir / "meta.json").exists():
-                kb = load_build(build_dir)
-                _write_pointer(current, build_dir.name, stats)
-                return kb
-        except (ValueError, OSError, KeyError, TypeError) as e:
-            warn(f"the index cache in {build_dir} is damaged ({e}); rebuilding it")
-            shutil.rmtree(build_dir, ignore_errors=True)
+        kb = _reuse(build_dir, current, stats, warn)
+        if kb is not None:
+            return kb
 
     lock = _lock(home) if writable else None
     try:
-        if lock is not None and not rebuild and (build_dir / "meta.json").exists():
-            try:  # another process built it while we waited for the lock
-                kb = load_build(build_dir)
-                _write_pointer(current, build_dir.name, stats)
+        if lock is not None and not rebuild:
+            kb = _reuse(build_dir, current, stats, warn)   # another process built it while we waited for the lock
+            if kb is not None:
                 return kb
-            except (ValueError, OSError, KeyError, TypeError):
-                shutil.rmtree(build_dir, ignore_errors=True)
         entries, lines, warnings = _parse_all(found, stats, home / "parsed" if writable else None, progress)
         if alternates:
             for i, e in enumerate(entries):
@@ -397,6 +389,21 @@ def open_index(docs: list[str] | None, *, warn: Callable[[str], None] = lambda m
     finally:
         if lock is not None:
             lock.close()
+
+
+def _reuse(build_dir: Path, current: Path, stats: list[dict], warn: Callable[[str], None]) -> KnowledgeBase | None:
+    """Return the build already in build_dir (pointing current.json at it), or None when there is none or it is
+    damaged (reported, and removed so it is built again)."""
+    if not (build_dir / "meta.json").exists():
+        return None
+    try:
+        kb = load_build(build_dir)
+    except (ValueError, OSError, KeyError, TypeError) as e:
+        warn(f"the index cache in {build_dir} is damaged ({e}); rebuilding it")
+        shutil.rmtree(build_dir, ignore_errors=True)
+        return None
+    _write_pointer(current, build_dir.name, stats)
+    return kb
 
 
 def _with_alternates(e: Entry, extra) -> Entry:
