@@ -55,6 +55,8 @@ def main() -> None:
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--learn", action="store_true", help="fit the weights by softmax cross-entropy")
     ap.add_argument("--fit", action="store_true", help="fit the confidence calibration on the tuning halves")
+    ap.add_argument("--emphasis", default="stackfaq=2",
+                    help="collections that weigh more in --learn, as NAME=FACTOR[,NAME=FACTOR] (default: %(default)s)")
     a = ap.parse_args()
     cols = load_all(a.data)
     pre = {}
@@ -75,7 +77,8 @@ def main() -> None:
     for _, res, w in sorted(results, key=lambda x: -x[0])[:5]:
         print(" ".join(f"{k} {v:.3f}" for k, v in res.items()), {k: v for k, v in w.items() if v})
     if a.learn:
-        w = learn_weights(pre, names)
+        emphasis = {k: float(v) for k, v in (x.split("=") for x in a.emphasis.split(",") if x)}
+        w = learn_weights(pre, names, emphasis=emphasis)
         res = {c: p1(s, g, w) for c, (s, g, _) in pre.items()}
         print("learned", " ".join(f"{k} {v:.3f}" for k, v in res.items()))
         print({k: round(v, 3) for k, v in w.items() if v > 0.0005})

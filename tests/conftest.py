@@ -14,7 +14,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 # Variables a user's shell may carry that change what mlbot prints or where it writes.
-LEAKY_ENV = ("MLBOT_DOCS", "NO_COLOR", "FORCE_COLOR", "MLBOT_DEBUG", "MLBOT_NO_LOG", "COLUMNS", "LINES")
+LEAKY_ENV = ("MLBOT_DOCS", "MLBOT_SYNONYMS", "NO_COLOR", "FORCE_COLOR", "MLBOT_DEBUG", "MLBOT_NO_LOG", "COLUMNS", "LINES")
 
 # The feedback log (mlbot.feedback) is being written at the same time as these tests. Until it lands, `mlbot ask`
 # without MLBOT_NO_LOG fails to import it, so the fixtures turn logging off; test_cli.py holds the default path to
@@ -55,7 +55,7 @@ def isolated_user(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """Point every per-user folder mlbot touches at tmp_path, and clear variables that change its output."""
     home = tmp_path / "home"
     for name, sub in (("HOME", "home"), ("XDG_CACHE_HOME", "cache"), ("XDG_DATA_HOME", "data"),
-                      ("XDG_STATE_HOME", "state")):
+                      ("XDG_STATE_HOME", "state"), ("XDG_CONFIG_HOME", "config")):
         (tmp_path / sub).mkdir(exist_ok=True)
         monkeypatch.setenv(name, str(tmp_path / sub))
     monkeypatch.setenv("MLBOT_NO_HISTORY", "1")

@@ -443,7 +443,7 @@ def test_ctrl_c_during_a_long_batch_exits_130(warm_cache, tmp_path):
             time.sleep(0.05)
         assert p.poll() is None, "the batch ended before it could be interrupted"
         p.send_signal(signal.SIGINT)
-        _, err = p.communicate(timeout=30)
+        _, err = p.communicate(timeout=90)   # generous: the machine may be busy with other work
     assert p.returncode == 130
     assert err.decode().strip().splitlines()[-1] == "mlbot: interrupted"
     assert b"Traceback" not in err and b"KeyboardInterrupt" not in err

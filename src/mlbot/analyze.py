@@ -52,8 +52,6 @@ ABBREVIATIONS = {
     "atm": "cash machine",
 }
 
-_PHRASE = re.compile(r"\b(?:" + "|".join(sorted(map(re.escape, PHRASES), key=len, reverse=True)) + r")\b")
-_PHRASE_WORDS = frozenset(p.split()[0].split("-")[0] for p in PHRASES)   # the words a phrase can start with
 _ABBREVIATED = frozenset(ABBREVIATIONS)
 _EXPANDED = {k: tuple(v.split()) for k, v in ABBREVIATIONS.items()}
 MAX_TOKEN = 40
@@ -69,16 +67,46 @@ _stemmer = Stemmer.Stemmer("english")
 _stems: dict[str, str] = {}
 
 
-def _canonical_stems() -> dict[str, str]:
-    # Synonyms meet whatever their form: "mails" stems to "mail", which reads as "email".
-    out = {}
-    for w, canon in CANONICAL.items():
-        out.setdefault(_stemmer.stemWord(w), _stemmer.stemWord(canon))
-    return out
-
-
-_CANONICAL_STEMS = _canonical_stems()
 _canon: dict[str, str] = {}
+_user_groups: tuple = ()
+
+
+def use_synonyms(groups=()) -> None:
+    """Read the user's synonym groups (synonyms.read_user) on top of the built-in ones from now on.
+
+    A group's first single word stands for it; a phrase is read as that word. Building an index and answering
+    from it must use the same groups: store.open_index calls this, and the groups' fingerprint is part of the
+    index's identity, so an edited synonyms file means a rebuilt index.
+    """
+    global _synonym_of, _phrases, _PHRASE, _PHRASE_WORDS, _CANONICAL_STEMS, _user_groups
+    groups = tuple(groups)
+    if groups == _user_groups and "_PHRASE" in globals():
+        return
+    synonym_of, phrases = dict(CANONICAL), dict(PHRASES)
+    mine = set()
+    for group in groups:
+        split = [ws for ws in (_TOKEN.findall(_lower(item)) for item in group) if ws]
+        if not split:
+            continue
+        singles = [ws[0] for ws in split if len(ws) == 1]
+        head = singles[0] if singles else "".join(split[0])
+        for ws in split:
+            if len(ws) == 1 and ws[0] != head:
+                synonym_of[ws[0]] = head
+                mine.add(ws[0])
+            elif len(ws) > 1:
+                phrases[" ".join(ws)] = head
+    _synonym_of, _phrases, _user_groups = synonym_of, phrases, groups
+    _PHRASE = re.compile(r"\b(?:" + "|".join(sorted(map(re.escape, phrases), key=len, reverse=True)) + r")\b")
+    _PHRASE_WORDS = frozenset(p.split()[0].split("-")[0] for p in phrases)   # the words a phrase can start with
+    # Synonyms meet whatever their form: "mails" stems to "mail", which reads as "email".
+    stems: dict[str, str] = {}
+    for w, canon in synonym_of.items():
+        stems.setdefault(_stemmer.stemWord(w), _stemmer.stemWord(canon))
+    for w in mine:   # the user's words win over a built-in group's claim on their stem
+        stems[_stemmer.stemWord(w)] = _stemmer.stemWord(synonym_of[w])
+    _CANONICAL_STEMS = stems
+    _canon.clear()
 
 
 def stem(word: str) -> str:
@@ -92,7 +120,7 @@ def canonical(word: str) -> str:
     """Return the stem that stands for word and its synonyms ("mails" -> "email")."""
     c = _canon.get(word)
     if c is None:
-        s = stem(CANONICAL.get(word, word))
+        s = stem(_synonym_of.get(word, word))
         c = _canon[word] = _CANONICAL_STEMS.get(s, s)
     return c
 
@@ -106,7 +134,7 @@ def words(text: str) -> list[str]:
         low = _OVERLONG.sub(" ", low)
         out = _TOKEN.findall(low)
     if not _PHRASE_WORDS.isdisjoint(out) and _PHRASE.search(low):   # the set test keeps the regex off most texts
-        out = _TOKEN.findall(_PHRASE.sub(lambda m: PHRASES[m.group(0)], low))
+        out = _TOKEN.findall(_PHRASE.sub(lambda m: _phrases[m.group(0)], low))
     if not _ABBREVIATED.isdisjoint(out):
         out = [x for w in out for x in _EXPANDED.get(w, (w,))]
     return out
@@ -130,7 +158,7 @@ def words_many(texts: list[str]) -> list[str]:
         low = _OVERLONG.sub(" ", low)
         out = _TOKEN.findall(low)
     if _PHRASE.search(low):
-        out = _find_words(_PHRASE.sub(lambda m: PHRASES[m.group(0)], low))
+        out = _find_words(_PHRASE.sub(lambda m: _phrases[m.group(0)], low))
     return out
 
 
@@ -220,3 +248,4 @@ def char_features(text: str) -> list[str]:
 
 
 ANALYZERS = {"word": word_features, "bigram": bigram_features, "char": char_features}
+use_synonyms()

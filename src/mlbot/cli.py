@@ -362,8 +362,19 @@ def cmd_index(args: argparse.Namespace) -> int:
     print(f"indexed {d['entries']} entries ({d['faq_questions']} FAQ questions) from {d['files']} files "
           f"({', '.join(f'{n} {k}' for k, n in sorted(kinds.items()))}) in {elapsed:.2f} s")
     print(f"vocabulary: {', '.join(f'{k} {v}' for k, v in d['vocabulary'].items())}")
+    print(f"synonyms: {_synonyms_line(d)}")
     print(f"cache: {d['cache'] or '(in memory only)'} ({d['cache_bytes'] / 1e6:.1f} MB)")
     return ExitStatus.OK
+
+
+def _synonyms_line(d: dict) -> str:
+    from .render import safe
+    from .synonyms import user_path
+
+    path = safe(str(user_path()))
+    if d.get("synonyms"):
+        return f"built-in, and {d['synonyms']['groups']} group(s) from {path}"
+    return f"built-in (add your own in {path})"
 
 
 def cmd_info(args: argparse.Namespace) -> int:
@@ -384,6 +395,7 @@ def cmd_info(args: argparse.Namespace) -> int:
     if len(d["documents"]) > 50:
         print(f"  … and {len(d['documents']) - 50} more")
     print(f"vocabulary: {', '.join(f'{k} {v}' for k, v in d['vocabulary'].items())}")
+    print(f"synonyms: {_synonyms_line(d)}")
     print(f"cache: {d['cache'] or '(in memory only)'} ({d['cache_bytes'] / 1e6:.1f} MB)")
     for w in d["warnings"]:
         print(f"warning: {safe(w)}")

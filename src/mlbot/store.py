@@ -23,9 +23,10 @@ import numpy as np
 
 from . import ingest
 from .alternates import alternates_path, read_alternates
-from .analyze import ANALYZERS, words
+from .analyze import ANALYZERS, use_synonyms, words
 from .errors import DocumentsError
 from .index import FIELD_ARRAYS, SPACE_ARRAYS, Field, Semantic, Space
+from .synonyms import read_user as read_user_synonyms
 from .model import Entry
 
 FORMAT = 10          # bump when the layout or the analyzers change: older caches are rebuilt
@@ -325,11 +326,15 @@ def open_index(docs: list[str] | None, *, warn: Callable[[str], None] = lambda m
     home = cache_root() / key
     current = home / "current.json"
 
+    # The user's synonyms shape the analyzers, so they are part of what an index was built from.
+    groups, synonyms_id, synonym_problems = read_user_synonyms()
+    use_synonyms(groups)
     pointer = _read_json(current)
     if pointer is not None and not rebuild:
         try:
             if pointer.get("format") == FORMAT and _same_stats(pointer["files"], stats) \
-                    and pointer.get("alternates") == _alternates_stamp():
+                    and pointer.get("alternates") == _alternates_stamp() \
+                    and pointer.get("synonyms", "") == synonyms_id:
                 return load_build(home / pointer["build"])
         except (ValueError, OSError, KeyError, TypeError) as e:
             warn(f"the index cache in {home} is damaged ({e}); rebuilding it")
@@ -342,20 +347,23 @@ def open_index(docs: list[str] | None, *, warn: Callable[[str], None] = lambda m
         s["sha"] = prev["sha"] if prev and prev.get("size") == s["size"] and prev.get("mtime") == s["mtime"] \
             else _sha(d.path)
     alternates = read_alternates(key, warn)
-    content = hashlib.sha256(json.dumps([[s["path"], s["sha"]] for s in stats] + [alternates],
+    for p in synonym_problems:
+        warn(p)
+    content = hashlib.sha256(json.dumps([[s["path"], s["sha"]] for s in stats] + [alternates]
+                                        + ([synonyms_id] if synonyms_id else []),
                                         sort_keys=True).encode()).hexdigest()[:20]
     build_dir = home / f"build-{FORMAT}-{content}"
 
     writable = _ensure_dir(home / "parsed")
     if not rebuild and writable:
-        kb = _reuse(build_dir, current, stats, warn)
+        kb = _reuse(build_dir, current, stats, warn, synonyms_id)
         if kb is not None:
             return kb
 
     lock = _lock(home) if writable else None
     try:
         if lock is not None and not rebuild:
-            kb = _reuse(build_dir, current, stats, warn)   # another process built it while we waited for the lock
+            kb = _reuse(build_dir, current, stats, warn, synonyms_id)   # another process built it while we waited for the lock
             if kb is not None:
                 return kb
         entries, lines, warnings = _parse_all(found, stats, home / "parsed" if writable else None, progress)
@@ -371,6 +379,7 @@ def open_index(docs: list[str] | None, *, warn: Callable[[str], None] = lambda m
                                  f"read ({ingest.READABLE})")
         kb = build(entries, stats, warnings, progress, lines)
         kb.meta["key"] = key
+        kb.meta["synonyms"] = {"groups": len(groups), "id": synonyms_id} if groups else None
         if not writable:
             warn(f"cannot write the index cache in {home}; answering from memory (set XDG_CACHE_HOME to a "
                  f"writable folder to keep it)")
@@ -380,7 +389,7 @@ def open_index(docs: list[str] | None, *, warn: Callable[[str], None] = lambda m
                 shutil.rmtree(build_dir, ignore_errors=True)
             if not build_dir.exists():
                 save(kb, build_dir)
-            _write_pointer(current, build_dir.name, stats)
+            _write_pointer(current, build_dir.name, stats, synonyms_id)
             _prune(home, keep=build_dir.name)
             kb.location = build_dir
         except OSError as e:
@@ -391,7 +400,8 @@ def open_index(docs: list[str] | None, *, warn: Callable[[str], None] = lambda m
             lock.close()
 
 
-def _reuse(build_dir: Path, current: Path, stats: list[dict], warn: Callable[[str], None]) -> KnowledgeBase | None:
+def _reuse(build_dir: Path, current: Path, stats: list[dict], warn: Callable[[str], None],
+           synonyms_id: str) -> KnowledgeBase | None:
     """Return the build already in build_dir (pointing current.json at it), or None when there is none or it is
     damaged (reported, and removed so it is built again)."""
     if not (build_dir / "meta.json").exists():
@@ -402,7 +412,7 @@ def _reuse(build_dir: Path, current: Path, stats: list[dict], warn: Callable[[st
         warn(f"the index cache in {build_dir} is damaged ({e}); rebuilding it")
         shutil.rmtree(build_dir, ignore_errors=True)
         return None
-    _write_pointer(current, build_dir.name, stats)
+    _write_pointer(current, build_dir.name, stats, synonyms_id)
     return kb
 
 
@@ -487,8 +497,9 @@ def _write_bytes(path: Path, data: bytes) -> None:
             pass
 
 
-def _write_pointer(current: Path, build: str, stats: list[dict]) -> None:
-    _write_json(current, {"format": FORMAT, "build": build, "files": stats, "alternates": _alternates_stamp()})
+def _write_pointer(current: Path, build: str, stats: list[dict], synonyms_id: str) -> None:
+    _write_json(current, {"format": FORMAT, "build": build, "files": stats, "alternates": _alternates_stamp(),
+                          "synonyms": synonyms_id})
 
 
 def _alternates_stamp() -> list[int] | None:
@@ -553,4 +564,5 @@ def describe(kb: KnowledgeBase) -> dict:
         "cache": str(kb.location) if kb.location else None,
         "cache_bytes": size,
         "title": kb.title,
+        "synonyms": kb.meta.get("synonyms"),
     }

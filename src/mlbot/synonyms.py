@@ -1,7 +1,10 @@
-"""Words people use for the same thing in questions, read as one term by the content analyzer (QnA Maker's
-synonyms, built in). Each group's first word stands for the group. Kept to pairs that mean the same in almost
-any FAQ; a user adds their own in a synonyms file (see README)."""
+"""Words people use for the same thing in questions, read as one term by the analyzers (QnA Maker's synonyms).
+Each group's first word stands for the group. The built-in groups are kept to words that mean the same in almost
+any FAQ; a user adds their own in a synonyms file (`user_path()`, read by `read_user`; see README)."""
 from __future__ import annotations
+
+import os
+from pathlib import Path
 
 GROUPS = """
 remote telecommute telework telecommuting teleworking remotely wfh
@@ -111,3 +114,60 @@ PHRASES = {
     "log in": "login",
     "sign in": "login",
 }
+
+
+# ------------------------------------------------------------------------------------------ the user's own file
+
+SYNONYMS_HELP = ("one group per line, the words or phrases separated by commas "
+                 "(\"unfriend, stop being friends, remove a friend\"); # starts a comment")
+MAX_FILE_BYTES = 1 << 20
+
+
+def user_path() -> Path:
+    """Return where the user's synonyms file is: $MLBOT_SYNONYMS, else $XDG_CONFIG_HOME/mlbot/synonyms.txt."""
+    explicit = os.environ.get("MLBOT_SYNONYMS")
+    if explicit:
+        return Path(explicit).expanduser()
+    base = os.environ.get("XDG_CONFIG_HOME") or os.path.join(os.path.expanduser("~"), ".config")
+    return Path(base) / "mlbot" / "synonyms.txt"
+
+
+def parse_user(text: str) -> tuple[list[tuple[str, ...]], list[str]]:
+    """Return (groups, problems) from a synonyms file's text. A group is a tuple of lowercased items, each a word
+    or a phrase; a line with commas is split on them, one without on spaces (the built-in format)."""
+    groups: list[tuple[str, ...]] = []
+    problems: list[str] = []
+    for n, line in enumerate(text.splitlines(), 1):
+        line = line.split("#", 1)[0].strip()
+        if not line:
+            continue
+        raw = line.split(",") if "," in line else line.split()
+        items = tuple(dict.fromkeys(" ".join(x.lower().split()) for x in raw if x.strip()))
+        if len(items) < 2:
+            problems.append(f"line {n} has only one word or phrase; a group needs two or more")
+            continue
+        groups.append(items)
+    return groups, problems
+
+
+def read_user(path: Path | None = None) -> tuple[list[tuple[str, ...]], str, list[str]]:
+    """Return (groups, fingerprint, problems) for the user's synonyms file; no groups and an empty fingerprint
+    when there is none. Problems (unreadable file, bad lines) are for the caller to report; they never raise."""
+    path = path or user_path()
+    try:
+        with open(path, "rb") as f:
+            data = f.read(MAX_FILE_BYTES + 1)
+    except FileNotFoundError:
+        return [], "", []
+    except OSError as e:
+        return [], "", [f"cannot read the synonyms file {path} ({e.strerror or e}); using the built-in synonyms only"]
+    if len(data) > MAX_FILE_BYTES:
+        return [], "", [f"the synonyms file {path} is over 1 MB; using the built-in synonyms only"]
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return [], "", [f"the synonyms file {path} is not UTF-8 text; using the built-in synonyms only"]
+    groups, problems = parse_user(text)
+    import hashlib
+    fingerprint = hashlib.sha256(repr(groups).encode("utf-8")).hexdigest()[:16] if groups else ""
+    return groups, fingerprint, [f"{path}: {p}" for p in problems]

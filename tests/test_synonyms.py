@@ -1,0 +1,116 @@
+"""The user's synonyms file: its format, how the analyzers read it, and that the index follows its edits."""
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+from mlbot import analyze
+from mlbot.synonyms import parse_user, read_user, user_path
+
+SHOP = """\
+# Shop help
+
+## How do I delete my account?
+
+Open Settings and press Close account. Your orders stay on record for tax purposes.
+
+## Can I pay by invoice?
+
+Yes: business customers get a monthly invoice.
+"""
+
+
+@pytest.fixture(autouse=True)
+def builtin_synonyms():
+    """Each test starts, and leaves the process, with the built-in synonyms only."""
+    analyze.use_synonyms()
+    yield
+    analyze.use_synonyms()
+
+
+def synonyms_file(text: str) -> Path:
+    path = user_path()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_a_line_is_split_on_commas_else_on_spaces_and_comments_go():
+    groups, problems = parse_user("# mine\nDelete,  Nuke , get  rid of  # destroy\nfb facebook\n\nlonely\n")
+    assert groups == [("delete", "nuke", "get rid of"), ("fb", "facebook")]
+    assert problems == ["line 5 has only one word or phrase; a group needs two or more"]
+
+
+def test_words_and_phrases_of_a_group_read_as_its_first_word():
+    assert analyze.word_features("nuke my profile") != analyze.word_features("delete my account")
+    analyze.use_synonyms([("delete", "nuke", "get rid of"), ("account", "profile")])
+    assert analyze.word_features("nuke my profile") == analyze.word_features("delete my account")
+    assert analyze.word_features("get rid of my profile") == analyze.word_features("delete my account")
+    analyze.use_synonyms()
+    assert analyze.word_features("nuke my profile") != analyze.word_features("delete my account")
+
+
+def test_a_users_group_wins_over_a_built_in_one():
+    assert analyze.word_features("problem") == analyze.word_features("obstacle")   # built in
+    analyze.use_synonyms([("issue", "problem")])
+    assert analyze.word_features("problems") == analyze.word_features("issues")
+
+
+def test_no_file_means_no_groups_and_bad_files_are_reported_not_raised(tmp_path):
+    assert read_user(tmp_path / "absent.txt") == ([], "", [])
+    folder = tmp_path / "a-folder"
+    folder.mkdir()
+    groups, fingerprint, problems = read_user(folder)
+    assert groups == [] and fingerprint == "" and "cannot read the synonyms file" in problems[0]
+    binary = tmp_path / "binary.txt"
+    binary.write_bytes(b"\xff\xfe\x00bad")
+    assert "not UTF-8" in read_user(binary)[2][0]
+
+
+def ask(run_mlbot, docs: Path, question: str) -> dict:
+    p = run_mlbot("ask", "--json", "--docs", str(docs), question)
+    return json.loads(p.stdout.decode("utf-8").splitlines()[0])
+
+
+def test_the_index_follows_the_synonyms_file(run_mlbot, tmp_path):
+    docs = tmp_path / "shop.md"
+    docs.write_text(SHOP, encoding="utf-8")
+    question = "how do I nuke my profile"
+    assert ask(run_mlbot, docs, question)["status"] == "no_answer"
+
+    synonyms_file("delete, nuke, get rid of\naccount, profile\n")
+    d = ask(run_mlbot, docs, question)
+    assert d["status"] == "answered" and "Close account" in d["results"][0]["text"]
+
+    synonyms_file("invoice, bill\n")   # edited: nuke and profile no longer mean anything here
+    assert ask(run_mlbot, docs, question)["status"] == "no_answer"
+    synonyms_file("delete, nuke\naccount, profile\n")
+    assert ask(run_mlbot, docs, question)["status"] == "answered"
+    os.remove(user_path())
+    assert ask(run_mlbot, docs, question)["status"] == "no_answer"
+
+
+def test_info_names_the_file_and_bad_lines_are_warned_once_per_build(run_mlbot, tmp_path):
+    docs = tmp_path / "shop.md"
+    docs.write_text(SHOP, encoding="utf-8")
+    path = synonyms_file("delete, nuke\nlonely\n")
+    p = run_mlbot("info", "--docs", str(docs))
+    assert p.returncode == 0
+    out = p.stdout.decode()
+    assert f"1 group(s) from {path}" in out
+    assert b"line 2 has only one word" in p.stderr
+    again = run_mlbot("info", "--docs", str(docs))
+    assert b"line 2" not in again.stderr   # the index is fresh: nothing was rebuilt, nothing to say
+
+
+def test_mlbot_synonyms_points_at_another_file(run_mlbot, tmp_path):
+    docs = tmp_path / "shop.md"
+    docs.write_text(SHOP, encoding="utf-8")
+    other = tmp_path / "team-synonyms.txt"
+    other.write_text("invoice, bill me later\n", encoding="utf-8")
+    p = run_mlbot("ask", "--json", "--docs", str(docs), "can you bill me later", env={"MLBOT_SYNONYMS": str(other)})
+    d = json.loads(p.stdout.decode().splitlines()[0])
+    assert d["status"] == "answered" and "invoice" in d["results"][0]["text"]
