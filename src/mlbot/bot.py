@@ -7,6 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from . import chitchat
+from .calibrate import threshold_of
 from .analyze import content_terms
 from .errors import UsageError
 from .model import Match, Reply
@@ -14,7 +15,6 @@ from .rank import Contribution, Ranking, confidence, explain_match, rank
 from .sanitize import one_line
 from .store import KnowledgeBase, open_index
 
-DEFAULT_THRESHOLD = 20.0   # confidence below this is "no_answer" (the threshold sweep in docs/benchmarks.md)
 AMBIGUITY_MARGIN = 0.05    # top two fused scores closer than this share of the top score are a tie
 MAX_QUESTION = 2000        # characters of a question that are read; the rest cannot change the match much
 _SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"'“(])|\n+")
@@ -34,7 +34,11 @@ def clean_question(question: str) -> str:
 class Bot:
     """Answers questions from one knowledge base."""
 
-    def __init__(self, kb: KnowledgeBase, threshold: float = DEFAULT_THRESHOLD) -> None:
+    def __init__(self, kb: KnowledgeBase, threshold: float | None = None) -> None:
+        """threshold: confidence below which the bot says it does not know; None for the knowledge base's own
+        (derived from its alternate questions when it has enough, see calibrate.py), else DEFAULT_THRESHOLD."""
+        if threshold is None:
+            threshold = threshold_of(kb.meta)
         if not 0 <= threshold <= 100:
             raise UsageError(f"--threshold must be between 0 and 100, not {threshold:g}")
         self.kb = kb
@@ -224,7 +228,7 @@ def highlight(text: str, question: str) -> str:
     return best
 
 
-def load(docs: list[str] | str | None = None, *, threshold: float = DEFAULT_THRESHOLD,
+def load(docs: list[str] | str | None = None, *, threshold: float | None = None,
          warn: Callable[[str], None] | None = None) -> Bot:
     """Return a Bot over docs (files or folders; default: $MLBOT_DOCS, else the bundled article)."""
     if isinstance(docs, (str, os.PathLike)):

@@ -51,8 +51,9 @@ def _docs_option(p: argparse.ArgumentParser) -> None:
 def _common(p: argparse.ArgumentParser) -> None:
     _docs_option(p)
     p.add_argument("--threshold", type=float, default=None, metavar="X",
-                   help="confidence (0-100) below which the bot says it does not know (default: 20); raise it "
-                        "for fewer wrong answers, lower it for more answers")
+                   help="confidence (0-100) below which the bot says it does not know (default: the one "
+                        "'mlbot info' shows: 20, or higher when the documents' alternate questions call for it); "
+                        "raise it for fewer wrong answers, lower it for more answers")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -183,13 +184,12 @@ def _warn(message: str) -> None:
 
 
 def _load(args: argparse.Namespace, *, progress: bool = False):
-    from .bot import DEFAULT_THRESHOLD, Bot
+    from .bot import Bot
     from .store import open_index
 
-    threshold = DEFAULT_THRESHOLD if getattr(args, "threshold", None) is None else args.threshold
     docs = _docs(args)
     kb = open_index(docs, warn=_warn, progress=_progress() if progress else None)
-    return Bot(kb, threshold)
+    return Bot(kb, getattr(args, "threshold", None))
 
 
 def _docs(args: argparse.Namespace) -> list[str] | None:
@@ -363,8 +363,19 @@ def cmd_index(args: argparse.Namespace) -> int:
           f"({', '.join(f'{n} {k}' for k, n in sorted(kinds.items()))}) in {elapsed:.2f} s")
     print(f"vocabulary: {', '.join(f'{k} {v}' for k, v in d['vocabulary'].items())}")
     print(f"synonyms: {_synonyms_line(d)}")
+    print(f"threshold: {_threshold_line(d)}")
     print(f"cache: {d['cache'] or '(in memory only)'} ({d['cache_bytes'] / 1e6:.1f} MB)")
     return ExitStatus.OK
+
+
+def _threshold_line(d: dict) -> str:
+    t = d.get("threshold")
+    if not t:
+        return (f"{d['threshold_value']:g}, the default (an index whose entries have alternate questions derives its "
+                f"own from them)")
+    share = f"{t['precision']:.0%}" if t["precision"] is not None else "none"
+    return (f"{t['value']:g}, derived from {t['probes']} alternate questions asked with each held out: {share} of "
+            f"those answered at or above it were right (the default is 20, and mlbot never goes below it)")
 
 
 def _synonyms_line(d: dict) -> str:
@@ -396,6 +407,7 @@ def cmd_info(args: argparse.Namespace) -> int:
         print(f"  … and {len(d['documents']) - 50} more")
     print(f"vocabulary: {', '.join(f'{k} {v}' for k, v in d['vocabulary'].items())}")
     print(f"synonyms: {_synonyms_line(d)}")
+    print(f"threshold: {_threshold_line(d)}")
     print(f"cache: {d['cache'] or '(in memory only)'} ({d['cache_bytes'] / 1e6:.1f} MB)")
     for w in d["warnings"]:
         print(f"warning: {safe(w)}")

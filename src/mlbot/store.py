@@ -24,6 +24,7 @@ import numpy as np
 from . import ingest
 from .alternates import alternates_path, read_alternates
 from .analyze import ANALYZERS, use_synonyms, words
+from .calibrate import derive_threshold, threshold_of
 from .errors import DocumentsError
 from .index import FIELD_ARRAYS, SPACE_ARRAYS, Field, Semantic, Space
 from .synonyms import read_user as read_user_synonyms
@@ -379,6 +380,7 @@ def open_index(docs: list[str] | None, *, warn: Callable[[str], None] = lambda m
                                  f"read ({ingest.READABLE})")
         kb = build(entries, stats, warnings, progress, lines)
         kb.meta["key"] = key
+        kb.meta["threshold"] = derive_threshold(entries, lambda es: build(es, [], []), progress)
         kb.meta["synonyms"] = {"groups": len(groups), "id": synonyms_id} if groups else None
         if not writable:
             warn(f"cannot write the index cache in {home}; answering from memory (set XDG_CACHE_HOME to a "
@@ -565,4 +567,6 @@ def describe(kb: KnowledgeBase) -> dict:
         "cache_bytes": size,
         "title": kb.title,
         "synonyms": kb.meta.get("synonyms"),
+        "threshold": kb.meta.get("threshold"),
+        "threshold_value": threshold_of(kb.meta),
     }

@@ -1,0 +1,82 @@
+"""Alternate questions -> a knowledge base's own threshold, with no labelled questions.
+
+An entry's alternate phrasings stand in for what people will ask. Each round holds one phrasing out of every entry
+that has two or more, builds the index without them and asks them: the threshold is the lowest confidence, from the
+default up, at or above which the held-out phrasings found their own entry at least TARGET of the time.
+
+It only ever raises the bar above the default: held-out phrasings tell how often a confident answer is wrong, not
+how often a question about something else scores high (docs/benchmarks.md, threshold).
+"""
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from .model import Entry
+
+DEFAULT_THRESHOLD = 20.0   # confidence below this is "no_answer" (the threshold sweep in docs/benchmarks.md)
+TARGET = 0.90              # the share of held-out phrasings at or above the threshold that must be right
+MIN_PROBES = 30            # fewer held-out phrasings than this say too little: the default stays
+STEPS = tuple(range(int(DEFAULT_THRESHOLD), 75, 5))
+MAX_ENTRIES = 20_000       # past this, one more build per round costs more than a threshold is worth
+
+
+def derive_threshold(entries: list[Entry], build: Callable[[list[Entry]], object],
+                     progress: Callable[[str, int, int], None] | None = None) -> dict | None:
+    """Return {"value", "probes", "precision", "answered", "top1"} for entries with alternate questions, or None
+    when too few entries have them (or there are too many entries). `build(entries)` returns a KnowledgeBase."""
+    from .rank import confidence, rank
+
+    multi = [i for i, e in enumerate(entries) if len(e.questions) >= 2]
+    rounds = 3 if len(entries) <= 5_000 else 1
+    if len(entries) > MAX_ENTRIES or sum(min(rounds, len(entries[i].questions) - 1) for i in multi) < MIN_PROBES:
+        return None
+    outcomes: list[tuple[float, bool]] = []
+    for r in range(rounds):
+        if progress:
+            progress("deriving the threshold", r, rounds)
+        held: list[tuple[int, str]] = []
+        trimmed = list(entries)
+        for i in multi:
+            e = entries[i]
+            n_alt = len(e.questions) - 1
+            if r >= n_alt:
+                continue   # every alternate of this entry has had its turn
+            j = 1 + r
+            held.append((i, e.questions[j]))
+            trimmed[i] = Entry(e.id, e.questions[:j] + e.questions[j + 1:], e.text, e.source, e.headings,
+                               e.truncated)
+        kb = build(trimmed)
+        for i, q in held:
+            ranking = rank(kb, q, 2)
+            items = ranking.items
+            if not items:
+                outcomes.append((0.0, False))
+                continue
+            runner = items[1].score if len(items) > 1 else 0.0
+            sure = confidence(items[0].score, items[0].score - runner, ranking.coverage, kb.meta.get("scale", 1.0),
+                              kb.n_entries)
+            outcomes.append((sure, items[0].index == i))
+    if progress:
+        progress("deriving the threshold", rounds, rounds)
+    value = STEPS[-1]
+    for t in STEPS:
+        above = [right for sure, right in outcomes if sure >= t]
+        if above and sum(above) / len(above) >= TARGET:
+            value = t
+            break
+    above = [right for sure, right in outcomes if sure >= value]
+    return {
+        "value": float(value),
+        "probes": len(outcomes),
+        "precision": round(sum(above) / len(above), 4) if above else None,
+        "answered": round(len(above) / len(outcomes), 4),
+        "top1": round(sum(right for _, right in outcomes) / len(outcomes), 4),
+    }
+
+
+def threshold_of(meta: dict) -> float:
+    """Return the threshold an index answers at when none is given: its derived one, else the default."""
+    derived = meta.get("threshold")
+    if isinstance(derived, dict) and isinstance(derived.get("value"), (int, float)):
+        return float(derived["value"])
+    return DEFAULT_THRESHOLD
