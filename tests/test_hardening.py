@@ -138,13 +138,14 @@ def test_a_20000_question_batch_is_answered_line_for_line(run_mlbot, warm_cache)
         assert json.loads(lines[i])["question"] == questions[i]
 
 
-@pytest.mark.parametrize("fmt", [[], ["--json"]], ids=["plain", "json"])
-def test_a_reader_that_stops_early_gets_no_broken_pipe_noise(warm_cache, tmp_path, fmt):
-    """`mlbot ask - | head -1`: the reader goes away after one line; mlbot stops quietly."""
+@pytest.mark.parametrize("command", [["ask", "-"], ["ask", "--json", "-"], ["chat"]], ids=["plain", "json", "chat"])
+def test_a_reader_that_stops_early_gets_no_broken_pipe_noise(warm_cache, tmp_path, command):
+    """`mlbot ask - | head -1` (or a chat fed from a file): the reader goes away after one line; mlbot stops
+    quietly, with status 0."""
     questions = tmp_path / "questions.txt"
     questions.write_text(f"{REMOTE}\n" * 3000)
     with questions.open("rb") as stdin:
-        p = subprocess.Popen([sys.executable, "-m", "mlbot", "ask", *fmt, "-"], stdin=stdin,
+        p = subprocess.Popen([sys.executable, "-m", "mlbot", *command], stdin=stdin,
                              stdout=subprocess.PIPE, stderr=subprocess.PIPE)
         first = p.stdout.readline()
         p.stdout.close()

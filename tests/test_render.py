@@ -157,6 +157,13 @@ def test_rich_markup_in_documents_is_shown_literally(terminal):
         assert "\x1b[5m" not in out and "\x1b[3m" not in out   # no blink, no italic from the markup
 
 
+def test_a_markdown_link_shows_where_it_really_goes():
+    e = entry("Log in at [https://bank.example](https://evil.example/phish) with your card.")
+    out = render(rich_reply(answered(match(e))), terminal=True)
+    assert "\x1b]8;" not in out, "no terminal hyperlink whose target the reader cannot see"
+    assert "https://bank.example" in words(out) and "https://evil.example/phish" in words(out)
+
+
 HOSTILE = {
     "csi-clear": "\x1b[2J\x1b[H",
     "csi-colour": "\x1b[31;1m",

@@ -5,6 +5,7 @@ it reaches rich only as Markdown source or `Text` objects, never as console mark
 """
 from __future__ import annotations
 
+import functools
 from typing import TYPE_CHECKING
 
 from .model import Match, Reply
@@ -87,8 +88,22 @@ def _first_words(text: str, n: int = 12) -> str:
 # ---------------------------------------------------------------------------------------------------- rich
 
 def console(*, stderr: bool = False, file=None) -> Console:
+    return _console_class()(stderr=stderr, file=file, highlight=False, soft_wrap=False)
+
+
+@functools.cache
+def _console_class():
     from rich.console import Console
-    return Console(stderr=stderr, file=file, highlight=False, soft_wrap=False)
+
+    class QuietPipeConsole(Console):
+        """A console that lets a closed pipe (`mlbot chat < questions | head`) end mlbot as a broken pipe, which
+        cli.main turns into a quiet exit 0, where rich's own handler exits 1."""
+
+        def on_broken_pipe(self) -> None:
+            self.quiet = True
+            raise BrokenPipeError
+
+    return QuietPipeConsole
 
 
 def rich_reply(reply: Reply, *, explain: bool = False, numbered: bool = False) -> RenderableType:
@@ -134,7 +149,9 @@ def match_panel(m: Match, *, title_prefix: str = "") -> RenderableType:
         hl = safe(m.highlight)
         if hl and hl != text and hl in text and "**" not in hl and "\n" not in hl:
             text = text.replace(hl, f"**{hl}**", 1)
-        body.append(Markdown(text))
+        # hyperlinks=False: a link shows its target after its text, so a document cannot dress one address up as
+        # another in a terminal hyperlink.
+        body.append(Markdown(text, hyperlinks=False))
     if m.entry.truncated:
         body.append(Text(CUT_OFF, style="italic yellow"))
     title = Text(title_prefix + (safe(m.matched_question or m.entry.question) or ""), style="bold")
