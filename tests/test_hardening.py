@@ -492,3 +492,31 @@ def test_query_vector_equals_sklearn_transform(analyzer, text):
     want = vec.transform([text]).toarray()[0]
     assert np.allclose(dense, want, atol=1e-6), (text, np.flatnonzero(dense), np.flatnonzero(want))
     assert 0.0 <= qv.coverage <= 1.0 + 1e-9
+
+
+# --- questions in a legacy encoding -------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("how", ["argument", "batch", "chat"])
+def test_a_latin1_question_is_read_as_cp1252_like_the_documents(warm_cache, how):
+    raw = "caf\u00e9 remote?".encode("cp1252")
+    if how == "argument":
+        p = subprocess.run([sys.executable, "-m", "mlbot", "ask", "--json", os.fsdecode(raw)], capture_output=True,
+                           timeout=60, check=False)
+        question = json.loads(p.stdout)["question"]
+    elif how == "batch":
+        p = subprocess.run([sys.executable, "-m", "mlbot", "ask", "--json", "-"], input=raw + b"\n",
+                           capture_output=True, timeout=60, check=False)
+        question = json.loads(p.stdout)["question"]
+    else:
+        # The chat does not echo a question; a refused one is logged for review, as the chat read it.
+        raw = "caf\u00e9 xylophone quartz?".encode("cp1252")
+        p = subprocess.run([sys.executable, "-m", "mlbot", "chat"], input=raw + b"\n", capture_output=True,
+                           timeout=60, check=False, env=dict(os.environ, MLBOT_NO_LOG=""))
+        assert p.returncode == 0, p.stderr
+        review = subprocess.run([sys.executable, "-m", "mlbot", "review", "--json"], capture_output=True, timeout=60,
+                                check=False, env=dict(os.environ, MLBOT_NO_LOG=""))
+        question = json.loads(review.stdout)["groups"][0]["questions"][0]
+        assert question == "caf\u00e9 xylophone quartz?"
+        return
+    assert p.returncode == 0, p.stderr
+    assert question == "caf\u00e9 remote?"

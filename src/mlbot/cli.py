@@ -230,12 +230,13 @@ def _progress() -> Callable[[str, int, int], None] | None:
 
 def cmd_ask(args: argparse.Namespace) -> int:
     from .bot import clean_question
+    from .sanitize import decode_input
 
     if args.top_k < 1:
         raise UsageError(f"--top-k must be at least 1, not {args.top_k}")
     batch = args.question == ["-"]
     if not batch:
-        question = clean_question(" ".join(args.question))
+        question = clean_question(" ".join(decode_input(os.fsencode(a)) for a in args.question))
     bot = _load(args)
     log = _feedback_log(args, bot.kb.meta.get("key", ""))
     show = _printer(args, bot)
@@ -245,7 +246,7 @@ def cmd_ask(args: argparse.Namespace) -> int:
         show(reply)
         return ExitStatus.OK if reply.status in ("answered", "chitchat") else ExitStatus.NO_ANSWER
     for raw in sys.stdin.buffer:
-        line = raw.decode("utf-8", errors="replace").strip()
+        line = decode_input(raw).strip()
         if not line.strip():
             continue
         try:

@@ -10,6 +10,7 @@ from pathlib import Path
 from .bot import Bot, Reply
 from .errors import MlbotError
 from .render import console, rich_reply, safe
+from .sanitize import decode_input
 
 HELP = """\
 Ask a question in your own words and press Enter. Commands:
@@ -252,8 +253,8 @@ def run_chat(bot: Bot, log=None) -> int:
 def _run_plain(chat: Chat) -> int:
     """The chat without a terminal (input piped in): one line in, one reply out."""
     chat.banner()
-    for line in sys.stdin:
-        if not chat.handle(line):
+    for raw in sys.stdin.buffer:
+        if not chat.handle(decode_input(raw)):
             break
     return 0
 

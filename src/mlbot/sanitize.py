@@ -26,3 +26,12 @@ def strip_controls(text: str, *, keep_newlines: bool = True) -> str:
 def one_line(text: str) -> str:
     """Return text as one line: controls removed, runs of blanks collapsed to one space."""
     return " ".join(_ONE_LINE.sub(" ", text).split())
+
+
+def decode_input(raw: bytes) -> str:
+    """Return a typed or piped question's bytes as text: UTF-8, else cp1252, as a legacy terminal or file would
+    have meant them (documents are read the same way, ingest.decode)."""
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return raw.decode("cp1252", errors="replace")
