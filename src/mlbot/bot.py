@@ -122,7 +122,8 @@ class Bot:
                            runner, explain_match(self.kb, reply.question, runner.index) if runner else [])
 
     def _refusal(self) -> str:
-        about = f"“{self.title}”" if self.title else "these documents"
+        n_files = len(self.kb.meta.get("files") or [])
+        about = f"these {n_files} documents" if n_files > 1 else f"“{self.title}”" if self.title else "these documents"
         return f"I'm not sure: I couldn't find an answer to that in {about}."
 
     def _suggest(self, ranking: Ranking) -> tuple[str, ...]:
@@ -159,8 +160,8 @@ class Session:
         if reply.status != "chitchat" and self.last_question and not (
                 reply.status == "answered" and reply.confidence >= 70):
             q = reply.question
-            alone = rank(self.bot.kb, q[:MAX_QUESTION], 20)
-            if alone.items and alone.coverage >= 0.6 and _elliptical(q):
+            alone = rank(self.bot.kb, q[:MAX_QUESTION], 20) if _elliptical(q) else None
+            if alone is not None and alone.items and alone.coverage >= 0.6:
                 combined = rank(self.bot.kb, f"{self.last_question} {q}"[:MAX_QUESTION], max(top_k, 2))
                 own = {r.index: r.score for r in alone.items}
                 top = combined.items[0].index if combined.items else -1

@@ -91,7 +91,17 @@ class KnowledgeBase:
 
     @property
     def title(self) -> str | None:
-        return self.meta.get("title")
+        """What the documents are called: the first heading of a single document (at most 80 characters), or
+        "N documents in FOLDER" for several, where the first heading of the first file would mislead."""
+        files = self.meta.get("files") or []
+        if len(files) > 1:
+            try:
+                where = os.path.commonpath([f["abs"] for f in files])
+            except (ValueError, KeyError, TypeError):
+                where = ""
+            return f"{len(files)} documents in {where}" if where else f"{len(files)} documents"
+        t = self.meta.get("title")
+        return t[:79] + "…" if isinstance(t, str) and len(t) > 80 else t
 
     def faq(self) -> list[tuple[int, str]]:
         """Return (entry index, question) for every question the documents ask, in document order."""
