@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .analyze import ANALYZERS, FROM_WORDS, SEPARATOR, word_term, words_many
+from .analyze import ANALYZERS, FROM_WORDS, SEPARATOR, prime_stems, word_term, words_many
 
 SPACE_ARRAYS = ("vocab", "idf")
 FIELD_ARRAYS = ("indptr", "indices", "data", "row_entry", "maxw")
@@ -154,42 +154,46 @@ def count_features(lists: list[list[str]], vocab: np.ndarray | None = None):
     return count_tokens(flat, np.repeat(np.arange(n, dtype=np.int64), lengths), n, vocab)
 
 
-def count_tokens(flat: list[str], rows: np.ndarray, n: int, vocab: np.ndarray | None = None,
-                 keep: np.ndarray | None = None):
-    """Return (vocab, counts) for tokens given flat with the row of each (only those where `keep`, if given).
-
-    Tokens are told apart by Python's 64-bit string hash and sorted once with numpy, which counts ten million
-    tokens in seconds where a dict-per-document loop takes minutes (docs/benchmarks.md, scale).
-    """
+def count_tokens(flat: list[str], rows: np.ndarray, n: int, vocab: np.ndarray | None = None):
+    """Return (vocab, counts): the sorted UTF-8 vocabulary of tokens given flat with the row of each (or the vocab
+    given) and the rows x terms count matrix (scipy CSR)."""
     from scipy.sparse import csr_matrix
 
     if vocab is None:
-        hashes = np.fromiter(map(hash, flat), np.int64, len(flat))
-        where = np.flatnonzero(keep) if keep is not None else None
-        if where is not None:
-            hashes = hashes[where]
-        if not len(hashes):
-            return np.array([], dtype="S1"), None
-        # (Sorting the hashes as unsigned measured a third faster than as signed, numpy 2.4.)
-        _, first, inverse = np.unique(hashes.view(np.uint64), return_index=True, return_inverse=True)
-        if where is not None:
-            first = where[first]
-        terms = np.array([flat[i].encode("utf-8") for i in first.tolist()])
-        order = np.argsort(terms, kind="stable")
-        vocab = terms[order]
-        place = np.empty(len(order), np.int64)
-        place[order] = np.arange(len(order))
-        cols = place[inverse.ravel()]
-    else:
-        if len(vocab) == 0:
-            return vocab, None
-        cols = lookup(vocab, flat)
-        found = cols >= 0
-        rows, cols = rows[found], cols[found]
-    # COO -> CSR sums repeated (row, term) pairs in linear time, without sorting every token again.
-    matrix = csr_matrix((np.ones(len(cols), np.float32), (rows, cols)), shape=(n, len(vocab)))
+        number = _numbering(flat)
+        return _count_numbered(number, np.fromiter(map(number.__getitem__, flat), np.int64, len(flat)), rows, n)
+    if len(vocab) == 0:
+        return vocab, None
+    cols = lookup(vocab, flat)
+    found = cols >= 0
+    matrix = csr_matrix((np.ones(int(found.sum()), np.float32), (rows[found], cols[found])), shape=(n, len(vocab)))
     matrix.sum_duplicates()
     return vocab, matrix
+
+
+def _numbering(flat: list[str]) -> dict[str, int]:
+    """Return a number for each distinct token, in order of first appearance (one dict, built in C)."""
+    return {t: i for i, t in enumerate(dict.fromkeys(flat))}
+
+
+def _count_numbered(number: dict[str, int], ids: np.ndarray, rows: np.ndarray, n: int):
+    """Return (vocab, counts) for tokens given as their numbers (ids) with the row of each: only the distinct
+    tokens are sorted, so ten million tokens take about a second where hashing and sorting every token took twice
+    as long, and a dict-per-document loop minutes (docs/benchmarks.md, scale)."""
+    from scipy.sparse import csr_matrix
+
+    if not len(ids):
+        return np.array([], dtype="S1"), None
+    used = np.bincount(ids, minlength=len(number)) > 0   # a token numbered but never counted has no column
+    terms = np.array([t.encode("utf-8") for t in number])
+    keep = np.flatnonzero(used)
+    order = keep[np.argsort(terms[keep], kind="stable")]
+    place = np.full(len(terms), -1, np.int64)
+    place[order] = np.arange(len(order))
+    # COO -> CSR sums repeated (row, term) pairs in linear time, without sorting every token again.
+    matrix = csr_matrix((np.ones(len(ids), np.float32), (rows, place[ids])), shape=(n, len(order)))
+    matrix.sum_duplicates()
+    return terms[order], matrix
 
 
 def lookup(vocab: np.ndarray, terms: list[str]) -> np.ndarray:
@@ -210,12 +214,22 @@ def count_words(texts: list[str], term_of) -> tuple[np.ndarray, object]:
     from scipy.sparse import csr_matrix
 
     flat = words_many(texts)
-    is_sep = np.fromiter(map(SEPARATOR.__eq__, flat), bool, len(flat))
-    rows = np.cumsum(is_sep)
-    raw_vocab, raw = count_tokens(flat, rows[~is_sep], len(texts), keep=~is_sep)
+    number = _numbering(flat)
+    ids = np.fromiter(map(number.__getitem__, flat), np.int64, len(flat))
+    del flat
+    sep = number.get(SEPARATOR)
+    if sep is None:
+        rows = np.zeros(len(ids), np.int64)
+    else:
+        is_sep = ids == sep
+        rows = np.cumsum(is_sep)[~is_sep]
+        ids = ids[~is_sep]
+    raw_vocab, raw = _count_numbered(number, ids, rows, len(texts))
     if raw is None:
         return raw_vocab, None
-    terms = [term_of(w.decode("utf-8")) for w in raw_vocab.tolist()]
+    distinct = [w.decode("utf-8") for w in raw_vocab.tolist()]
+    prime_stems(distinct)
+    terms = [term_of(w) for w in distinct]
     names = sorted({t for ts in terms for t in ts})
     if not names:
         return np.array([], dtype="S1"), None

@@ -131,17 +131,14 @@ def rank(kb: KnowledgeBase, question: str, top_k: int = 10) -> Ranking:
                     candidates = seen[acc[seen] + remaining >= kth]
         idx = f.indices[a:b]
         if candidates is None or len(candidates) * CANDIDATE_FACTOR > length:
-            # Reading the whole posting list is cheaper than looking the candidates up in it.
+            # Reading the whole posting list is cheaper than looking the candidates up in it. Once there are
+            # candidates, only their scores are read at the end: the others may gain too, unfiltered.
             gain = f.data[a:b] * np.float32(mul)
             if add:
                 gain += np.float32(add)
-            if candidates is not None:
-                keep = np.zeros(n, bool)
-                keep[candidates] = True
-                inside = keep[idx]
-                idx, gain = idx[inside], gain[inside]
             acc[idx] += gain
-            touched[idx] = True
+            if candidates is None:
+                touched[idx] = True
         elif len(candidates):
             pos = np.searchsorted(idx, candidates)
             pos[pos >= length] = length - 1
