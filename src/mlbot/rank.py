@@ -64,6 +64,8 @@ class _Plan:
 LONG_POSTING = 4096
 # A term is looked up candidate by candidate only while that is this many times cheaper than a full read.
 CANDIDATE_FACTOR = 16
+# Scores add up in float32 and bounds in float64: an entry that ties the k-th best must not be pruned by rounding.
+_SLACK = 1e-5
 
 
 def _plan(kb: KnowledgeBase) -> _Plan:
@@ -128,7 +130,7 @@ def rank(kb: KnowledgeBase, question: str, top_k: int = 10) -> Ranking:
             if len(seen) >= top_k:
                 kth = np.partition(acc[seen], -top_k)[-top_k]
                 if remaining < kth:
-                    candidates = seen[acc[seen] + remaining >= kth]
+                    candidates = seen[acc[seen] + remaining >= kth - _SLACK * kth]
         idx = f.indices[a:b]
         if candidates is None or len(candidates) * CANDIDATE_FACTOR > length:
             # Reading the whole posting list is cheaper than looking the candidates up in it. Once there are
@@ -145,6 +147,11 @@ def rank(kb: KnowledgeBase, question: str, top_k: int = 10) -> Ranking:
             hit = idx[pos] == candidates
             acc[candidates[hit]] += f.data[a + pos[hit]] * np.float32(mul) + np.float32(add)
         remaining -= bound
+        if candidates is not None and len(candidates) > top_k * CANDIDATE_FACTOR:
+            # With less left to add, fewer candidates can still reach the top: every lookup after this is cheaper.
+            sc = acc[candidates]
+            kth = np.partition(sc, -top_k)[-top_k]
+            candidates = candidates[sc + remaining >= kth - _SLACK * kth]
     cand = np.flatnonzero(touched) if candidates is None else candidates
     if not len(cand):
         return Ranking([], coverage)
