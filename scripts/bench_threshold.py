@@ -19,24 +19,14 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from quality_data import load_all, out_of_scope
 
-from mlbot.calibrate import DEFAULT_THRESHOLD, derive_threshold
+from mlbot.calibrate import DEFAULT_THRESHOLD, derive_threshold, top_answer
 from mlbot.model import Entry
-from mlbot.rank import confidence, rank
 from mlbot.store import build
 
 
 def top_answers(kb, questions):
     """Return (confidence, top entry index) for each question, as the bot computes them."""
-    out = []
-    for q in questions:
-        r = rank(kb, q, 2)
-        if not r.items:
-            out.append((0.0, -1))
-            continue
-        runner = r.items[1].score if len(r.items) > 1 else 0.0
-        s = r.items[0].score
-        out.append((confidence(s, s - runner, r.coverage, kb.meta["scale"], kb.n_entries), r.items[0].index))
-    return out
+    return [top_answer(kb, q) for q in questions]
 
 
 def row(name, label, t, ins, gold, oos):

@@ -24,8 +24,6 @@ def derive_threshold(entries: list[Entry], build: Callable[[list[Entry]], object
                      progress: Callable[[str, int, int], None] | None = None) -> dict | None:
     """Return {"value", "probes", "precision", "answered", "top1"} for entries with alternate questions, or None
     when too few entries have them (or there are too many entries). `build(entries)` returns a KnowledgeBase."""
-    from .rank import confidence, rank
-
     multi = [i for i, e in enumerate(entries) if len(e.questions) >= 2]
     rounds = 3 if len(entries) <= 5_000 else 1
     if len(entries) > MAX_ENTRIES or sum(min(rounds, len(entries[i].questions) - 1) for i in multi) < MIN_PROBES:
@@ -47,15 +45,8 @@ def derive_threshold(entries: list[Entry], build: Callable[[list[Entry]], object
                                e.truncated)
         kb = build(trimmed)
         for i, q in held:
-            ranking = rank(kb, q, 2)
-            items = ranking.items
-            if not items:
-                outcomes.append((0.0, False))
-                continue
-            runner = items[1].score if len(items) > 1 else 0.0
-            sure = confidence(items[0].score, items[0].score - runner, ranking.coverage, kb.meta.get("scale", 1.0),
-                              kb.n_entries)
-            outcomes.append((sure, items[0].index == i))
+            sure, top = top_answer(kb, q)
+            outcomes.append((sure, top == i))
     if progress:
         progress("deriving the threshold", rounds, rounds)
     value = STEPS[-1]
@@ -72,6 +63,19 @@ def derive_threshold(entries: list[Entry], build: Callable[[list[Entry]], object
         "answered": round(len(above) / len(outcomes), 4),
         "top1": round(sum(right for _, right in outcomes) / len(outcomes), 4),
     }
+
+
+def top_answer(kb, question: str) -> tuple[float, int]:
+    """Return (confidence, entry index) of the top answer to question as the bot scores it, or (0.0, -1)."""
+    from .rank import confidence, rank
+
+    ranking = rank(kb, question, 2)
+    items = ranking.items
+    if not items:
+        return 0.0, -1
+    runner = items[1].score if len(items) > 1 else 0.0
+    return (confidence(items[0].score, items[0].score - runner, ranking.coverage, kb.meta.get("scale", 1.0),
+                       kb.n_entries), items[0].index)
 
 
 def threshold_of(meta: dict) -> float:
