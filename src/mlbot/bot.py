@@ -7,8 +7,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from . import chitchat
-from .calibrate import threshold_of
 from .analyze import content_terms
+from .calibrate import threshold_of
 from .errors import UsageError
 from .model import Match, Reply
 from .rank import Contribution, Ranking, confidence, explain_match, rank

@@ -67,6 +67,7 @@ def derive_threshold(entries: list[Entry], build: Callable[[list[Entry]], object
 
 def top_answer(kb, question: str) -> tuple[float, int]:
     """Return (confidence, entry index) of the top answer to question as the bot scores it, or (0.0, -1)."""
+    # Imported here: store calls this module while building, and rank sits on store (as store.build's score_scale).
     from .rank import confidence, rank
 
     ranking = rank(kb, question, 2)

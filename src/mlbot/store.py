@@ -27,8 +27,8 @@ from .analyze import ANALYZERS, use_synonyms, words
 from .calibrate import derive_threshold, threshold_of
 from .errors import DocumentsError
 from .index import FIELD_ARRAYS, SPACE_ARRAYS, Field, Semantic, Space
-from .synonyms import read_user as read_user_synonyms
 from .model import Entry
+from .synonyms import read_user as read_user_synonyms
 
 FORMAT = 10          # bump when the layout or the analyzers change: older caches are rebuilt
 SPACES = ("word", "bigram", "char")   # analyzers; a space's vocabulary and idf are fitted on whole entries
@@ -374,7 +374,8 @@ def open_index(docs: list[str] | None, *, warn: Callable[[str], None] = lambda m
     lock = _lock(home) if writable else None
     try:
         if lock is not None and not rebuild:
-            kb = _reuse(build_dir, current, stats, warn, synonyms_id)   # another process built it while we waited for the lock
+            # Another process may have built it while we waited for the lock.
+            kb = _reuse(build_dir, current, stats, warn, synonyms_id)
             if kb is not None:
                 return kb
         entries, lines, warnings = _parse_all(found, stats, home / "parsed" if writable else None, progress)
