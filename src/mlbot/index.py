@@ -17,6 +17,7 @@ import numpy as np
 from .analyze import ANALYZERS, FROM_WORDS, SEPARATOR, prime_stems, word_term, words_many
 
 SPACE_ARRAYS = ("vocab", "idf")
+COUNT_CHUNK = 20_000   # texts whose words are split and numbered in one pass (count_words)
 FIELD_ARRAYS = ("indptr", "indices", "data", "row_entry", "maxw")
 
 
@@ -213,17 +214,22 @@ def count_words(texts: list[str], term_of) -> tuple[np.ndarray, object]:
     once per distinct word, so no Python code runs per word of text."""
     from scipy.sparse import csr_matrix
 
-    flat = words_many(texts)
-    number = _numbering(flat)
-    ids = np.fromiter(map(number.__getitem__, flat), np.int64, len(flat))
-    del flat
-    sep = number.get(SEPARATOR)
-    if sep is None:
-        rows = np.zeros(len(ids), np.int64)
-    else:
-        is_sep = ids == sep
-        rows = np.cumsum(is_sep)[~is_sep]
-        ids = ids[~is_sep]
+    # Texts are read COUNT_CHUNK at a time, so only that many texts' words are alive as Python strings at once (a
+    # word costs ~60 bytes as a str, 4 as its number): the peak stays bounded however large the collection.
+    number: dict[str, int] = {}
+    id_parts, row_parts = [], []
+    for start in range(0, len(texts), COUNT_CHUNK):
+        flat = words_many(texts[start:start + COUNT_CHUNK])
+        for t in dict.fromkeys(flat).keys() - number.keys():   # numbering order does not matter: vocab is sorted
+            number[t] = len(number)
+        ids = np.fromiter(map(number.__getitem__, flat), np.int32, len(flat))
+        del flat
+        is_sep = ids == number.get(SEPARATOR, -1)
+        row_parts.append((start + np.cumsum(is_sep, dtype=np.int64))[~is_sep])
+        id_parts.append(ids[~is_sep])
+    ids = np.concatenate(id_parts) if id_parts else np.empty(0, np.int32)
+    rows = np.concatenate(row_parts) if row_parts else np.empty(0, np.int64)
+    del id_parts, row_parts
     raw_vocab, raw = _count_numbered(number, ids, rows, len(texts))
     if raw is None:
         return raw_vocab, None
