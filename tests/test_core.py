@@ -275,12 +275,17 @@ def test_reply_to_dict_is_the_json_contract(article_bot):
     assert len(d["results"]) == 2 and d["results"][0]["confidence"] >= d["results"][1]["confidence"]
 
 
-def test_the_word_space_read_straight_from_texts_equals_scikit_learns():
-    """The fast path (all texts in one pass, words mapped to terms once) counts what CountVectorizer counts."""
+@pytest.mark.parametrize("chunk", [20_000, 4, 1], ids=["one-pass", "chunks-of-4", "text-by-text"])
+def test_the_word_space_read_straight_from_texts_equals_scikit_learns(chunk, monkeypatch):
+    """The fast path (texts read in passes of COUNT_CHUNK, words mapped to terms once) counts what CountVectorizer
+    counts, whatever the passes."""
+    from mlbot import index
     from mlbot.index import build_space
 
+    monkeypatch.setattr(index, "COUNT_CHUNK", chunk)
     texts = ["Can I work from home? It's ML, AI and NLP — don't ask.", "Café naïve résumé; l'été " + "x" * 50,
-             "", "the THE The a an", "rock'n'roll hands-on real-world day-to-day ML ml", "Ünïcödé 2024 24/7 e-mail"]
+             "", "the THE The a an", "rock'n'roll hands-on real-world day-to-day ML ml", "Ünïcödé 2024 24/7 e-mail",
+             "home office", "work from home", "the end"]
     space, counts = build_space("word", "word", None, texts=texts)
     vec = make_vectorizer("word")
     want = vec.fit_transform(texts)
