@@ -53,6 +53,17 @@ def test_words_and_phrases_of_a_group_read_as_its_first_word():
     assert analyze.word_features("nuke my profile") != analyze.word_features("delete my account")
 
 
+def test_a_phrase_matches_in_any_word_form_and_only_within_one_text():
+    analyze.use_synonyms([("unfriend", "stop being friends"), ("delete", "get rid of")])
+    assert analyze.words("She STOPPED being friends with me") == ["she", "unfriend", "with", "me"]
+    assert analyze.words("getting rid of old mail") == ["delete", "old", "mail"]
+    texts = ["we stopped being", "friends again", "got rid of it"]
+    flat = analyze.words_many(texts)
+    assert flat == [*analyze.words(texts[0]), analyze.SEPARATOR, *analyze.words(texts[1]), analyze.SEPARATOR,
+                    *analyze.words(texts[2])]
+    assert "unfriend" not in flat   # a phrase never spans two texts
+
+
 def test_a_users_group_wins_over_a_built_in_one():
     assert analyze.word_features("problem") == analyze.word_features("obstacle")   # built in
     analyze.use_synonyms([("issue", "problem")])

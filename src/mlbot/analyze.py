@@ -69,6 +69,7 @@ _stems: dict[str, str] = {}
 
 _canon: dict[str, str] = {}
 _user_groups: tuple = ()
+_user_phrases: dict[tuple[str, ...], str] = {}   # the stems of each phrase in the user's synonyms -> its word
 
 
 def use_synonyms(groups=()) -> None:
@@ -78,11 +79,12 @@ def use_synonyms(groups=()) -> None:
     from it must use the same groups: store.open_index calls this, and the groups' fingerprint is part of the
     index's identity, so an edited synonyms file means a rebuilt index.
     """
-    global _synonym_of, _phrases, _PHRASE, _PHRASE_WORDS, _CANONICAL_STEMS, _user_groups
+    global _synonym_of, _phrases, _PHRASE, _PHRASE_WORDS, _CANONICAL_STEMS, _user_groups, _user_phrases
     groups = tuple(groups)
     if groups == _user_groups and "_PHRASE" in globals():
         return
     synonym_of, phrases = dict(CANONICAL), dict(PHRASES)
+    user_phrases: dict[tuple[str, ...], str] = {}
     mine = set()
     for group in groups:
         split = [ws for ws in (_TOKEN.findall(_lower(item)) for item in group) if ws]
@@ -96,7 +98,8 @@ def use_synonyms(groups=()) -> None:
                 mine.add(ws[0])
             elif len(ws) > 1:
                 phrases[" ".join(ws)] = head
-    _synonym_of, _phrases, _user_groups = synonym_of, phrases, groups
+                user_phrases[tuple(_stemmer.stemWords(ws))] = head
+    _synonym_of, _phrases, _user_groups, _user_phrases = synonym_of, phrases, groups, user_phrases
     _PHRASE = re.compile(r"\b(?:" + "|".join(sorted(map(re.escape, phrases), key=len, reverse=True)) + r")\b")
     _PHRASE_WORDS = frozenset(p.split()[0].split("-")[0] for p in phrases)   # the words a phrase can start with
     # Synonyms meet whatever their form: "mails" stems to "mail", which reads as "email".
@@ -142,6 +145,8 @@ def words(text: str) -> list[str]:
         out = _TOKEN.findall(low)
     if not _PHRASE_WORDS.isdisjoint(out) and _PHRASE.search(low):   # the set test keeps the regex off most texts
         out = _TOKEN.findall(_PHRASE.sub(lambda m: _phrases[m.group(0)], low))
+    if _user_phrases:
+        out = _join_user_phrases(out)
     if not _ABBREVIATED.isdisjoint(out):
         out = [x for w in out for x in _EXPANDED.get(w, (w,))]
     return out
@@ -168,7 +173,35 @@ def words_many(texts: list[str]) -> list[str]:
     # word boundaries and alternation make it slow over a large text.
     if not _PHRASE_WORDS.isdisjoint(out) and _PHRASE.search(low):
         out = _find_words(_PHRASE.sub(lambda m: _phrases[m.group(0)], low))
+    if _user_phrases:
+        out = _join_user_phrases(out)
     return out
+
+
+def _join_user_phrases(out: list[str]) -> list[str]:
+    """Return the words with each phrase of the user's synonyms, in any word form ("stopped being friends" for
+    "stop being friends"), read as its group's word. Only positions whose word can start a phrase are looked at."""
+    firsts = {key[0] for key in _user_phrases}
+    starts = {w for w in set(out) if stem(w) in firsts}
+    if not starts:
+        return out
+    lengths = sorted({len(key) for key in _user_phrases}, reverse=True)
+    joined: list[str] = []
+    done = 0
+    for i in [i for i, w in enumerate(out) if w in starts]:
+        if i < done:
+            continue
+        for n in lengths:
+            head = _user_phrases.get(tuple(map(stem, out[i:i + n])))
+            if head is not None:
+                joined.extend(out[done:i])
+                joined.append(head)
+                done = i + n
+                break
+    if not done:
+        return out
+    joined.extend(out[done:])
+    return joined
 
 
 # In ASCII text a word is a run of [A-Za-z0-9]: everything else turned into a space and a split find the same words
