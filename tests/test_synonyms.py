@@ -6,6 +6,8 @@ import os
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from mlbot import analyze
 from mlbot.synonyms import parse_user, read_user, user_path
@@ -125,3 +127,29 @@ def test_mlbot_synonyms_points_at_another_file(run_mlbot, tmp_path):
     p = run_mlbot("ask", "--json", "--docs", str(docs), "can you bill me later", env={"MLBOT_SYNONYMS": str(other)})
     d = json.loads(p.stdout.decode().splitlines()[0])
     assert d["status"] == "answered" and "invoice" in d["results"][0]["text"]
+
+
+_ITEM = st.sampled_from(["stop being friends", "get rid of", "c++", "(", "a.b", "work from home", "ML", "the",
+                         "café au lait", "e-mail", "x" * 45, "QQTEXTQQ", "don't", "  "]) | st.text(max_size=12)
+_TEXT = st.lists(st.sampled_from(["stopped being friends", "getting rid of", "C++ and (a.b)", "working from home",
+                                  "cafés au lait", "the the", "don't", "QQTEXTQQ"]) | st.text(max_size=10),
+                 max_size=6).map(" ".join)
+
+
+@settings(max_examples=120, deadline=None)
+@given(groups=st.lists(st.lists(_ITEM, min_size=2, max_size=4).map(tuple), max_size=4),
+       texts=st.lists(_TEXT, min_size=1, max_size=4))
+def test_any_synonyms_file_keeps_the_collection_reader_equal_to_the_question_reader(groups, texts):
+    """Whatever groups a user writes, reading never raises, and the one-pass reader of a collection finds, text by
+    text, exactly what words() finds for a question (before abbreviations): the index and questions agree."""
+    analyze.use_synonyms(groups)
+    flat = analyze.words_many(texts)
+    got, current = [], []
+    for w in flat:
+        if w == analyze.SEPARATOR:
+            got.append(current)
+            current = []
+        else:
+            current.extend(analyze.expand(w))
+    got.append(current)
+    assert got == [analyze.words(t) for t in texts]
