@@ -482,6 +482,8 @@ def test_ask_with_logging_on_answers(run_mlbot, warm_cache):
     assert_clean(p)
     assert p.returncode == 0, p.stderr.decode(errors="replace")
     assert b"remote work is common" in squash(p.stdout)
+    # Nothing to log, so nothing was opened: an answered one-shot question costs no SQLite.
+    assert list(Path(os.environ["XDG_DATA_HOME"]).rglob("*.db")) == []
 
 
 @pytest.mark.skipif(FEEDBACK_MISSING, reason="mlbot.feedback is not written yet")

@@ -238,7 +238,7 @@ def cmd_ask(args: argparse.Namespace) -> int:
     if not batch:
         question = clean_question(" ".join(decode_input(os.fsencode(a)) for a in args.question))
     bot = _load(args)
-    log = _feedback_log(args, bot.kb.meta.get("key", ""))
+    log = _feedback_log(args, bot.kb.meta.get("key", ""), when_needed=True)
     show = _printer(args, bot)
     if not batch:
         reply = bot.ask(question, args.top_k)
@@ -302,12 +302,34 @@ def _explain(bot, reply, out) -> None:
         out.print(rich_explanation(x))
 
 
-def _feedback_log(args: argparse.Namespace, docs_key: str):
-    """Return the feedback log (refused, ambiguous and down-voted questions), or None when logging is off."""
+def _feedback_log(args: argparse.Namespace, docs_key: str, *, when_needed: bool = False):
+    """Return the feedback log (refused, ambiguous and down-voted questions), or None when logging is off.
+
+    when_needed: open it only when a reply has to be logged, so a one-shot question that is answered costs no
+    SQLite (the chat opens it at once: its banner says whether logging works).
+    """
     if getattr(args, "no_log", False) or os.environ.get("MLBOT_NO_LOG"):
         return None
+    if when_needed:
+        return _LogWhenNeeded(docs_key)
     from .feedback import FeedbackLog
     return FeedbackLog.open(docs_key, warn=_warn)
+
+
+class _LogWhenNeeded:
+    """A feedback log opened on the first reply that needs logging (answered and chit-chat replies never do)."""
+
+    def __init__(self, docs_key: str) -> None:
+        self.docs_key = docs_key
+        self._log = None
+
+    def record(self, reply) -> bool:
+        if reply.status in ("answered", "chitchat"):
+            return False
+        if self._log is None:
+            from .feedback import FeedbackLog
+            self._log = FeedbackLog.open(self.docs_key, warn=_warn)
+        return self._log.record(reply)
 
 
 def _log_reply(log, reply) -> None:
