@@ -16,6 +16,7 @@ from mlbot.errors import MlbotError, UsageError
 from mlbot.evaluate import evaluate, read_labelled
 from mlbot.index import make_vectorizer
 from mlbot.ingest.text import parse_text
+from mlbot.model import Entry, Source
 from mlbot.store import ROWS, _rows, build, bundled_docs, cache_root
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -317,3 +318,29 @@ def test_words_many_finds_each_texts_words(texts):
     if texts:
         got.append(current)
     assert got == [words(t) for t in texts]
+
+
+def test_pruned_ranking_equals_reading_every_posting(monkeypatch):
+    """On a collection whose common words have long posting lists, the ranking that skips entries which cannot reach
+    the top (rank.LONG_POSTING, candidates pruned as the bound shrinks) returns the scores of the full reading."""
+    from mlbot import rank as rank_mod
+    from mlbot.store import build
+
+    rng = np.random.default_rng(3)
+    vocab = np.array([f"w{i}" for i in range(3000)])
+    p = 1 / np.arange(1, 3001) ** 1.1
+    p /= p.sum()
+    entries = [Entry(f"e{i}", (), " ".join(rng.choice(vocab, int(rng.integers(8, 30)), p=p)), Source("s.md", None, i))
+               for i in range(6000)]
+    kb = build(entries, [], [])
+    queries = [" ".join(rng.choice(entries[int(i)].text.split(), 4)) for i in rng.integers(0, len(entries), 60)]
+    monkeypatch.setattr(rank_mod, "LONG_POSTING", 64)   # make the pruning path run on this small collection
+    pruned = [rank_mod.rank(kb, q, 10) for q in queries]
+    monkeypatch.setattr(rank_mod, "LONG_POSTING", 10**9)
+    full = [rank_mod.rank(kb, q, 10) for q in queries]
+    for a, b in zip(pruned, full):
+        assert np.allclose([r.score for r in a.items], [r.score for r in b.items], rtol=1e-5, atol=1e-7)
+        # The same entries, but for the order of exact ties.
+        top_a = {r.index for r in a.items if r.score > b.items[-1].score + 1e-6}
+        top_b = {r.index for r in b.items if r.score > b.items[-1].score + 1e-6}
+        assert top_a == top_b
