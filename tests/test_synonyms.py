@@ -106,7 +106,7 @@ def test_the_index_follows_the_synonyms_file(run_mlbot, tmp_path):
     assert ask(run_mlbot, docs, question)["status"] == "no_answer"
 
 
-def test_info_names_the_file_and_bad_lines_are_warned_once_per_build(run_mlbot, tmp_path):
+def test_info_names_the_file_and_bad_lines_are_warned_until_fixed(run_mlbot, tmp_path):
     docs = tmp_path / "shop.md"
     docs.write_text(SHOP, encoding="utf-8")
     path = synonyms_file("delete, nuke\nlonely\n")
@@ -115,8 +115,21 @@ def test_info_names_the_file_and_bad_lines_are_warned_once_per_build(run_mlbot, 
     out = p.stdout.decode()
     assert f"1 group(s) from {path}" in out
     assert b"line 2 has only one word" in p.stderr
-    again = run_mlbot("info", "--docs", str(docs))
-    assert b"line 2" not in again.stderr   # the index is fresh: nothing was rebuilt, nothing to say
+    again = run_mlbot("info", "--docs", str(docs))   # the index is fresh, and the file still has the bad line
+    assert again.returncode == 0 and b"line 2 has only one word" in again.stderr
+    synonyms_file("delete, nuke\n")
+    fixed = run_mlbot("info", "--docs", str(docs))
+    assert fixed.returncode == 0 and fixed.stderr == b""
+
+
+def test_a_missing_file_named_by_mlbot_synonyms_is_reported_and_answers_go_on(run_mlbot, tmp_path):
+    docs = tmp_path / "shop.md"
+    docs.write_text(SHOP, encoding="utf-8")
+    missing = tmp_path / "nowhere" / "synonyms.txt"
+    p = run_mlbot("ask", "--json", "--docs", str(docs), "can I pay by invoice", env={"MLBOT_SYNONYMS": str(missing)})
+    assert p.returncode == 0
+    assert f"MLBOT_SYNONYMS names {missing}, which does not exist".encode() in p.stderr
+    assert json.loads(p.stdout.decode().splitlines()[0])["status"] == "answered"
 
 
 def test_mlbot_synonyms_points_at_another_file(run_mlbot, tmp_path):

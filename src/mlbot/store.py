@@ -340,6 +340,8 @@ def open_index(docs: list[str] | None, *, warn: Callable[[str], None] = lambda m
     # The user's synonyms shape the analyzers, so they are part of what an index was built from.
     groups, synonyms_id, synonym_problems = read_user_synonyms()
     use_synonyms(groups)
+    for p in synonym_problems:   # every time, not only when rebuilding: they say the file is not doing its job
+        warn(p)
     pointer = _read_json(current)
     if pointer is not None and not rebuild:
         try:
@@ -358,8 +360,6 @@ def open_index(docs: list[str] | None, *, warn: Callable[[str], None] = lambda m
         s["sha"] = prev["sha"] if prev and prev.get("size") == s["size"] and prev.get("mtime") == s["mtime"] \
             else _sha(d.path)
     alternates = read_alternates(key, warn)
-    for p in synonym_problems:
-        warn(p)
     content = hashlib.sha256(json.dumps([[s["path"], s["sha"]] for s in stats] + [alternates]
                                         + ([synonyms_id] if synonyms_id else []),
                                         sort_keys=True).encode()).hexdigest()[:20]

@@ -153,12 +153,15 @@ def parse_user(text: str) -> tuple[list[tuple[str, ...]], list[str]]:
 def read_user(path: Path | None = None) -> tuple[list[tuple[str, ...]], str, list[str]]:
     """Return (groups, fingerprint, problems) for the user's synonyms file; no groups and an empty fingerprint
     when there is none. Problems (unreadable file, bad lines) are for the caller to report; they never raise."""
+    named = path is None and bool(os.environ.get("MLBOT_SYNONYMS"))
     path = path or user_path()
     try:
         with open(path, "rb") as f:
             data = f.read(MAX_FILE_BYTES + 1)
     except FileNotFoundError:
-        return [], "", []
+        # The default file is optional; one that MLBOT_SYNONYMS names is expected to be there.
+        return [], "", [f"MLBOT_SYNONYMS names {path}, which does not exist; using the built-in synonyms only"] \
+            if named else []
     except OSError as e:
         return [], "", [f"cannot read the synonyms file {path} ({e.strerror or e}); using the built-in synonyms only"]
     if len(data) > MAX_FILE_BYTES:
