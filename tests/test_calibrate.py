@@ -47,6 +47,14 @@ def test_the_derived_threshold_is_the_lowest_step_that_meets_the_target():
     assert d["precision"] >= TARGET or d["value"] == STEPS[-1]
 
 
+def test_a_round_holds_out_at_most_max_probes_per_round_phrasings(monkeypatch):
+    from mlbot import calibrate
+
+    monkeypatch.setattr(calibrate, "MAX_PROBES_PER_ROUND", 40)
+    d = derive_threshold(faq(alternates=2), kb_of)
+    assert d is not None and d["probes"] == 2 * 40   # two rounds (two alternates each), 40 entries sampled
+
+
 def test_the_bot_answers_at_the_derived_threshold_unless_told_otherwise():
     kb = kb_of(faq(alternates=0))
     assert Bot(kb).threshold == DEFAULT_THRESHOLD

@@ -11,13 +11,16 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+import numpy as np
+
 from .model import Entry
 
 DEFAULT_THRESHOLD = 20.0   # confidence below this is "no_answer" (the threshold sweep in docs/benchmarks.md)
 TARGET = 0.90              # the share of held-out phrasings at or above the threshold that must be right
 MIN_PROBES = 30            # fewer held-out phrasings than this say too little: the default stays
 STEPS = tuple(range(int(DEFAULT_THRESHOLD), 75, 5))
-MAX_ENTRIES = 20_000       # past this, one more build per round costs more than a threshold is worth
+MAX_ENTRIES = 20_000       # past this, one more build costs more than a threshold is worth
+MAX_PROBES_PER_ROUND = 500  # held-out phrasings asked per round: enough to place a threshold in steps of 5
 
 
 def derive_threshold(entries: list[Entry], build: Callable[[list[Entry]], object],
@@ -25,7 +28,11 @@ def derive_threshold(entries: list[Entry], build: Callable[[list[Entry]], object
     """Return {"value", "probes", "precision", "answered", "top1"} for entries with alternate questions, or None
     when too few entries have them (or there are too many entries). `build(entries)` returns a KnowledgeBase."""
     multi = [i for i, e in enumerate(entries) if len(e.questions) >= 2]
-    rounds = 3 if len(entries) <= 5_000 else 1
+    # Each round is one more build of the whole index: three on a small collection, where a build takes a moment
+    # and each round adds few questions; one past that, holding out at most MAX_PROBES_PER_ROUND phrasings.
+    rounds = 3 if len(entries) <= 1_000 else 1
+    if len(multi) > MAX_PROBES_PER_ROUND:
+        multi = [multi[int(k)] for k in np.linspace(0, len(multi) - 1, MAX_PROBES_PER_ROUND)]
     if len(entries) > MAX_ENTRIES or sum(min(rounds, len(entries[i].questions) - 1) for i in multi) < MIN_PROBES:
         return None
     outcomes: list[tuple[float, bool]] = []
