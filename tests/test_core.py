@@ -344,3 +344,28 @@ def test_pruned_ranking_equals_reading_every_posting(monkeypatch):
         top_a = {r.index for r in a.items if r.score > b.items[-1].score + 1e-6}
         top_b = {r.index for r in b.items if r.score > b.items[-1].score + 1e-6}
         assert top_a == top_b
+
+
+_WORD_LISTS = st.lists(st.lists(st.sampled_from(["aaa", "the", "work", "café", "ml", "x" * 12, "i", "données",
+                                                 "ab", "a"]) | st.text(alphabet="abcé", min_size=1, max_size=5),
+                                max_size=9), max_size=6)
+
+
+@settings(max_examples=120, deadline=None)
+@given(rows=_WORD_LISTS, other=_WORD_LISTS)
+def test_counting_word_by_word_equals_counting_every_feature(rows, other):
+    """count_by_word (each distinct word analyzed once) counts what count_features counts over the analyzed rows,
+    with a vocabulary of its own and in another's columns (repeated grams such as "aaa"'s included)."""
+    from mlbot.analyze import FROM_WORDS
+    from mlbot.index import PER_WORD, count_by_word, count_features
+
+    for analyzer, term_of in PER_WORD.items():
+        vocab, counts = count_by_word(rows, term_of)
+        want_vocab, want = count_features([FROM_WORDS[analyzer](ws) for ws in rows])
+        assert vocab.tolist() == want_vocab.tolist()
+        assert (counts is None) == (want is None)
+        if counts is not None:
+            assert counts.shape == want.shape and (counts != want).nnz == 0
+            _, theirs = count_by_word(other, term_of, vocab)
+            _, want_theirs = count_features([FROM_WORDS[analyzer](ws) for ws in other], vocab)
+            assert theirs.shape == want_theirs.shape and (theirs != want_theirs).nnz == 0

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .analyze import ANALYZERS, FROM_WORDS, SEPARATOR, prime_stems, word_term, words_many
+from .analyze import ANALYZERS, FROM_WORDS, SEPARATOR, char_grams, prime_stems, word_term, word_terms, words_many
 
 SPACE_ARRAYS = ("vocab", "idf")
 COUNT_CHUNK = 20_000   # texts whose words are split and numbered in one pass (count_words)
@@ -248,6 +248,50 @@ def count_words(texts: list[str], term_of) -> tuple[np.ndarray, object]:
     return np.array([t.encode("utf-8") for t in names]), counts
 
 
+def count_by_word(word_lists: list[list[str]], term_of: Callable[[str], list[str]], vocab: np.ndarray | None = None):
+    """Return (vocab, counts) for rows given as word lists under an analyzer whose terms come from each word alone
+    (term_of(word) -> terms, repeats counted): rows x words counts times words x terms counts, so each distinct word
+    is analyzed once, not every time it occurs. Equal to count_features over the analyzed rows."""
+    import itertools
+
+    from scipy.sparse import csr_matrix
+
+    n = len(word_lists)
+    lengths = np.fromiter(map(len, word_lists), np.int64, n)
+    flat = list(itertools.chain.from_iterable(word_lists))
+    if vocab is not None and len(vocab) == 0:
+        return vocab, None
+    if not flat:
+        return (vocab, csr_matrix((n, len(vocab)), dtype=np.float32)) if vocab is not None \
+            else (np.array([], dtype="S1"), None)
+    number = _numbering(flat)
+    ids = np.fromiter(map(number.__getitem__, flat), np.int64, len(flat))
+    per_row = csr_matrix((np.ones(len(ids), np.float32), (np.repeat(np.arange(n, dtype=np.int64), lengths), ids)),
+                         shape=(n, len(number)))
+    terms = [term_of(w) for w in number]
+    owner = np.repeat(np.arange(len(terms), dtype=np.int64), np.fromiter(map(len, terms), np.int64, len(terms)))
+    flat_terms = list(itertools.chain.from_iterable(terms))
+    if vocab is None:
+        names = sorted(set(flat_terms))
+        if not names:
+            return np.array([], dtype="S1"), None
+        column = {t: i for i, t in enumerate(names)}
+        cols = np.fromiter(map(column.__getitem__, flat_terms), np.int64, len(flat_terms))
+        vocab = np.array([t.encode("utf-8") for t in names])
+    else:
+        cols = lookup(vocab, flat_terms)
+        found = cols >= 0
+        owner, cols = owner[found], cols[found]
+    mapping = csr_matrix((np.ones(len(cols), np.float32), (owner, cols)), shape=(len(terms), len(vocab)))
+    counts = (per_row @ mapping).tocsr()
+    counts.eliminate_zeros()
+    return vocab, counts
+
+
+# Analyzers whose terms come from each word alone, as count_by_word needs (bigrams join two words: they do not).
+PER_WORD = {"word": lambda w: word_terms([w]), "char": lambda w: char_grams([w])}
+
+
 def build_space(name: str, analyzer: str, word_lists: list[list[str]] | None, texts: list[str] | None = None):
     """Return (Space, term counts of the rows) for rows given as word lists (analyze.words) or, for the word
     analyzer, as texts, or (empty Space, None) when they hold no terms. The idf is scikit-learn's
@@ -257,6 +301,8 @@ def build_space(name: str, analyzer: str, word_lists: list[list[str]] | None, te
     counts_rows = len(texts) if texts is not None else len(word_lists)
     if analyzer == "word" and texts is not None:
         vocab, counts = count_words(texts, word_term)
+    elif analyzer in PER_WORD:
+        vocab, counts = count_by_word(word_lists, PER_WORD[analyzer])
     else:
         vocab, counts = count_features([FROM_WORDS[analyzer](ws) for ws in word_lists])
     if counts is None:
@@ -267,6 +313,8 @@ def build_space(name: str, analyzer: str, word_lists: list[list[str]] | None, te
 
 def count_rows(space: Space, word_lists: list[list[str]]):
     """Return the term counts of rows (word lists) in an existing space's columns."""
+    if space.analyzer in PER_WORD:
+        return count_by_word(word_lists, PER_WORD[space.analyzer], space.vocab)[1]
     return count_features([FROM_WORDS[space.analyzer](ws) for ws in word_lists], space.vocab)[1]
 
 
