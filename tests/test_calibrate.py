@@ -73,6 +73,8 @@ def test_index_and_info_say_where_the_threshold_comes_from(run_mlbot, tmp_path):
     assert b"derived from 120 alternate questions" in p.stdout
     info = json.loads(run_mlbot("info", "--json", "--docs", str(docs)).stdout)
     assert info["threshold"]["probes"] == 120 and info["threshold_value"] == info["threshold"]["value"]
+    reply = json.loads(run_mlbot("ask", "--json", "--docs", str(docs), "How do I reset my badge?").stdout)
+    assert reply["threshold"] == info["threshold_value"]   # the reply was decided at the derived threshold
 
     plain = tmp_path / "plain.md"
     plain.write_text("# Help\n\n## How do I reset my badge?\n\nAsk at the front desk.\n", encoding="utf-8")

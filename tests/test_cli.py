@@ -94,6 +94,14 @@ def test_small_talk_is_chitchat_with_exit_0(run_mlbot, warm_cache, question):
     p = run_mlbot("ask", "--json", question)
     [d] = replies(p)
     assert (p.returncode, d["status"], d["results"]) == (0, "chitchat", [])
+    assert "threshold" not in d
+
+
+@pytest.mark.parametrize(("args", "threshold"), [([], 20.0), (["--threshold", "35"], 35.0)], ids=["default", "given"])
+def test_a_reply_says_the_threshold_it_was_decided_at(run_mlbot, warm_cache, args, threshold):
+    [answered, refused] = replies(run_mlbot("ask", "--json", *args, "-", input=f"{REMOTE}\n{SOURDOUGH}\n".encode()))
+    assert answered["status"] == "answered" and answered["threshold"] == threshold
+    assert refused["status"] == "no_answer" and refused["threshold"] == threshold > refused["confidence"]
 
 
 def test_json_is_one_line_of_utf8_per_question(run_mlbot, warm_cache):

@@ -70,18 +70,19 @@ class Bot:
         matches = tuple(self._match(r.index, r.score, r.score - other, ranking.coverage, q)
                         for r, other in zip(items[:top_k], best_other))
         if not matches:
-            return Reply(q, "no_answer", 0.0, (), self._refusal(), tuple(self.examples()), context)
+            return Reply(q, "no_answer", 0.0, (), self._refusal(), tuple(self.examples()), context, self.threshold)
         top = matches[0]
         if top.confidence < self.threshold:
-            return Reply(q, "no_answer", top.confidence, matches, self._refusal(), self._suggest(ranking), context)
+            return Reply(q, "no_answer", top.confidence, matches, self._refusal(), self._suggest(ranking), context,
+                         self.threshold)
         if len(items) > 1 and items[0].score > 0 and (items[0].score - items[1].score) / items[0].score \
                 < AMBIGUITY_MARGIN:
             second = self._match(items[1].index, items[1].score, items[1].score - items[0].score,
                                  ranking.coverage, q)
             both = (top, second) + tuple(m for m in matches[1:] if m.entry.id != second.entry.id)
             return Reply(q, "ambiguous", top.confidence, both[:max(top_k, 2)],
-                         "Did you mean one of these?", (), context)
-        return Reply(q, "answered", top.confidence, matches, "", (), context)
+                         "Did you mean one of these?", (), context, self.threshold)
+        return Reply(q, "answered", top.confidence, matches, "", (), context, self.threshold)
 
     def _match(self, i: int, score: float, margin: float, coverage: float, q: str) -> Match:
         e = self.kb.entry(i)

@@ -95,6 +95,7 @@ class Reply:
     message: str = ""
     suggestions: tuple[str, ...] = ()
     context_used: str | None = None
+    threshold: float | None = None   # the confidence below which this bot said no_answer (None for chit-chat)
 
     @property
     def best(self) -> Match | None:
@@ -113,4 +114,6 @@ class Reply:
             d["suggestions"] = list(self.suggestions)
         if self.context_used:
             d["context"] = self.context_used
+        if self.threshold is not None:
+            d["threshold"] = round(self.threshold, 1)
         return d

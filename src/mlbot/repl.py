@@ -101,7 +101,7 @@ class Chat:
         self.state.shown = 1
         self.state.choices = []
         shown = Reply(reply.question, reply.status, reply.confidence, reply.results[:3], reply.message,
-                      reply.suggestions, reply.context_used)
+                      reply.suggestions, reply.context_used, reply.threshold)
         self.out.print(rich_reply(shown, numbered=True))
         if reply.status == "ambiguous":
             self.state.choices = [m.index for m in reply.results[:2]]
