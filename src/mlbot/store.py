@@ -391,7 +391,11 @@ def open_index(docs: list[str] | None, *, warn: Callable[[str], None] = lambda m
                                  f"read ({ingest.READABLE})")
         kb = build(entries, stats, warnings, progress, lines)
         kb.meta["key"] = key
-        kb.meta["threshold"] = derive_threshold(entries, lambda es: build(es, [], []), progress)
+        try:
+            kb.meta["threshold"] = derive_threshold(entries, lambda es: build(es, [], []), progress)
+        except (ValueError, ArithmeticError, MemoryError) as e:   # a refinement: never the reason not to answer
+            warn(f"could not derive a threshold from the alternate questions ({e}); using the default")
+            kb.meta["threshold"] = None
         kb.meta["synonyms"] = {"groups": len(groups), "id": synonyms_id} if groups else None
         if not writable:
             warn(f"cannot write the index cache in {home}; answering from memory (set XDG_CACHE_HOME to a "
