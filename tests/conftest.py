@@ -14,7 +14,8 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 # Variables a user's shell may carry that change what mlbot prints or where it writes.
-LEAKY_ENV = ("MLBOT_DOCS", "MLBOT_SYNONYMS", "NO_COLOR", "FORCE_COLOR", "MLBOT_DEBUG", "MLBOT_NO_LOG", "COLUMNS", "LINES")
+LEAKY_ENV = ("MLBOT_DOCS", "MLBOT_SYNONYMS", "MLBOT_DEFAULT_ANSWER", "NO_COLOR", "FORCE_COLOR", "MLBOT_DEBUG",
+             "MLBOT_NO_LOG", "COLUMNS", "LINES")
 
 # The feedback log (mlbot.feedback) is being written at the same time as these tests. Until it lands, `mlbot ask`
 # without MLBOT_NO_LOG fails to import it, so the fixtures turn logging off; test_cli.py holds the default path to

@@ -104,6 +104,19 @@ def test_a_reply_says_the_threshold_it_was_decided_at(run_mlbot, warm_cache, arg
     assert refused["status"] == "no_answer" and refused["threshold"] == threshold > refused["confidence"]
 
 
+@pytest.mark.parametrize("how", ["option", "environment"])
+def test_a_default_answer_replaces_the_refusal(run_mlbot, warm_cache, how):
+    text = "Ask the help desk on 5000.\x1b]0;pwned\x07"
+    args, env = (["--default-answer", text], None) if how == "option" else ([], {"MLBOT_DEFAULT_ANSWER": text})
+    p = run_mlbot("ask", "--json", *args, SOURDOUGH, env=env)
+    [d] = replies(p)
+    assert (p.returncode, d["status"], d["message"]) == (1, "no_answer", "Ask the help desk on 5000.")
+    plain = run_mlbot("ask", *args, SOURDOUGH, env=env)
+    assert plain.stdout.decode().startswith("Ask the help desk on 5000.\n") and b"\x1b" not in plain.stdout
+    answered = replies(run_mlbot("ask", "--json", *args, REMOTE, env=env))[0]
+    assert answered["status"] == "answered" and "message" not in answered
+
+
 def test_json_is_one_line_of_utf8_per_question(run_mlbot, warm_cache):
     p = run_mlbot("ask", "--json", EXPERIENCE)
     assert p.stdout.count(b"\n") == 1 and p.stdout.endswith(b"\n")

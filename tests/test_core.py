@@ -369,3 +369,10 @@ def test_counting_word_by_word_equals_counting_every_feature(rows, other):
             _, theirs = count_by_word(other, term_of, vocab)
             _, want_theirs = count_features([FROM_WORDS[analyzer](ws) for ws in other], vocab)
             assert theirs.shape == want_theirs.shape and (theirs != want_theirs).nnz == 0
+
+
+def test_the_python_api_takes_a_default_answer(article_bot):
+    bot = Bot(article_bot.kb, default_answer="Ask the help desk.")
+    r = bot.ask("how do I bake sourdough bread?")
+    assert (r.status, r.message) == ("no_answer", "Ask the help desk.") and r.suggestions
+    assert article_bot.ask("how do I bake sourdough bread?").message.startswith("I'm not sure")

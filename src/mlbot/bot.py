@@ -12,7 +12,7 @@ from .calibrate import threshold_of
 from .errors import UsageError
 from .model import Match, Reply
 from .rank import Contribution, Ranking, confidence, explain_match, rank
-from .sanitize import one_line
+from .sanitize import one_line, strip_controls
 from .store import KnowledgeBase, open_index
 
 AMBIGUITY_MARGIN = 0.05    # top two fused scores closer than this share of the top score are a tie
@@ -34,15 +34,17 @@ def clean_question(question: str) -> str:
 class Bot:
     """Answers questions from one knowledge base."""
 
-    def __init__(self, kb: KnowledgeBase, threshold: float | None = None) -> None:
+    def __init__(self, kb: KnowledgeBase, threshold: float | None = None, default_answer: str | None = None) -> None:
         """threshold: confidence below which the bot says it does not know; None for the knowledge base's own
-        (derived from its alternate questions when it has enough, see calibrate.py), else DEFAULT_THRESHOLD."""
+        (derived from its alternate questions when it has enough, see calibrate.py), else DEFAULT_THRESHOLD.
+        default_answer: what it says then (QnA Maker's default answer), instead of its own "I'm not sure" line."""
         if threshold is None:
             threshold = threshold_of(kb.meta)
         if not 0 <= threshold <= 100:
             raise UsageError(f"--threshold must be between 0 and 100, not {threshold:g}")
         self.kb = kb
         self.threshold = threshold
+        self.default_answer = strip_controls(default_answer).strip() if default_answer else None
 
     @property
     def title(self) -> str | None:
@@ -123,6 +125,8 @@ class Bot:
                            runner, explain_match(self.kb, reply.question, runner.index) if runner else [])
 
     def _refusal(self) -> str:
+        if self.default_answer:
+            return self.default_answer
         n_files = len(self.kb.meta.get("files") or [])
         about = f"these {n_files} documents" if n_files > 1 else f"“{self.title}”" if self.title else "these documents"
         return f"I'm not sure: I couldn't find an answer to that in {about}."
@@ -230,7 +234,7 @@ def highlight(text: str, question: str) -> str:
     return best
 
 
-def load(docs: list[str] | str | None = None, *, threshold: float | None = None,
+def load(docs: list[str] | str | None = None, *, threshold: float | None = None, default_answer: str | None = None,
          warn: Callable[[str], None] | None = None) -> Bot:
     """Return a Bot over docs (files or folders; default: $MLBOT_DOCS, else the bundled article)."""
     if isinstance(docs, (str, os.PathLike)):
@@ -238,4 +242,4 @@ def load(docs: list[str] | str | None = None, *, threshold: float | None = None,
     if not docs and os.environ.get("MLBOT_DOCS"):
         docs = os.environ["MLBOT_DOCS"].split(os.pathsep)
     kb = open_index(docs, warn=warn or (lambda m: None))
-    return Bot(kb, threshold)
+    return Bot(kb, threshold, default_answer)

@@ -54,6 +54,9 @@ def _common(p: argparse.ArgumentParser) -> None:
                    help="confidence (0-100) below which the bot says it does not know (default: the one "
                         "'mlbot info' shows: 20, or higher when the documents' alternate questions call for it); "
                         "raise it for fewer wrong answers, lower it for more answers")
+    p.add_argument("--default-answer", metavar="TEXT", default=os.environ.get("MLBOT_DEFAULT_ANSWER"),
+                   help="what to say when there is no confident answer, e.g. 'Ask the help desk on 5000.' "
+                        "(default: $MLBOT_DEFAULT_ANSWER, else mlbot's 'I'm not sure' and questions it can answer)")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -189,7 +192,7 @@ def _load(args: argparse.Namespace, *, progress: bool = False):
 
     docs = _docs(args)
     kb = open_index(docs, warn=_warn, progress=_progress() if progress else None)
-    return Bot(kb, getattr(args, "threshold", None))
+    return Bot(kb, getattr(args, "threshold", None), getattr(args, "default_answer", None))
 
 
 def _docs(args: argparse.Namespace) -> list[str] | None:
