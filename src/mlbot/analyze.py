@@ -68,8 +68,10 @@ _stems: dict[str, str] = {}
 
 
 _canon: dict[str, str] = {}
-_user_groups: tuple = ()
+_user_groups: tuple | None = None                 # the groups in use (None: none set up yet)
 _user_phrases: dict[tuple[str, ...], str] = {}   # the stems of each phrase in the user's synonyms -> its word
+_user_phrase_firsts: frozenset[str] = frozenset()   # the stems such a phrase can start with
+_user_phrase_lengths: list[int] = []               # their lengths in words, longest first
 
 
 def use_synonyms(groups=()) -> None:
@@ -80,8 +82,9 @@ def use_synonyms(groups=()) -> None:
     index's identity, so an edited synonyms file means a rebuilt index.
     """
     global _synonym_of, _phrases, _PHRASE, _PHRASE_WORDS, _CANONICAL_STEMS, _user_groups, _user_phrases
+    global _user_phrase_firsts, _user_phrase_lengths
     groups = tuple(groups)
-    if groups == _user_groups and "_PHRASE" in globals():
+    if groups == _user_groups:
         return
     synonym_of, phrases = dict(CANONICAL), dict(PHRASES)
     user_phrases: dict[tuple[str, ...], str] = {}
@@ -100,6 +103,8 @@ def use_synonyms(groups=()) -> None:
                 phrases[" ".join(ws)] = head
                 user_phrases[tuple(_stemmer.stemWords(ws))] = head
     _synonym_of, _phrases, _user_groups, _user_phrases = synonym_of, phrases, groups, user_phrases
+    _user_phrase_firsts = frozenset(key[0] for key in user_phrases)
+    _user_phrase_lengths = sorted({len(key) for key in user_phrases}, reverse=True)
     _PHRASE = re.compile(r"\b(?:" + "|".join(sorted(map(re.escape, phrases), key=len, reverse=True)) + r")\b")
     _PHRASE_WORDS = frozenset(p.split()[0].split("-")[0] for p in phrases)   # the words a phrase can start with
     # Synonyms meet whatever their form: "mails" stems to "mail", which reads as "email".
@@ -181,17 +186,15 @@ def words_many(texts: list[str]) -> list[str]:
 def _join_user_phrases(out: list[str]) -> list[str]:
     """Return the words with each phrase of the user's synonyms, in any word form ("stopped being friends" for
     "stop being friends"), read as its group's word. Only positions whose word can start a phrase are looked at."""
-    firsts = {key[0] for key in _user_phrases}
-    starts = {w for w in set(out) if stem(w) in firsts}
+    starts = {w for w in set(out) if stem(w) in _user_phrase_firsts}
     if not starts:
         return out
-    lengths = sorted({len(key) for key in _user_phrases}, reverse=True)
     joined: list[str] = []
     done = 0
     for i in [i for i, w in enumerate(out) if w in starts]:
         if i < done:
             continue
-        for n in lengths:
+        for n in _user_phrase_lengths:
             head = _user_phrases.get(tuple(map(stem, out[i:i + n])))
             if head is not None:
                 joined.extend(out[done:i])

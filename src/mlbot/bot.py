@@ -11,7 +11,7 @@ from .analyze import content_terms
 from .calibrate import threshold_of
 from .errors import UsageError
 from .model import Match, Reply
-from .rank import Contribution, Ranking, confidence, explain_match, rank
+from .rank import Contribution, Ranking, answer_confidence, explain_match, rank
 from .sanitize import one_line, strip_controls
 from .store import KnowledgeBase, open_index
 
@@ -88,7 +88,7 @@ class Bot:
 
     def _match(self, i: int, score: float, margin: float, coverage: float, q: str) -> Match:
         e = self.kb.entry(i)
-        sure = confidence(score, margin, coverage, self.kb.meta.get("scale", 1.0), self.kb.n_entries)
+        sure = answer_confidence(self.kb, score, margin, coverage)
         return Match(e, score, sure, highlight(e.text, q), best_phrasing(e.questions, q),
                      index=i)
 
@@ -127,8 +127,8 @@ class Bot:
     def _refusal(self) -> str:
         if self.default_answer:
             return self.default_answer
-        n_files = len(self.kb.meta.get("files") or [])
-        about = f"these {n_files} documents" if n_files > 1 else f"“{self.title}”" if self.title else "these documents"
+        n = self.kb.n_files
+        about = f"these {n} documents" if n > 1 else f"“{self.title}”" if self.title else "these documents"
         return f"I'm not sure: I couldn't find an answer to that in {about}."
 
     def _suggest(self, ranking: Ranking) -> tuple[str, ...]:

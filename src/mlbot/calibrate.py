@@ -75,15 +75,14 @@ def derive_threshold(entries: list[Entry], build: Callable[[list[Entry]], object
 def top_answer(kb, question: str) -> tuple[float, int]:
     """Return (confidence, entry index) of the top answer to question as the bot scores it, or (0.0, -1)."""
     # Imported here: store calls this module while building, and rank sits on store (as store.build's score_scale).
-    from .rank import confidence, rank
+    from .rank import answer_confidence, rank
 
     ranking = rank(kb, question, 2)
     items = ranking.items
     if not items:
         return 0.0, -1
     runner = items[1].score if len(items) > 1 else 0.0
-    return (confidence(items[0].score, items[0].score - runner, ranking.coverage, kb.meta.get("scale", 1.0),
-                       kb.n_entries), items[0].index)
+    return answer_confidence(kb, items[0].score, items[0].score - runner, ranking.coverage), items[0].index
 
 
 def threshold_of(meta: dict) -> float:

@@ -320,14 +320,16 @@ def _feedback_log(args: argparse.Namespace, docs_key: str, *, when_needed: bool 
 
 
 class _LogWhenNeeded:
-    """A feedback log opened on the first reply that needs logging (answered and chit-chat replies never do)."""
+    """A feedback log opened on the first reply that needs logging (model.LOGGED)."""
 
     def __init__(self, docs_key: str) -> None:
         self.docs_key = docs_key
         self._log = None
 
     def record(self, reply) -> bool:
-        if reply.status in ("answered", "chitchat"):
+        from .model import LOGGED
+
+        if reply.status not in LOGGED:
             return False
         if self._log is None:
             from .feedback import FeedbackLog

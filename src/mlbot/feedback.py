@@ -17,14 +17,13 @@ from typing import Any
 from .alternates import data_dir
 from .analyze import content_terms
 from .errors import MlbotError
-from .model import Reply
+from .model import LOGGED, Reply
 
 SCHEMA_VERSION = 1          # PRAGMA user_version; bump it and add a step to _MIGRATIONS when the schema changes
 BUSY_TIMEOUT = 2.0          # seconds to wait for another mlbot writing the log before giving up on this write
 ANSWER_CHARS = 200          # characters of the answer given that are kept, enough to recognise it in review
 QUESTION_CHARS = 2000       # as much of a question as the bot reads (bot.MAX_QUESTION); the rest is noise
 SIMILAR = 0.6               # Jaccard of stemmed content-word sets at which two logged questions are one group
-LOGGED = ("no_answer", "ambiguous")
 
 # Migrations from each version to the next, run in one transaction. Version 0 is an empty (new) database.
 _MIGRATIONS = {

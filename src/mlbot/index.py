@@ -230,28 +230,18 @@ def count_words(texts: list[str], term_of) -> tuple[np.ndarray, object]:
     ids = np.concatenate(id_parts) if id_parts else np.empty(0, np.int32)
     rows = np.concatenate(row_parts) if row_parts else np.empty(0, np.int64)
     del id_parts, row_parts
-    raw_vocab, raw = _count_numbered(number, ids, rows, len(texts))
-    if raw is None:
-        return raw_vocab, None
-    distinct = [w.decode("utf-8") for w in raw_vocab.tolist()]
-    prime_stems(distinct)
-    terms = [term_of(w) for w in distinct]
-    names = sorted({t for ts in terms for t in ts})
-    if not names:
+    if not len(ids):
         return np.array([], dtype="S1"), None
-    column = {t: i for i, t in enumerate(names)}
-    pairs = [(i, column[t]) for i, ts in enumerate(terms) for t in ts]
-    mapping = csr_matrix((np.ones(len(pairs), np.float32), ([p[0] for p in pairs], [p[1] for p in pairs])),
-                         shape=(len(terms), len(names)))
-    counts = (raw @ mapping).tocsr()
-    counts.eliminate_zeros()
-    return np.array([t.encode("utf-8") for t in names]), counts
+    per_row = csr_matrix((np.ones(len(ids), np.float32), (rows, ids)), shape=(len(texts), len(number)))
+    words = list(number)
+    prime_stems(words)
+    return _by_terms(per_row, words, term_of)
 
 
 def count_by_word(word_lists: list[list[str]], term_of: Callable[[str], list[str]], vocab: np.ndarray | None = None):
     """Return (vocab, counts) for rows given as word lists under an analyzer whose terms come from each word alone
-    (term_of(word) -> terms, repeats counted): rows x words counts times words x terms counts, so each distinct word
-    is analyzed once, not every time it occurs. Equal to count_features over the analyzed rows."""
+    (term_of(word) -> terms, repeats counted), each distinct word analyzed once, not every time it occurs. Equal to
+    count_features over the analyzed rows."""
     import itertools
 
     from scipy.sparse import csr_matrix
@@ -268,7 +258,19 @@ def count_by_word(word_lists: list[list[str]], term_of: Callable[[str], list[str
     ids = np.fromiter(map(number.__getitem__, flat), np.int64, len(flat))
     per_row = csr_matrix((np.ones(len(ids), np.float32), (np.repeat(np.arange(n, dtype=np.int64), lengths), ids)),
                          shape=(n, len(number)))
-    terms = [term_of(w) for w in number]
+    return _by_terms(per_row, list(number), term_of, vocab)
+
+
+def _by_terms(per_row, words: list[str], term_of: Callable[[str], list[str]], vocab: np.ndarray | None = None):
+    """Return (vocab, counts) from per_row, the rows x words counts of `words`, and term_of(word) -> its terms:
+    per_row times the words x terms counts. Words counted in no row add no term. With vocab, only its terms count,
+    in its columns."""
+    import itertools
+
+    from scipy.sparse import csr_matrix
+
+    used = np.asarray(per_row.sum(axis=0)).ravel() > 0   # (a separator between texts is numbered, never counted)
+    terms = [term_of(w) if u else [] for w, u in zip(words, used.tolist())]
     owner = np.repeat(np.arange(len(terms), dtype=np.int64), np.fromiter(map(len, terms), np.int64, len(terms)))
     flat_terms = list(itertools.chain.from_iterable(terms))
     if vocab is None:

@@ -84,6 +84,10 @@ class Match:
         }
 
 
+# The replies the feedback log keeps for review (the others answered, or were small talk).
+LOGGED = ("no_answer", "ambiguous")
+
+
 @dataclass(frozen=True)
 class Reply:
     """What the bot says to one question. `to_dict()` is the public JSON contract of `mlbot ask --json`."""

@@ -204,6 +204,11 @@ def confidence(score: float, margin: float, coverage: float, scale: float = 1.0,
     return 100.0 / (1.0 + math.exp(-max(min(z, 50.0), -50.0))) * min(1.0, coverage / MIN_COVERAGE)
 
 
+def answer_confidence(kb: KnowledgeBase, score: float, margin: float, coverage: float) -> float:
+    """Return confidence() for an answer in kb, read against kb's own score scale and size."""
+    return confidence(score, margin, coverage, kb.meta.get("scale", 1.0), kb.n_entries)
+
+
 @dataclass(frozen=True)
 class Contribution:
     """One matched term's part in an entry's score: the field it matched in and the points it added."""

@@ -90,11 +90,15 @@ class KnowledgeBase:
         return (self.entry(i) for i in range(self.n_entries))
 
     @property
+    def n_files(self) -> int:
+        return len(self.meta.get("files") or [])
+
+    @property
     def title(self) -> str | None:
         """What the documents are called: the first heading of a single document (at most 80 characters), or
         "N documents in FOLDER" for several, where the first heading of the first file would mislead."""
         files = self.meta.get("files") or []
-        if len(files) > 1:
+        if self.n_files > 1:
             try:
                 where = os.path.commonpath([f["abs"] for f in files])
             except (ValueError, KeyError, TypeError):
@@ -575,7 +579,7 @@ def describe(kb: KnowledgeBase) -> dict:
     size = sum(p.stat().st_size for p in kb.location.iterdir()) if kb.location else 0
     return {
         "entries": kb.n_entries,
-        "files": len(kb.meta.get("files", [])),
+        "files": kb.n_files,
         "faq_questions": len(kb.meta.get("faq", [])),
         "vocabulary": {n: len(s.vocab) for n, s in kb.spaces.items()},
         "cache": str(kb.location) if kb.location else None,
