@@ -2,9 +2,10 @@
 
 An entry's score is a weighted sum of how well the question matches it in each field (WEIGHTS): its question
 phrasings (the best one counts), its answer text and the whole entry, each read through four analyzers (stemmed
-words with synonyms, word bigrams, character n-grams), plus a latent semantic space on collections
-small enough to have one. Only the postings of the question's own terms are read; on a large collection the long
-postings of common words are read only for entries that can still reach the top (MaxScore, Turtle & Flood 1995).
+words with synonyms, word bigrams, character n-grams), plus, on collections small enough to have them, a latent
+semantic space and static word vectors (meaning.py) that match words of the same sense. Only the postings of the
+question's own terms are read; on a large collection the long postings of common words are read only for entries
+that can still reach the top (MaxScore, Turtle & Flood 1995).
 
 Confidence (0-100) maps the score, the lead over the runner-up and the share of the question the documents'
 vocabulary covers through a logistic curve fitted on the benchmarks: the estimated chance the top answer is right.
@@ -23,16 +24,18 @@ from .store import KnowledgeBase
 WEIGHTS = {f"{kind}_{space}": 0.0 for space in ("word", "bigram", "char")
            for kind in ("question", "joined", "text", "doc", "cover")}
 WEIGHTS["semantic_char"] = 0.0
+WEIGHTS.update({"meaning_doc": 0.0, "meaning_question": 0.0})
 # Fitted by scripts/tune_quality.py --learn on the tuning halves of StackFAQ (counted twice: its long
 # rephrasings gain most from the question and spelling fields), Banking77 and the article's development set.
 WEIGHTS.update({
-    "question_word": 0.228, "text_word": 0.017, "doc_word": 0.137, "question_bigram": 0.031, "text_bigram": 0.009,
-    "doc_bigram": 0.073, "cover_bigram": 0.006, "question_char": 0.295, "text_char": 0.014, "semantic_char": 0.186,
+    "question_word": 0.094, "text_word": 0.023, "doc_word": 0.094, "question_bigram": 0.001, "text_bigram": 0.02,
+    "doc_bigram": 0.061, "question_char": 0.146, "text_char": 0.005, "doc_char": 0.006, "semantic_char": 0.143,
+    "meaning_doc": 0.207, "meaning_question": 0.201,
 })
 # Logistic fit of "the top answer is right" on (score, margin over the runner-up, coverage, log entries), shifted
 # so that a confidence of 70 or more is right at least 95% of the time: scripts/tune_quality.py --fit.
 MIN_COVERAGE = 0.3
-CALIBRATION = (-5.583, 6.549, 6.914, 2.613, -0.456)
+CALIBRATION = (-6.661, 7.652, 8.748, 2.160, -0.414)
 
 
 @dataclass(frozen=True)
@@ -58,6 +61,7 @@ class _Plan:
     entry_fields: list[tuple[Field, float, float]]   # rows are entries: (field, score weight, cover weight)
     row_fields: list[tuple[Field, float]]             # rows are phrasings: an entry scores as its best one
     semantic: list[tuple[Semantic, float]]
+    meaning: tuple[float, float]                      # weights of the word-vector cosines: whole entry, question
 
 
 # Past this many postings a term is read only for entries that can still reach the top.
@@ -76,7 +80,10 @@ def _plan(kb: KnowledgeBase) -> _Plan:
     entry: dict[str, list] = {}
     rows: dict[str, list] = {}
     semantic = []
+    meaning = (WEIGHTS["meaning_doc"], WEIGHTS["meaning_question"]) if kb.meaning is not None else (0.0, 0.0)
     for name, weight in WEIGHTS.items():
+        if name.startswith("meaning_"):
+            continue
         f = _field(kb, name)
         if f is None or not weight or not len(kb.spaces[f.space].vocab):
             continue
@@ -87,7 +94,7 @@ def _plan(kb: KnowledgeBase) -> _Plan:
         else:
             slot = entry.setdefault(f.name, [f, 0.0, 0.0])
             slot[2 if name.startswith("cover_") else 1] += weight
-    plan = _Plan([tuple(v) for v in entry.values()], [tuple(v) for v in rows.values()], semantic)
+    plan = _Plan([tuple(v) for v in entry.values()], [tuple(v) for v in rows.values()], semantic, meaning)
     kb.derived[key] = plan
     return plan
 
@@ -109,6 +116,12 @@ def rank(kb: KnowledgeBase, question: str, top_k: int = 10) -> Ranking:
         ents, vals = sem.entry_scores(vectors[sem.space])
         acc[ents] += weight * vals
         touched[ents] = True
+    if any(plan.meaning):
+        sims = kb.meaning.scores(question)
+        if sims is not None:
+            gain = np.float32(plan.meaning[0]) * sims[0] + np.float32(plan.meaning[1]) * sims[1]
+            acc += gain
+            touched |= gain > 0
     # Every (term, field) of the entry fields, with the affine map of its postings and the most it can add.
     terms = []
     for f, w_score, w_cover in plan.entry_fields:
@@ -163,6 +176,8 @@ def rank(kb: KnowledgeBase, question: str, top_k: int = 10) -> Ranking:
 
 
 def _field(kb: KnowledgeBase, name: str):
+    if name.startswith("meaning_"):
+        return kb.meaning
     if name.startswith("semantic_"):
         return kb.semantic.get(name[len("semantic_"):])
     # Fields not stored because they equal another: joined = question rows when no entry has alternate
@@ -223,7 +238,7 @@ def explain_match(kb: KnowledgeBase, question: str, index: int, limit: int = 12)
     out: list[Contribution] = []
     for name, weight in WEIGHTS.items():
         f = _field(kb, name)
-        if f is None or not weight or isinstance(f, Semantic) or name.startswith("cover_"):
+        if f is None or not weight or not isinstance(f, Field) or name.startswith("cover_"):
             continue
         space = kb.spaces[f.space]
         qv = space.vector(question)

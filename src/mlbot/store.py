@@ -27,10 +27,12 @@ from .analyze import ANALYZERS, use_synonyms, words
 from .calibrate import derive_threshold, threshold_of
 from .errors import DocumentsError
 from .index import FIELD_ARRAYS, SPACE_ARRAYS, Field, Semantic, Space
+from .meaning import ARRAYS as MEANING_ARRAYS
+from .meaning import Meaning
 from .model import Entry
 from .synonyms import read_user as read_user_synonyms
 
-FORMAT = 10          # bump when the layout or the analyzers change: older caches are rebuilt
+FORMAT = 11          # bump when the layout or the analyzers change: older caches are rebuilt
 SPACES = ("word", "bigram", "char")   # analyzers; a space's vocabulary and idf are fitted on whole entries
 # Kinds of row: a row per question phrasing; all phrasings of an entry joined; the answer text; the whole entry
 # (questions and text), which is also what each space is fitted on.
@@ -76,6 +78,7 @@ class KnowledgeBase:
     location: Path | None = None
     warnings: list[str] = field(default_factory=list)
     semantic: dict[str, Semantic] = field(default_factory=dict)
+    meaning: Meaning | None = None   # the word-vector space, on collections small enough for LSA
     derived: dict = field(default_factory=dict)   # what rank works out once per index (its reading plan)
     _entries: dict[int, Entry] = field(default_factory=dict)
 
@@ -168,6 +171,10 @@ def build(entries: list[Entry], files: list[dict], warnings: list[str],
             sem = build_semantic(space, counts)
             if sem is not None:
                 semantic[name] = sem
+    meaning = None
+    if whole_size and entries and len(entries) <= SEMANTIC_MAX_ENTRIES:
+        from .meaning import build_meaning
+        meaning = build_meaning(docs, *rows["question"])
     if lines is None:
         lines = [json.dumps(e.to_json(), ensure_ascii=False).encode("utf-8") for e in entries]
     offsets = np.zeros(len(lines) + 1, dtype=np.int64)
@@ -180,9 +187,10 @@ def build(entries: list[Entry], files: list[dict], warnings: list[str],
         "spaces": {n: {"analyzer": s.analyzer, "n_docs": s.n_docs} for n, s in spaces.items()},
         "fields": {n: {"space": f.space, "n_rows": f.n_rows} for n, f in fields.items()},
         "semantic": sorted(semantic),
+        "meaning": meaning is not None,
     }
     kb = KnowledgeBase(spaces, fields, len(entries), b"".join(lines), offsets, meta, warnings=list(warnings),
-                       semantic=semantic)
+                       semantic=semantic, meaning=meaning)
     from .rank import score_scale  # rank reads a KnowledgeBase; imported here to keep the layers one-way at load
     meta["scale"] = score_scale(kb)
     step(steps)
@@ -243,6 +251,9 @@ def save(kb: KnowledgeBase, folder: Path) -> None:
         for name, sem in kb.semantic.items():
             np.save(tmp / f"semantic-{name}.terms.npy", sem.terms, allow_pickle=False)
             np.save(tmp / f"semantic-{name}.entries.npy", sem.entries, allow_pickle=False)
+        if kb.meaning is not None:
+            for a in MEANING_ARRAYS:
+                np.save(tmp / f"meaning.{a}.npy", getattr(kb.meaning, a), allow_pickle=False)
         (tmp / "entries.jsonl").write_bytes(bytes(kb.blob))
         np.save(tmp / "entries.offsets.npy", kb.offsets, allow_pickle=False)
         sizes = {p.name: p.stat().st_size for p in tmp.iterdir()}
@@ -297,6 +308,12 @@ def load_build(folder: Path) -> KnowledgeBase:
                 or sem.terms.shape[1] != sem.entries.shape[1]:
             raise ValueError(f"the {name} semantic arrays do not fit together")
         semantic[name] = sem
+    meaning = None
+    if meta.get("meaning"):
+        meaning = Meaning(**arrays("meaning", MEANING_ARRAYS))
+        if len(meaning.words) != len(meaning.idf) or meaning.entries.shape[0] != n or meaning.rows.ndim != 2 \
+                or meaning.rows.shape[0] != len(meaning.row_entry) or meaning.rows.shape[1] != meaning.entries.shape[1]:
+            raise ValueError("the meaning arrays do not fit together")
     offsets = np.load(folder / "entries.offsets.npy", mmap_mode="r", allow_pickle=False)
     if len(offsets) != n + 1:
         raise ValueError("entries.offsets.npy does not fit the entries")
@@ -304,7 +321,7 @@ def load_build(folder: Path) -> KnowledgeBase:
     if n and len(blob) != int(offsets[-1]):
         raise ValueError("entries.jsonl has the wrong size")
     return KnowledgeBase(spaces, fields, n, blob, offsets, meta, folder, warnings=list(meta.get("warnings", [])),
-                         semantic=semantic)
+                         semantic=semantic, meaning=meaning)
 
 
 # ------------------------------------------------------------------------------------------------ freshness

@@ -1,0 +1,179 @@
+"""Static word vectors: a question meets an entry that says the same thing in other words.
+
+Each word piece of all-MiniLM-L6-v2's vocabulary has a fixed 256-dimensional vector (src/mlbot/vectors/, made by
+scripts/make_word_vectors.py), so "obstacles" lies near "challenges" and "salary" near "pay" with no model to run:
+a word is the mean of its pieces, and a text is the idf-weighted sum of its words, normalised. An entry is scored
+by the cosine of its whole text and of its best question phrasing with the question's vector. Unlike the index's
+other fields this reaches words the documents never use, which is what a paraphrase needs.
+
+The table is read from a memory map, and a question looks its pieces up by binary search, so asking touches only
+the rows it needs.
+"""
+from __future__ import annotations
+
+import math
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+
+from .index import lookup
+
+VECTORS = Path(__file__).resolve().parent / "vectors"
+ARRAYS = ("words", "idf", "entries", "rows", "row_entry")
+_WORD = re.compile(r"[^\W_]+")
+MAX_WORD = 40
+
+
+def tokens(text: str) -> list[str]:
+    """Return the words of text as the vectors' vocabulary spells them: lowercased, accents removed."""
+    low = text.lower()
+    if not low.isascii():
+        low = "".join(c for c in unicodedata.normalize("NFD", low) if unicodedata.category(c) != "Mn")
+    return [w for w in _WORD.findall(low) if len(w) <= MAX_WORD]
+
+
+class Table:
+    """The word-piece vectors: sorted pieces (UTF-8), int8 vectors and a scale per piece."""
+
+    def __init__(self, folder: Path = VECTORS):
+        self.pieces = np.load(folder / "pieces.npy", mmap_mode="r", allow_pickle=False)
+        self.vectors = np.load(folder / "vectors.npy", mmap_mode="r", allow_pickle=False)
+        self.scales = np.load(folder / "scales.npy", mmap_mode="r", allow_pickle=False)
+        if not (len(self.pieces) == len(self.vectors) == len(self.scales)) or self.vectors.ndim != 2:
+            raise ValueError("the word vectors do not fit together")
+        self.dims = int(self.vectors.shape[1])
+        self._ids: dict[str, int] | None = None
+
+    def index_all(self) -> None:
+        """Look pieces up in a dict from now on: 6 ms to make, worth it for a whole collection's words."""
+        if self._ids is None:
+            self._ids = {p.decode("utf-8"): i for i, p in enumerate(self.pieces.tolist())}
+
+    def _first(self, candidates: list[str]) -> tuple[int, int]:
+        """Return (piece id, place in candidates) of the first candidate that is a piece, or (-1, -1)."""
+        if self._ids is not None:
+            return next(((self._ids[c], j) for j, c in enumerate(candidates) if c in self._ids), (-1, -1))
+        hits = lookup(self.pieces, candidates)
+        found = np.flatnonzero(hits >= 0)
+        return (int(hits[found[0]]), int(found[0])) if len(found) else (-1, -1)
+
+    def split(self, word: str) -> list[int]:
+        """Return word's pieces, longest first match (WordPiece); none when a part has no piece."""
+        out: list[int] = []
+        start = 0
+        while start < len(word):
+            prefix = "##" if start else ""
+            candidates = [prefix + word[start:end] for end in range(len(word), start, -1)]
+            i, j = self._first(candidates)
+            if i < 0:
+                return []
+            out.append(i)
+            start = len(word) - j
+        return out
+
+    def vector(self, word: str) -> np.ndarray | None:
+        """Return the mean of word's piece vectors, or None for a word the pieces cannot spell."""
+        ids = self.split(word)
+        if not ids:
+            return None
+        rows = np.asarray(self.vectors[ids], np.float32) * np.asarray(self.scales[ids], np.float32)[:, None]
+        return rows.mean(axis=0)
+
+
+@lru_cache(maxsize=1)
+def table() -> Table:
+    return Table()
+
+
+@dataclass
+class Meaning:
+    """A knowledge base's texts in the word-vector space."""
+
+    words: np.ndarray       # dtype S, sorted: the words of the entries
+    idf: np.ndarray         # float32 per word: log((n + 1) / (df + 0.5))
+    entries: np.ndarray     # float32 n_entries x dims: each whole entry, l2-normalised
+    rows: np.ndarray        # float32 n_rows x dims: each question phrasing, l2-normalised
+    row_entry: np.ndarray   # int32 entry of each row, non-decreasing
+
+    def unseen_idf(self) -> float:
+        return math.log((len(self.entries) + 1) / 0.5)
+
+    def query(self, text: str) -> np.ndarray | None:
+        """Return text's unit vector, or None when none of its words has one."""
+        ws = tokens(text)
+        if not ws:
+            return None
+        t = table()
+        cols = lookup(self.words, ws)
+        idf = np.where(cols >= 0, self.idf[np.maximum(cols, 0)], self.unseen_idf())
+        q = np.zeros(t.dims, np.float32)
+        for w, weight in zip(ws, idf.tolist()):
+            v = _word_vector(w)
+            if v is not None:
+                q += np.float32(weight) * v
+        norm = float(np.linalg.norm(q))
+        return q / norm if norm > 0 else None
+
+    def scores(self, text: str) -> tuple[np.ndarray, np.ndarray] | None:
+        """Return (cosine with each whole entry, cosine with each entry's best phrasing), negatives as 0."""
+        q = self.query(text)
+        if q is None:
+            return None
+        whole = np.maximum(np.asarray(self.entries) @ q, 0)
+        best = np.zeros(len(whole), np.float32)
+        if len(self.rows):
+            sims = np.asarray(self.rows) @ q
+            ents = np.asarray(self.row_entry)
+            starts = np.flatnonzero(np.r_[True, ents[1:] != ents[:-1]])
+            best[ents[starts]] = np.maximum(np.maximum.reduceat(sims, starts), 0)
+        return whole, best
+
+
+@lru_cache(maxsize=4096)
+def _word_vector(word: str) -> np.ndarray | None:
+    return table().vector(word)
+
+
+def build_meaning(docs: list[str], phrasings: list[str], row_entry: list[int]) -> Meaning:
+    """Return the Meaning of entries whose whole texts are docs, with their question phrasings (row_entry: the
+    entry of each)."""
+    from scipy.sparse import csr_matrix
+
+    t = table()
+    t.index_all()
+    doc_words = [tokens(d) for d in docs]
+    row_words = [tokens(p) for p in phrasings]
+    number: dict[str, int] = {}
+    for ws in doc_words:
+        for w in ws:
+            number.setdefault(w, len(number))
+    n = len(docs)
+    df = np.zeros(len(number), np.float64)
+    for ws in doc_words:
+        df[[number[w] for w in set(ws)]] += 1
+    idf = np.log((n + 1) / (df + 0.5)).astype(np.float32)
+    for ws in row_words:   # a phrasing's words are in its entry's text, so they already have a number
+        for w in ws:
+            number.setdefault(w, len(number))
+    idf = np.r_[idf, np.full(len(number) - len(idf), math.log((n + 1) / 0.5), np.float32)]
+    vecs = np.zeros((len(number), t.dims), np.float32)
+    for w, i in number.items():
+        v = t.vector(w)
+        if v is not None:
+            vecs[i] = v
+
+    def embed(lists: list[list[str]]) -> np.ndarray:
+        ids = [number[w] for ws in lists for w in ws]
+        rows = np.repeat(np.arange(len(lists)), [len(ws) for ws in lists])
+        m = csr_matrix((idf[ids], (rows, ids)), shape=(len(lists), len(number)), dtype=np.float32)
+        out = np.asarray(m @ vecs, np.float32)
+        out /= np.linalg.norm(out, axis=1, keepdims=True) + 1e-12
+        return out
+
+    keys = np.array([w.encode("utf-8") for w in number]) if number else np.empty(0, "S1")
+    order = np.argsort(keys, kind="stable")
+    return Meaning(keys[order], idf[order], embed(doc_words), embed(row_words), np.asarray(row_entry, np.int32))
