@@ -49,6 +49,9 @@ def main() -> None:
     np.save(OUT / "pieces.npy", np.array([t.encode("utf-8") for t, _ in pieces]), allow_pickle=False)
     np.save(OUT / "vectors.npy", np.round(vecs / scales[:, None]).astype(np.int8), allow_pickle=False)
     np.save(OUT / "scales.npy", scales.astype(np.float32), allow_pickle=False)
+    # The model's vocabulary lists its words roughly from most to least frequent (after single characters):
+    # a piece's place there is how common it is in general English.
+    np.save(OUT / "ids.npy", np.array([i for _, i in pieces], np.int32), allow_pickle=False)
     print(f"{len(pieces)} pieces x {a.dims} dimensions -> {OUT}")
 
 

@@ -26,6 +26,15 @@ VECTORS = Path(__file__).resolve().parent / "vectors"
 ARRAYS = ("words", "idf", "entries", "rows", "row_entry")
 _WORD = re.compile(r"[^\W_]+")
 MAX_WORD = 40
+# A word's vector is scaled by a / (a + p(word)), p its share of general English (Arora, Liang & Ma 2017's smooth
+# inverse frequency), so "do" and "get" weigh little even where a small collection never uses them and its own
+# idf cannot say how common they are. p comes from the piece's place in the model's vocabulary, which lists words
+# roughly from most to least frequent after the single characters (id FIRST_WORD_ID + 1 is "the"), read as Zipf's
+# law: p = 1 / (rank * ln RARE). A word spelled with several pieces counts as rare.
+SIF = 1e-3
+FIRST_WORD_ID = 1995
+RARE = 30_000
+HARMONIC = math.log(RARE)
 
 
 def tokens(text: str) -> list[str]:
@@ -43,7 +52,8 @@ class Table:
         self.pieces = np.load(folder / "pieces.npy", mmap_mode="r", allow_pickle=False)
         self.vectors = np.load(folder / "vectors.npy", mmap_mode="r", allow_pickle=False)
         self.scales = np.load(folder / "scales.npy", mmap_mode="r", allow_pickle=False)
-        if not (len(self.pieces) == len(self.vectors) == len(self.scales)) or self.vectors.ndim != 2:
+        self.ids = np.load(folder / "ids.npy", mmap_mode="r", allow_pickle=False)
+        if not (len(self.pieces) == len(self.vectors) == len(self.scales) == len(self.ids)) or self.vectors.ndim != 2:
             raise ValueError("the word vectors do not fit together")
         self.dims = int(self.vectors.shape[1])
         self._ids: dict[str, int] | None = None
@@ -81,7 +91,8 @@ class Table:
         if not ids:
             return None
         rows = np.asarray(self.vectors[ids], np.float32) * np.asarray(self.scales[ids], np.float32)[:, None]
-        return rows.mean(axis=0)
+        rank = max(int(self.ids[ids[0]]) - FIRST_WORD_ID, 1) if len(ids) == 1 else RARE
+        return rows.mean(axis=0) * np.float32(SIF / (SIF + 1.0 / (rank * HARMONIC)))
 
 
 @lru_cache(maxsize=1)
