@@ -2,9 +2,10 @@
 
 Each word piece of all-MiniLM-L6-v2's vocabulary has a fixed 256-dimensional vector (src/mlbot/vectors/, made by
 scripts/make_word_vectors.py), so "obstacles" lies near "challenges" and "salary" near "pay" with no model to run:
-a word is the mean of its pieces, and a text is the idf-weighted sum of its words, normalised. An entry is scored
-by the cosine of its whole text and of its best question phrasing with the question's vector. Unlike the index's
-other fields this reaches words the documents never use, which is what a paraphrase needs.
+a word is the mean of its pieces, weighted by how rare it is in English (SIF below), and a text is the sum of its
+words, normalised. An entry is scored by the cosine of its whole text and of its best question phrasing with the
+question's vector. Unlike the index's other fields this reaches words the documents never use, which is what a
+paraphrase needs; it needs no statistics of the collection, so a question's vector is the same in any index.
 
 The table is read from a memory map, and a question looks its pieces up by binary search, so asking touches only
 the rows it needs.
@@ -23,15 +24,16 @@ import numpy as np
 from .index import lookup
 
 VECTORS = Path(__file__).resolve().parent / "vectors"
-ARRAYS = ("words", "idf", "entries", "rows", "row_entry")
+ARRAYS = ("entries", "rows", "row_entry")
 _WORD = re.compile(r"[^\W_]+")
 MAX_WORD = 40
 # A word's vector is scaled by a / (a + p(word)), p its share of general English (Arora, Liang & Ma 2017's smooth
-# inverse frequency), so "do" and "get" weigh little even where a small collection never uses them and its own
-# idf cannot say how common they are. p comes from the piece's place in the model's vocabulary, which lists words
+# inverse frequency), so "do" and "get" weigh little even where a small collection never uses them, and a
+# collection's own idf could not say how common they are. (Weighting by the collection's idf as well did no better
+# on the tuning halves: docs/benchmarks.md.) p comes from the piece's place in the model's vocabulary, which lists words
 # roughly from most to least frequent after the single characters (id FIRST_WORD_ID + 1 is "the"), read as Zipf's
 # law: p = 1 / (rank * ln RARE). A word spelled with several pieces counts as rare.
-SIF = 1e-3
+SIF = 1e-4
 FIRST_WORD_ID = 1995
 RARE = 30_000
 HARMONIC = math.log(RARE)
@@ -104,34 +106,14 @@ def table() -> Table:
 class Meaning:
     """A knowledge base's texts in the word-vector space."""
 
-    words: np.ndarray       # dtype S, sorted: the words of the entries
-    idf: np.ndarray         # float32 per word: log((n + 1) / (df + 0.5))
     entries: np.ndarray     # float32 n_entries x dims: each whole entry, l2-normalised
     rows: np.ndarray        # float32 n_rows x dims: each question phrasing, l2-normalised
     row_entry: np.ndarray   # int32 entry of each row, non-decreasing
 
-    def unseen_idf(self) -> float:
-        return math.log((len(self.entries) + 1) / 0.5)
-
-    def query(self, text: str) -> np.ndarray | None:
-        """Return text's unit vector, or None when none of its words has one."""
-        ws = tokens(text)
-        if not ws:
-            return None
-        t = table()
-        cols = lookup(self.words, ws)
-        idf = np.where(cols >= 0, self.idf[np.maximum(cols, 0)], self.unseen_idf())
-        q = np.zeros(t.dims, np.float32)
-        for w, weight in zip(ws, idf.tolist()):
-            v = _word_vector(w)
-            if v is not None:
-                q += np.float32(weight) * v
-        norm = float(np.linalg.norm(q))
-        return q / norm if norm > 0 else None
-
     def scores(self, text: str) -> tuple[np.ndarray, np.ndarray] | None:
-        """Return (cosine with each whole entry, cosine with each entry's best phrasing), negatives as 0."""
-        q = self.query(text)
+        """Return (cosine with each whole entry, cosine with each entry's best phrasing), negatives as 0; None
+        when no word of text has a vector."""
+        q = embed(text)
         if q is None:
             return None
         whole = np.maximum(np.asarray(self.entries) @ q, 0)
@@ -142,6 +124,17 @@ class Meaning:
             starts = np.flatnonzero(np.r_[True, ents[1:] != ents[:-1]])
             best[ents[starts]] = np.maximum(np.maximum.reduceat(sims, starts), 0)
         return whole, best
+
+
+def embed(text: str) -> np.ndarray | None:
+    """Return text's unit vector, or None when none of its words has one."""
+    q = None
+    for w in tokens(text):
+        v = _word_vector(w)
+        if v is not None:
+            q = v.copy() if q is None else q + v
+    norm = float(np.linalg.norm(q)) if q is not None else 0.0
+    return q / norm if norm > 0 else None
 
 
 @lru_cache(maxsize=4096)
@@ -159,32 +152,21 @@ def build_meaning(docs: list[str], phrasings: list[str], row_entry: list[int]) -
     doc_words = [tokens(d) for d in docs]
     row_words = [tokens(p) for p in phrasings]
     number: dict[str, int] = {}
-    for ws in doc_words:
+    for ws in doc_words + row_words:
         for w in ws:
             number.setdefault(w, len(number))
-    n = len(docs)
-    df = np.zeros(len(number), np.float64)
-    for ws in doc_words:
-        df[[number[w] for w in set(ws)]] += 1
-    idf = np.log((n + 1) / (df + 0.5)).astype(np.float32)
-    for ws in row_words:   # a phrasing's words are in its entry's text, so they already have a number
-        for w in ws:
-            number.setdefault(w, len(number))
-    idf = np.r_[idf, np.full(len(number) - len(idf), math.log((n + 1) / 0.5), np.float32)]
     vecs = np.zeros((len(number), t.dims), np.float32)
     for w, i in number.items():
         v = t.vector(w)
         if v is not None:
             vecs[i] = v
 
-    def embed(lists: list[list[str]]) -> np.ndarray:
+    def sums(lists: list[list[str]]) -> np.ndarray:
         ids = [number[w] for ws in lists for w in ws]
         rows = np.repeat(np.arange(len(lists)), [len(ws) for ws in lists])
-        m = csr_matrix((idf[ids], (rows, ids)), shape=(len(lists), len(number)), dtype=np.float32)
-        out = np.asarray(m @ vecs, np.float32)
+        m = csr_matrix((np.ones(len(ids), np.float32), (rows, ids)), shape=(len(lists), len(number)))
+        out = np.asarray(m @ vecs, np.float32).reshape(len(lists), t.dims)
         out /= np.linalg.norm(out, axis=1, keepdims=True) + 1e-12
         return out
 
-    keys = np.array([w.encode("utf-8") for w in number]) if number else np.empty(0, "S1")
-    order = np.argsort(keys, kind="stable")
-    return Meaning(keys[order], idf[order], embed(doc_words), embed(row_words), np.asarray(row_entry, np.int32))
+    return Meaning(sums(doc_words), sums(row_words), np.asarray(row_entry, np.int32))

@@ -311,7 +311,7 @@ def load_build(folder: Path) -> KnowledgeBase:
     meaning = None
     if meta.get("meaning"):
         meaning = Meaning(**arrays("meaning", MEANING_ARRAYS))
-        if len(meaning.words) != len(meaning.idf) or meaning.entries.shape[0] != n or meaning.rows.ndim != 2 \
+        if meaning.entries.ndim != 2 or meaning.entries.shape[0] != n or meaning.rows.ndim != 2 \
                 or meaning.rows.shape[0] != len(meaning.row_entry) or meaning.rows.shape[1] != meaning.entries.shape[1]:
             raise ValueError("the meaning arrays do not fit together")
     offsets = np.load(folder / "entries.offsets.npy", mmap_mode="r", allow_pickle=False)
