@@ -224,6 +224,9 @@ def answer_confidence(kb: KnowledgeBase, score: float, margin: float, coverage: 
     return confidence(score, margin, coverage, kb.meta.get("scale", 1.0), kb.n_entries)
 
 
+MEANING_TERM = "(whole question)"   # what word vectors match: not one term
+
+
 @dataclass(frozen=True)
 class Contribution:
     """One matched term's part in an entry's score: the field it matched in and the points it added."""
@@ -255,5 +258,10 @@ def explain_match(kb: KnowledgeBase, question: str, index: int, limit: int = 12)
                     per_row[r].append((bytes(space.vocab[c]).decode("utf-8"), weight * w * float(f.data[a + p])))
         best = max(per_row.values(), key=lambda terms: sum(p for _, p in terms))
         out.extend(Contribution(name, t, p) for t, p in best)
+    sims = kb.meaning.scores(question) if kb.meaning is not None else None
+    if sims is not None:
+        for name, vals in zip(("meaning_doc", "meaning_question"), sims):
+            if WEIGHTS[name] and vals[index] > 0:
+                out.append(Contribution(name, MEANING_TERM, WEIGHTS[name] * float(vals[index])))
     out.sort(key=lambda c: -c.points)
     return out[:limit]

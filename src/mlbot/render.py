@@ -171,6 +171,7 @@ FIELD_NAMES = {
     "doc_word": "whole entry", "question_bigram": "question phrases", "joined_bigram": "all phrasings' phrases",
     "text_bigram": "answer phrases", "doc_bigram": "entry phrases", "question_char": "question spelling",
     "joined_char": "all phrasings' spelling", "text_char": "answer spelling", "doc_char": "entry spelling",
+    "meaning_doc": "entry meaning", "meaning_question": "question meaning",
 }
 
 
