@@ -23,7 +23,7 @@ import numpy as np
 
 from .index import lookup
 
-VECTORS = Path(__file__).resolve().parent / "vectors"
+VECTORS = Path(__file__).resolve().parent / "vectors"   # a new table or weighting needs a new store.FORMAT
 ARRAYS = ("entries", "rows", "row_entry")
 _WORD = re.compile(r"[^\W_]+")
 MAX_WORD = 40
