@@ -117,3 +117,41 @@ def test_a_collection_too_large_for_vectors_still_answers(tmp_path, monkeypatch)
     bot = mlbot.load([str(p)])
     assert bot.kb.meaning is None
     assert "Lyon" in bot.ask("where is the office").results[0].entry.text
+
+
+@pytest.fixture()
+def no_vectors(tmp_path, monkeypatch):
+    monkeypatch.setattr(meaning, "VECTORS", tmp_path / "gone")
+    meaning.table.cache_clear()
+    meaning._word_vector.cache_clear()
+    yield
+    monkeypatch.undo()
+    meaning.table.cache_clear()
+    meaning._word_vector.cache_clear()
+
+
+def test_without_the_word_vectors_mlbot_still_answers_and_says_why(tmp_path, no_vectors):
+    p = tmp_path / "help.md"
+    p.write_text(HELP)
+    bot = mlbot.load([str(p)])
+    assert bot.kb.meaning is None
+    assert any("word vectors" in w and "reinstall" in w for w in bot.kb.warnings)
+    assert "Lyon" in bot.ask("where is the office").results[0].entry.text
+    assert bot.kb.location is None, "an index without the vectors must not be cached in place of one with them"
+
+
+def test_the_cli_says_the_vectors_are_missing(tmp_path, monkeypatch, run_mlbot):
+    import shutil
+    from pathlib import Path
+    broken = tmp_path / "pkg"
+    shutil.copytree(Path(mlbot.__file__).parent, broken / "mlbot")
+    (broken / "mlbot" / "vectors" / "vectors.npy").unlink()
+    p = tmp_path / "help.md"
+    p.write_text(HELP)
+    monkeypatch.setenv("PYTHONPATH", str(broken))
+    for _ in range(2):   # and again: nothing was cached without them
+        r = run_mlbot("ask", "--docs", str(p), "where is the office")
+        out, err = r.stdout.decode(), r.stderr.decode()
+        assert r.returncode == 0 and "Lyon" in out
+        assert "word vectors" in err and "reinstall" in err and "Traceback" not in err
+        assert str(broken) in err   # the copy with the missing table ran, not the installed one

@@ -98,8 +98,12 @@ class Table:
 
 
 @lru_cache(maxsize=1)
-def table() -> Table:
-    return Table()
+def table() -> Table | None:
+    """Return the shipped table, or None when this installation has lost it (mlbot then answers without it)."""
+    try:
+        return Table(VECTORS)
+    except (OSError, ValueError):
+        return None
 
 
 @dataclass
@@ -139,15 +143,18 @@ def embed(text: str) -> np.ndarray | None:
 
 @lru_cache(maxsize=4096)
 def _word_vector(word: str) -> np.ndarray | None:
-    return table().vector(word)
+    t = table()
+    return t.vector(word) if t is not None else None
 
 
-def build_meaning(docs: list[str], phrasings: list[str], row_entry: list[int]) -> Meaning:
+def build_meaning(docs: list[str], phrasings: list[str], row_entry: list[int]) -> Meaning | None:
     """Return the Meaning of entries whose whole texts are docs, with their question phrasings (row_entry: the
-    entry of each)."""
+    entry of each); None when the table is missing."""
     from scipy.sparse import csr_matrix
 
     t = table()
+    if t is None:
+        return None
     t.index_all()
     doc_words = [tokens(d) for d in docs]
     row_words = [tokens(p) for p in phrasings]

@@ -45,6 +45,7 @@ WEIGHTING = {"question": ("cosine", 1.0), "joined": ("bm25", 1.2, 0.75), "text":
 TEXT_BUDGET = 5_000_000
 # Latent semantic analysis (a dense k-vector per entry and per term) pays off on FAQ-sized collections; past this
 # many entries its build time and memory grow too large for what it adds (docs/benchmarks.md).
+VECTORS_MISSING = "the word vectors in {} are missing or damaged: answering without them (reinstall mlbot)"
 SEMANTIC_SPACES = ("char",)
 SEMANTIC_MAX_ENTRIES = 20_000
 
@@ -173,8 +174,10 @@ def build(entries: list[Entry], files: list[dict], warnings: list[str],
                 semantic[name] = sem
     meaning = None
     if whole_size and entries and len(entries) <= SEMANTIC_MAX_ENTRIES:
-        from .meaning import build_meaning
+        from .meaning import VECTORS, build_meaning
         meaning = build_meaning(docs, *rows["question"])
+        if meaning is None:
+            warnings = [*warnings, VECTORS_MISSING.format(VECTORS)]
     if lines is None:
         lines = [json.dumps(e.to_json(), ensure_ascii=False).encode("utf-8") for e in entries]
     offsets = np.zeros(len(lines) + 1, dtype=np.int64)
@@ -411,6 +414,8 @@ def open_index(docs: list[str] | None, *, warn: Callable[[str], None] = lambda m
             raise DocumentsError(f"nothing to answer from in {', '.join(paths)}: the files hold no text mlbot can "
                                  f"read ({ingest.READABLE})")
         kb = build(entries, stats, warnings, progress, lines)
+        for w in kb.warnings[len(warnings):]:   # the build's own (the word vectors)
+            warn(w)
         kb.meta["key"] = key
         try:
             kb.meta["threshold"] = derive_threshold(entries, lambda es: build(es, [], []), progress)
@@ -422,6 +427,8 @@ def open_index(docs: list[str] | None, *, warn: Callable[[str], None] = lambda m
             warn(f"cannot write the index cache in {home}; answering from memory (set XDG_CACHE_HOME to a "
                  f"writable folder to keep it)")
             return kb
+        if any(w.startswith(VECTORS_MISSING[:20]) for w in kb.warnings):
+            return kb   # not cached: once mlbot is reinstalled, the next run builds the index with them
         try:
             if rebuild and build_dir.exists():
                 shutil.rmtree(build_dir, ignore_errors=True)
