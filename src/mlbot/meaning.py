@@ -24,7 +24,7 @@ import numpy as np
 from .index import lookup
 
 VECTORS = Path(__file__).resolve().parent / "vectors"   # a new table or weighting needs a new store.FORMAT
-ARRAYS = ("entries", "rows", "row_entry", "common")
+ARRAYS = ("entries", "rows", "row_entry")
 _WORD = re.compile(r"[^\W_]+")
 MAX_WORD = 40
 # A word's vector is scaled by a / (a + p(word)), p its share of general English (Arora, Liang & Ma 2017's smooth
@@ -34,11 +34,6 @@ MAX_WORD = 40
 # roughly from most to least frequent after the single characters (id FIRST_WORD_ID + 1 is "the"), read as Zipf's
 # law: p = 1 / (rank * ln RARE). A word spelled with several pieces counts as rare.
 SIF = 1e-4
-# Half of the direction all of a collection's entries share (its first singular vector) is taken out of every
-# vector, entries and questions alike, as Arora et al. take out the common component: in a document about ML
-# engineers, "machine learning engineer" then says less about which paragraph a question means. Half did better on
-# the tuning halves than none, 0.3, 0.75 or all of it (docs/benchmarks.md).
-COMMON = 0.5
 FIRST_WORD_ID = 1995
 RARE = 30_000
 HARMONIC = math.log(RARE)
@@ -118,7 +113,6 @@ class Meaning:
     entries: np.ndarray     # float32 n_entries x dims: each whole entry, l2-normalised
     rows: np.ndarray        # float32 n_rows x dims: each question phrasing, l2-normalised
     row_entry: np.ndarray   # int32 entry of each row, non-decreasing
-    common: np.ndarray      # float32 dims: the direction every entry shares, taken out of every vector
 
     def scores(self, text: str) -> tuple[np.ndarray, np.ndarray] | None:
         """Return (cosine with each whole entry, cosine with each entry's best phrasing), negatives as 0; None
@@ -126,7 +120,6 @@ class Meaning:
         q = embed(text)
         if q is None:
             return None
-        q = _without(q[None, :], np.asarray(self.common))[0]
         whole = np.maximum(np.asarray(self.entries) @ q, 0)
         best = np.zeros(len(whole), np.float32)
         if len(self.rows):
@@ -183,18 +176,4 @@ def build_meaning(docs: list[str], phrasings: list[str], row_entry: list[int]) -
         out /= np.linalg.norm(out, axis=1, keepdims=True) + 1e-12
         return out
 
-    entries, rows = sums(doc_words), sums(row_words)
-    common = np.zeros(t.dims, np.float32)
-    if COMMON and len(entries) > 1:
-        common = np.linalg.svd(entries, full_matrices=False)[2][0].astype(np.float32)
-        entries, rows = _without(entries, common), _without(rows, common)
-    return Meaning(entries, rows, np.asarray(row_entry, np.int32), common)
-
-
-def _without(m: np.ndarray, u: np.ndarray) -> np.ndarray:
-    """Return the rows of m with their part along the unit vector u taken out, l2-normalised again."""
-    if not u.any() or not len(m):
-        return m
-    out = m - COMMON * np.outer(m @ u, u)
-    out /= np.linalg.norm(out, axis=1, keepdims=True) + 1e-12
-    return out.astype(np.float32)
+    return Meaning(sums(doc_words), sums(row_words), np.asarray(row_entry, np.int32))
