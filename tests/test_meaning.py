@@ -155,3 +155,13 @@ def test_the_cli_says_the_vectors_are_missing(tmp_path, monkeypatch, run_mlbot):
         assert r.returncode == 0 and "Lyon" in out
         assert "word vectors" in err and "reinstall" in err and "Traceback" not in err
         assert str(broken) in err   # the copy with the missing table ran, not the installed one
+
+
+def test_info_says_whether_questions_in_other_words_are_matched(tmp_path, run_mlbot):
+    import json
+    p = tmp_path / "help.md"
+    p.write_text(HELP)
+    r = run_mlbot("info", "--docs", str(p))
+    assert r.returncode == 0 and "meaning: word vectors" in r.stdout.decode()
+    d = json.loads(run_mlbot("info", "--docs", str(p), "--json").stdout)
+    assert d["word_vectors"] is True

@@ -391,9 +391,18 @@ def cmd_index(args: argparse.Namespace) -> int:
           f"({', '.join(f'{n} {k}' for k, n in sorted(kinds.items()))}) in {elapsed:.2f} s")
     print(f"vocabulary: {', '.join(f'{k} {v}' for k, v in d['vocabulary'].items())}")
     print(f"synonyms: {_synonyms_line(d)}")
+    print(f"meaning: {_meaning_line(d)}")
     print(f"threshold: {_threshold_line(d)}")
     print(f"cache: {d['cache'] or '(in memory only)'} ({d['cache_bytes'] / 1e6:.1f} MB)")
     return ExitStatus.OK
+
+
+def _meaning_line(d: dict) -> str:
+    if d["word_vectors"]:
+        return "word vectors and a latent space match questions in other words" if d["latent_space"] else \
+            "word vectors match questions in other words"
+    return ("none: past 20,000 entries or 5 million characters, questions are matched by their words and spelling "
+            "alone (or the word vectors are missing: see the warnings)")
 
 
 def _threshold_line(d: dict) -> str:
@@ -435,6 +444,7 @@ def cmd_info(args: argparse.Namespace) -> int:
         print(f"  … and {len(d['documents']) - 50} more")
     print(f"vocabulary: {', '.join(f'{k} {v}' for k, v in d['vocabulary'].items())}")
     print(f"synonyms: {_synonyms_line(d)}")
+    print(f"meaning: {_meaning_line(d)}")
     print(f"threshold: {_threshold_line(d)}")
     print(f"cache: {d['cache'] or '(in memory only)'} ({d['cache_bytes'] / 1e6:.1f} MB)")
     for w in d["warnings"]:

@@ -612,4 +612,6 @@ def describe(kb: KnowledgeBase) -> dict:
         "synonyms": kb.meta.get("synonyms"),
         "threshold": kb.meta.get("threshold"),
         "threshold_value": threshold_of(kb.meta),
+        "word_vectors": kb.meaning is not None,
+        "latent_space": bool(kb.semantic),
     }
