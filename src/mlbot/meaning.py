@@ -27,6 +27,7 @@ VECTORS = Path(__file__).resolve().parent / "vectors"   # a new table or weighti
 ARRAYS = ("entries", "rows", "row_entry")
 _WORD = re.compile(r"[^\W_]+")
 MAX_WORD = 40
+WORD_BLOCK = 50_000
 # A word's vector is scaled by a / (a + p(word)), p its share of general English (Arora, Liang & Ma 2017's smooth
 # inverse frequency), so "do" and "get" weigh little even where a small collection never uses them, and a
 # collection's own idf could not say how common they are. (Weighting by the collection's idf as well did no better
@@ -162,18 +163,24 @@ def build_meaning(docs: list[str], phrasings: list[str], row_entry: list[int]) -
     for ws in doc_words + row_words:
         for w in ws:
             number.setdefault(w, len(number))
-    vecs = np.zeros((len(number), t.dims), np.float32)
-    for w, i in number.items():
-        v = t.vector(w)
-        if v is not None:
-            vecs[i] = v
+    words = list(number)
 
-    def sums(lists: list[list[str]]) -> np.ndarray:
+    def counts(lists: list[list[str]]):
         ids = [number[w] for ws in lists for w in ws]
         rows = np.repeat(np.arange(len(lists)), [len(ws) for ws in lists])
-        m = csr_matrix((np.ones(len(ids), np.float32), (rows, ids)), shape=(len(lists), len(number)))
-        out = np.asarray(m @ vecs, np.float32).reshape(len(lists), t.dims)
-        out /= np.linalg.norm(out, axis=1, keepdims=True) + 1e-12
-        return out
+        return csr_matrix((np.ones(len(ids), np.float32), (rows, ids)), shape=(len(lists), len(words))).tocsc()
 
-    return Meaning(sums(doc_words), sums(row_words), np.asarray(row_entry, np.int32))
+    mats = [counts(doc_words), counts(row_words)]
+    outs = [np.zeros((m.shape[0], t.dims), np.float32) for m in mats]
+    # The words' vectors a block at a time: a collection of codes or hashes can have a million distinct words.
+    for a in range(0, len(words), WORD_BLOCK):
+        block = np.zeros((min(WORD_BLOCK, len(words) - a), t.dims), np.float32)
+        for i, w in enumerate(words[a:a + WORD_BLOCK]):
+            v = t.vector(w)
+            if v is not None:
+                block[i] = v
+        for m, out in zip(mats, outs):
+            out += m[:, a:a + len(block)] @ block
+    for out in outs:
+        out /= np.linalg.norm(out, axis=1, keepdims=True) + 1e-12
+    return Meaning(outs[0], outs[1], np.asarray(row_entry, np.int32))
