@@ -19,6 +19,7 @@ from .analyze import ANALYZERS, FROM_WORDS, SEPARATOR, char_grams, prime_stems, 
 SPACE_ARRAYS = ("vocab", "idf")
 COUNT_CHUNK = 20_000   # texts whose words are split and numbered in one pass (count_words)
 FIELD_ARRAYS = ("indptr", "indices", "data", "row_entry", "maxw")
+SEMANTIC_ARRAYS = ("term_ids", "terms", "entries")
 
 
 @dataclass
@@ -373,23 +374,34 @@ def build_field(name: str, space: Space, counts, row_entry: list[int], weighting
 @dataclass
 class Semantic:
     """Latent semantic analysis over one space: each term and each entry as a k-dimensional unit vector, so a
-    question meets an entry that shares its topic without sharing its words."""
+    question meets an entry that shares its topic without sharing its words. Only terms that at least two entries
+    share (at most LSA_MAX_TERMS of them, the most widespread) have a vector: a term of one entry says nothing about
+    which terms go together, and a collection of codes or hashes has millions of character n-grams."""
 
     space: str
-    terms: np.ndarray       # float32, n_terms x k: scikit-learn TruncatedSVD components, transposed
+    term_ids: np.ndarray    # int32, sorted: the space's columns that have a vector
+    terms: np.ndarray       # float32, len(term_ids) x k: scikit-learn TruncatedSVD components, transposed
     entries: np.ndarray     # float32, n_entries x k, rows l2-normalised
 
     def entry_scores(self, qv: QueryVector) -> tuple[np.ndarray, np.ndarray]:
         """Return (entries, cosine in the latent space) for every entry, negatives clipped to 0."""
-        if len(qv.cols) == 0:
-            return np.empty(0, np.int64), np.empty(0, np.float32)
-        q = qv.weights @ np.asarray(self.terms[qv.cols])
+        none = np.empty(0, np.int64), np.empty(0, np.float32)
+        if len(qv.cols) == 0 or len(self.term_ids) == 0:
+            return none
+        pos = np.minimum(np.searchsorted(self.term_ids, qv.cols), len(self.term_ids) - 1)
+        hit = self.term_ids[pos] == qv.cols
+        if not hit.any():
+            return none
+        q = qv.weights[hit] @ np.asarray(self.terms[pos[hit]])
         norm = float(np.linalg.norm(q))
         if norm == 0:
-            return np.empty(0, np.int64), np.empty(0, np.float32)
+            return none
         sims = np.asarray(self.entries) @ (q / norm)
         keep = np.flatnonzero(sims > 0)
         return keep, sims[keep].astype(np.float32)
+
+
+LSA_MAX_TERMS = 100_000
 
 
 def build_semantic(space: Space, counts, k: int = 150) -> Semantic | None:
@@ -397,12 +409,17 @@ def build_semantic(space: Space, counts, k: int = 150) -> Semantic | None:
     from sklearn.decomposition import TruncatedSVD
     from sklearn.feature_extraction.text import TfidfTransformer
 
-    n, v = counts.shape
+    df = np.diff(counts.tocsc().indptr)
+    ids = np.flatnonzero(df >= 2)
+    if len(ids) > LSA_MAX_TERMS:
+        ids = np.sort(ids[np.argsort(-df[ids], kind="stable")[:LSA_MAX_TERMS]])
+    n, v = counts.shape[0], len(ids)
     k = min(k, n - 1, v - 1)
     if k < 8:
         return None
-    x = TfidfTransformer(sublinear_tf=True, smooth_idf=True).fit(counts).transform(counts)
+    x = TfidfTransformer(sublinear_tf=True, smooth_idf=True).fit(counts).transform(counts)[:, ids]
     svd = TruncatedSVD(k, random_state=0, algorithm="randomized", n_iter=5).fit(x)
     ents = svd.transform(x)
     ents /= np.linalg.norm(ents, axis=1, keepdims=True) + 1e-12
-    return Semantic(space.name, svd.components_.T.astype(np.float32).copy(), ents.astype(np.float32))
+    return Semantic(space.name, ids.astype(np.int32), svd.components_.T.astype(np.float32).copy(),
+                    ents.astype(np.float32))

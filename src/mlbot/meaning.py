@@ -28,6 +28,7 @@ ARRAYS = ("entries", "rows", "row_entry")
 _WORD = re.compile(r"[^\W_]+")
 MAX_WORD = 40
 WORD_BLOCK = 50_000
+MAX_WORDS = 200_000   # distinct words of a collection that get a vector: the most frequent
 # A word's vector is scaled by a / (a + p(word)), p its share of general English (Arora, Liang & Ma 2017's smooth
 # inverse frequency), so "do" and "get" weigh little even where a small collection never uses them, and a
 # collection's own idf could not say how common they are. (Weighting by the collection's idf as well did no better
@@ -88,14 +89,33 @@ class Table:
             start = len(word) - j
         return out
 
+    def weight(self, ids: list[int]) -> float:
+        """Return the weight of a word spelled with these pieces: a / (a + p(word)) (SIF above)."""
+        rank = max(int(self.ids[ids[0]]) - FIRST_WORD_ID, 1) if len(ids) == 1 else RARE
+        return SIF / (SIF + 1.0 / (rank * HARMONIC))
+
     def vector(self, word: str) -> np.ndarray | None:
-        """Return the mean of word's piece vectors, or None for a word the pieces cannot spell."""
+        """Return the mean of word's piece vectors times its weight, or None for a word the pieces cannot spell."""
         ids = self.split(word)
         if not ids:
             return None
         rows = np.asarray(self.vectors[ids], np.float32) * np.asarray(self.scales[ids], np.float32)[:, None]
-        rank = max(int(self.ids[ids[0]]) - FIRST_WORD_ID, 1) if len(ids) == 1 else RARE
-        return rows.mean(axis=0) * np.float32(SIF / (SIF + 1.0 / (rank * HARMONIC)))
+        return rows.mean(axis=0) * np.float32(self.weight(ids))
+
+    def vectors_of(self, words: list[str]) -> np.ndarray:
+        """Return vector(w) for every word as the rows of one matrix (zeros for a word with no vector), with one
+        sparse product instead of numpy calls word by word."""
+        from scipy.sparse import csr_matrix
+
+        split = [self.split(w) for w in words]
+        lengths = np.array([len(ids) for ids in split])
+        cols = np.fromiter((i for ids in split for i in ids), np.int64, int(lengths.sum()))
+        used, cols = np.unique(cols, return_inverse=True)
+        per_word = np.array([self.weight(ids) / len(ids) if ids else 0.0 for ids in split], np.float32)
+        m = csr_matrix((np.repeat(per_word, lengths), (np.repeat(np.arange(len(words)), lengths), cols)),
+                       shape=(len(words), len(used)))
+        table = np.asarray(self.vectors[used], np.float32) * np.asarray(self.scales[used], np.float32)[:, None]
+        return np.asarray(m @ table, np.float32).reshape(len(words), self.dims)
 
 
 @lru_cache(maxsize=1)
@@ -163,22 +183,25 @@ def build_meaning(docs: list[str], phrasings: list[str], row_entry: list[int]) -
     for ws in doc_words + row_words:
         for w in ws:
             number.setdefault(w, len(number))
-    words = list(number)
+    # The most widespread words only, in case of a collection of codes or hashes with a million distinct words;
+    # the vectors a block at a time.
+    freq = np.zeros(len(number), np.int64)
+    for ws in doc_words:
+        np.add.at(freq, [number[w] for w in ws], 1)
+    keys = list(number)
+    words = [keys[i] for i in np.argsort(-freq, kind="stable")[:MAX_WORDS]]
 
     def counts(lists: list[list[str]]):
-        ids = [number[w] for ws in lists for w in ws]
-        rows = np.repeat(np.arange(len(lists)), [len(ws) for ws in lists])
-        return csr_matrix((np.ones(len(ids), np.float32), (rows, ids)), shape=(len(lists), len(words))).tocsc()
+        place = {w: i for i, w in enumerate(words)}
+        ids = [[place[w] for w in ws if w in place] for ws in lists]
+        flat = [i for x in ids for i in x]
+        rows = np.repeat(np.arange(len(lists)), [len(x) for x in ids])
+        return csr_matrix((np.ones(len(flat), np.float32), (rows, flat)), shape=(len(lists), len(words))).tocsc()
 
     mats = [counts(doc_words), counts(row_words)]
     outs = [np.zeros((m.shape[0], t.dims), np.float32) for m in mats]
-    # The words' vectors a block at a time: a collection of codes or hashes can have a million distinct words.
     for a in range(0, len(words), WORD_BLOCK):
-        block = np.zeros((min(WORD_BLOCK, len(words) - a), t.dims), np.float32)
-        for i, w in enumerate(words[a:a + WORD_BLOCK]):
-            v = t.vector(w)
-            if v is not None:
-                block[i] = v
+        block = t.vectors_of(words[a:a + WORD_BLOCK])
         for m, out in zip(mats, outs):
             out += m[:, a:a + len(block)] @ block
     for out in outs:

@@ -26,13 +26,13 @@ from .alternates import alternates_path, read_alternates
 from .analyze import ANALYZERS, use_synonyms, words
 from .calibrate import derive_threshold, threshold_of
 from .errors import DocumentsError
-from .index import FIELD_ARRAYS, SPACE_ARRAYS, Field, Semantic, Space
+from .index import FIELD_ARRAYS, SEMANTIC_ARRAYS, SPACE_ARRAYS, Field, Semantic, Space
 from .meaning import ARRAYS as MEANING_ARRAYS
 from .meaning import Meaning
 from .model import Entry
 from .synonyms import read_user as read_user_synonyms
 
-FORMAT = 12          # bump when the layout, the analyzers or the word vectors change: older caches are rebuilt
+FORMAT = 13          # bump when the layout, the analyzers or the word vectors change: older caches are rebuilt
 SPACES = ("word", "bigram", "char")   # analyzers; a space's vocabulary and idf are fitted on whole entries
 # Kinds of row: a row per question phrasing; all phrasings of an entry joined; the answer text; the whole entry
 # (questions and text), which is also what each space is fitted on.
@@ -43,6 +43,9 @@ WEIGHTING = {"question": ("cosine", 1.0), "joined": ("bm25", 1.2, 0.75), "text":
 # features of every text: past this many characters of text those two spaces cover questions only, which keeps a
 # 200,000-paragraph index within bm25s's build time (docs/benchmarks.md, scale).
 TEXT_BUDGET = 5_000_000
+# The same past this many distinct words, whatever the size: 4.5 MB of random codes has 500,000 of them and
+# 4 million distinct character n-grams, where English text of that size has well under 100,000.
+TEXT_BUDGET_TERMS = 200_000
 # Latent semantic analysis (a dense k-vector per entry and per term) pays off on FAQ-sized collections; past this
 # many entries its build time and memory grow too large for what it adds (docs/benchmarks.md).
 VECTORS_MISSING = "the word vectors in {} are missing or damaged: answering without them (reinstall mlbot)"
@@ -153,6 +156,8 @@ def build(entries: list[Entry], files: list[dict], warnings: list[str],
         else:
             space, counts = build_space(name, name, split_of(fit_kind))
         spaces[name] = space
+        if name == "word" and len(space.vocab) > TEXT_BUDGET_TERMS:
+            whole_size = False   # codes, hashes or IDs: their character n-grams would run to millions
         for kind in ROWS:
             texts, row_entry = rows[kind]
             if kind in ("text", "doc") and not whole:
@@ -252,8 +257,8 @@ def save(kb: KnowledgeBase, folder: Path) -> None:
             for a in FIELD_ARRAYS:
                 np.save(tmp / f"field-{name}.{a}.npy", getattr(f, a), allow_pickle=False)
         for name, sem in kb.semantic.items():
-            np.save(tmp / f"semantic-{name}.terms.npy", sem.terms, allow_pickle=False)
-            np.save(tmp / f"semantic-{name}.entries.npy", sem.entries, allow_pickle=False)
+            for a in SEMANTIC_ARRAYS:
+                np.save(tmp / f"semantic-{name}.{a}.npy", getattr(sem, a), allow_pickle=False)
         if kb.meaning is not None:
             for a in MEANING_ARRAYS:
                 np.save(tmp / f"meaning.{a}.npy", getattr(kb.meaning, a), allow_pickle=False)
@@ -306,9 +311,10 @@ def load_build(folder: Path) -> KnowledgeBase:
         fields[name] = f
     semantic = {}
     for name in meta.get("semantic", []):
-        sem = Semantic(name, **arrays(f"semantic-{name}", ("terms", "entries")))
-        if name not in spaces or sem.terms.shape[0] != len(spaces[name].vocab) or sem.entries.shape[0] != n \
-                or sem.terms.shape[1] != sem.entries.shape[1]:
+        sem = Semantic(name, **arrays(f"semantic-{name}", SEMANTIC_ARRAYS))
+        if name not in spaces or sem.terms.shape[0] != len(sem.term_ids) or sem.entries.shape[0] != n \
+                or sem.terms.shape[1] != sem.entries.shape[1] \
+                or (len(sem.term_ids) and not 0 <= int(sem.term_ids[-1]) < len(spaces[name].vocab)):
             raise ValueError(f"the {name} semantic arrays do not fit together")
         semantic[name] = sem
     meaning = None
