@@ -374,9 +374,9 @@ def build_field(name: str, space: Space, counts, row_entry: list[int], weighting
 @dataclass
 class Semantic:
     """Latent semantic analysis over one space: each term and each entry as a k-dimensional unit vector, so a
-    question meets an entry that shares its topic without sharing its words. Only terms that at least two entries
-    share (at most LSA_MAX_TERMS of them, the most widespread) have a vector: a term of one entry says nothing about
-    which terms go together, and a collection of codes or hashes has millions of character n-grams."""
+    question meets an entry that shares its topic without sharing its words. Only the LSA_MAX_TERMS terms found in
+    the most entries have a vector (all of them in an ordinary FAQ): a collection of codes or hashes has millions of
+    character n-grams."""
 
     space: str
     term_ids: np.ndarray    # int32, sorted: the space's columns that have a vector
@@ -410,7 +410,7 @@ def build_semantic(space: Space, counts, k: int = 150) -> Semantic | None:
     from sklearn.feature_extraction.text import TfidfTransformer
 
     df = np.diff(counts.tocsc().indptr)
-    ids = np.flatnonzero(df >= 2)
+    ids = np.flatnonzero(df)
     if len(ids) > LSA_MAX_TERMS:
         ids = np.sort(ids[np.argsort(-df[ids], kind="stable")[:LSA_MAX_TERMS]])
     n, v = counts.shape[0], len(ids)
