@@ -31,10 +31,10 @@ WORD_BLOCK = 50_000
 MAX_WORDS = 200_000   # distinct words of a collection that get a vector: the most frequent
 # A word's vector is scaled by a / (a + p(word)), p its share of general English (Arora, Liang & Ma 2017's smooth
 # inverse frequency), so "do" and "get" weigh little even where a small collection never uses them, and a
-# collection's own idf could not say how common they are. (Weighting by the collection's idf as well did no better
-# on the tuning halves: docs/benchmarks.md.) p comes from the piece's place in the model's vocabulary, which lists words
-# roughly from most to least frequent after the single characters (id FIRST_WORD_ID + 1 is "the"), read as Zipf's
-# law: p = 1 / (rank * ln RARE). A word spelled with several pieces counts as rare.
+# collection's own idf could not say how common they are. (Weighting by the collection's idf as well did no
+# better on the tuning halves: docs/benchmarks.md.) p comes from the piece's place in the model's vocabulary,
+# which lists words roughly from most to least frequent after the single characters (id FIRST_WORD_ID + 1 is
+# "the"), read as Zipf's law: p = 1 / (rank * ln RARE). A word spelled with several pieces counts as rare.
 SIF = 1e-4
 FIRST_WORD_ID = 1995
 RARE = 30_000
@@ -183,16 +183,13 @@ def build_meaning(docs: list[str], phrasings: list[str], row_entry: list[int]) -
     for ws in doc_words + row_words:
         for w in ws:
             number.setdefault(w, len(number))
-    # The most widespread words only, in case of a collection of codes or hashes with a million distinct words;
-    # the vectors a block at a time.
-    freq = np.zeros(len(number), np.int64)
-    for ws in doc_words:
-        np.add.at(freq, [number[w] for w in ws], 1)
+    # The most frequent words only, in case of a collection of codes or hashes with a million distinct ones.
+    freq = np.bincount([number[w] for ws in doc_words for w in ws], minlength=len(number))
     keys = list(number)
     words = [keys[i] for i in np.argsort(-freq, kind="stable")[:MAX_WORDS]]
+    place = {w: i for i, w in enumerate(words)}
 
     def counts(lists: list[list[str]]):
-        place = {w: i for i, w in enumerate(words)}
         ids = [[place[w] for w in ws if w in place] for ws in lists]
         flat = [i for x in ids for i in x]
         rows = np.repeat(np.arange(len(lists)), [len(x) for x in ids])
@@ -200,7 +197,7 @@ def build_meaning(docs: list[str], phrasings: list[str], row_entry: list[int]) -
 
     mats = [counts(doc_words), counts(row_words)]
     outs = [np.zeros((m.shape[0], t.dims), np.float32) for m in mats]
-    for a in range(0, len(words), WORD_BLOCK):
+    for a in range(0, len(words), WORD_BLOCK):   # a block of words' vectors at a time bounds the memory
         block = t.vectors_of(words[a:a + WORD_BLOCK])
         for m, out in zip(mats, outs):
             out += m[:, a:a + len(block)] @ block
