@@ -1,7 +1,7 @@
 """Query terms -> scored entries: several fields fused into one score, and a confidence.
 
 An entry's score is a weighted sum of how well the question matches it in each field (WEIGHTS): its question
-phrasings (the best one counts), its answer text and the whole entry, each read through four analyzers (stemmed
+phrasings (the best one counts), its answer text and the whole entry, each read through three analyzers (stemmed
 words with synonyms, word bigrams, character n-grams), plus, on collections small enough to have them, a latent
 semantic space and static word vectors (meaning.py) that match words of the same sense. Only the postings of the
 question's own terms are read; on a large collection the long postings of common words are read only for entries
@@ -33,7 +33,8 @@ WEIGHTS.update({
     "meaning_question": 0.203,
 })
 # Logistic fit of "the top answer is right" on (score, margin over the runner-up, coverage, log entries), shifted
-# so that a confidence of 70 or more is right at least 95% of the time: scripts/tune_quality.py --fit.
+# so that a confidence of 70 or more is right at least 96.5% of the time on every tuning half, for the 95%
+# promised on new questions: scripts/tune_quality.py --fit.
 MIN_COVERAGE = 0.3
 CALIBRATION = (-7.623, 8.947, 7.961, 2.002, -0.377)
 

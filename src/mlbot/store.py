@@ -46,9 +46,10 @@ TEXT_BUDGET = 5_000_000
 # The same past this many distinct words, whatever the size: 4.5 MB of random codes has 500,000 of them and
 # 4 million distinct character n-grams, where English text of that size has well under 100,000.
 TEXT_BUDGET_TERMS = 200_000
-# Latent semantic analysis (a dense k-vector per entry and per term) pays off on FAQ-sized collections; past this
-# many entries its build time and memory grow too large for what it adds (docs/benchmarks.md).
 VECTORS_MISSING = "the word vectors in {} are missing or damaged: answering without them (reinstall mlbot)"
+# Latent semantic analysis (a dense k-vector per entry and per term) pays off on FAQ-sized collections; past this
+# many entries its build time and memory grow too large for what it adds (docs/benchmarks.md). The word vectors
+# (meaning.py) are built for the same collections.
 SEMANTIC_SPACES = ("char",)
 SEMANTIC_MAX_ENTRIES = 20_000
 
