@@ -165,3 +165,17 @@ def test_info_says_whether_questions_in_other_words_are_matched(tmp_path, run_ml
     assert r.returncode == 0 and "meaning: word vectors" in r.stdout.decode()
     d = json.loads(run_mlbot("info", "--docs", str(p), "--json").stdout)
     assert d["word_vectors"] is True
+
+
+def test_a_tampered_vector_cache_is_rebuilt_not_trusted(tmp_path):
+    p = tmp_path / "help.md"
+    p.write_text(HELP)
+    kb = store.open_index([str(p)])
+    path = kb.location / "meaning.row_entry.npy"
+    bad = np.full(len(kb.meaning.row_entry), 10**6, np.int32)   # same size on disk, entries that do not exist
+    np.save(path, bad, allow_pickle=False)
+    warned = []
+    again = store.open_index([str(p)], warn=warned.append)
+    assert any("damaged" in w and "meaning" in w for w in warned)
+    assert int(np.asarray(again.meaning.row_entry).max()) < again.n_entries
+    assert "Lyon" in mlbot.load([str(p)]).ask("which city are you based in").results[0].entry.text

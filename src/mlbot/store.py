@@ -315,14 +315,17 @@ def load_build(folder: Path) -> KnowledgeBase:
         sem = Semantic(name, **arrays(f"semantic-{name}", SEMANTIC_ARRAYS))
         if name not in spaces or sem.terms.shape[0] != len(sem.term_ids) or sem.entries.shape[0] != n \
                 or sem.terms.shape[1] != sem.entries.shape[1] \
-                or (len(sem.term_ids) and not 0 <= int(sem.term_ids[-1]) < len(spaces[name].vocab)):
+                or (len(sem.term_ids) and not (0 <= int(sem.term_ids[0]) and int(sem.term_ids[-1]) < len(spaces[name].vocab)
+                                               and np.all(np.diff(sem.term_ids) > 0))):
             raise ValueError(f"the {name} semantic arrays do not fit together")
         semantic[name] = sem
     meaning = None
     if meta.get("meaning"):
         meaning = Meaning(**arrays("meaning", MEANING_ARRAYS))
         if meaning.entries.ndim != 2 or meaning.entries.shape[0] != n or meaning.rows.ndim != 2 \
-                or meaning.rows.shape[0] != len(meaning.row_entry) or meaning.rows.shape[1] != meaning.entries.shape[1]:
+                or meaning.rows.shape[0] != len(meaning.row_entry) or meaning.rows.shape[1] != meaning.entries.shape[1] \
+                or (len(meaning.row_entry) and not (0 <= int(meaning.row_entry[0]) and int(meaning.row_entry[-1]) < n
+                                                    and np.all(np.diff(meaning.row_entry) >= 0))):
             raise ValueError("the meaning arrays do not fit together")
     offsets = np.load(folder / "entries.offsets.npy", mmap_mode="r", allow_pickle=False)
     if len(offsets) != n + 1:
