@@ -261,6 +261,23 @@ def test_a_damaged_cache_is_rebuilt(tmp_path):
     assert any("damaged" in w for w in warnings)
 
 
+@pytest.mark.parametrize("array", ["field-question_word.row_entry", "field-doc_word.indices", "field-doc_word.indptr"])
+def test_a_cache_whose_indices_point_outside_its_arrays_is_rebuilt(tmp_path, array):
+    kb = tmp_path / "kb.md"
+    kb.write_text(PHONE)
+    mlbot.load([str(kb)])
+    (path,) = cache_root().rglob(f"{array}.npy")
+    good = np.load(path)
+    np.save(path, np.full_like(good, 10**6), allow_pickle=False)   # the same size, so only the values are wrong
+    warnings = []
+    bot = mlbot.load([str(kb)], warn=warnings.append)
+    assert any("damaged" in w and "do not fit" in w for w in warnings)
+    assert "Dial 5000" in bot.ask("How do I reset my voicemail PIN?").best.entry.text
+    seen = len(warnings)
+    mlbot.load([str(kb)], warn=warnings.append)
+    assert len(warnings) == seen   # rebuilt once, then sound
+
+
 def test_the_bundled_article_is_the_default():
     assert bundled_docs().read_text(encoding="utf-8").startswith("Why the Role of Ml Engineer")
     assert mlbot.load().title.startswith("Why the Role of Ml Engineer")

@@ -278,6 +278,14 @@ def save(kb: KnowledgeBase, folder: Path) -> None:
             shutil.rmtree(tmp, ignore_errors=True)
 
 
+def _indices_fit(indptr: np.ndarray | None, indices: np.ndarray, bound: int) -> bool:
+    """True when every index is in [0, bound) and indptr (when given) starts at 0 and never falls: a cache whose
+    sizes are right but whose indices point outside its arrays is rebuilt, not read (a few ms on 200,000 entries)."""
+    if indptr is not None and (int(indptr[0]) != 0 or (len(indptr) > 1 and int(np.diff(indptr).min()) < 0)):
+        return False
+    return not len(indices) or (int(indices.min()) >= 0 and int(indices.max()) < bound)
+
+
 def load_build(folder: Path) -> KnowledgeBase:
     """Return the KnowledgeBase saved in folder, memory-mapped. Raises ValueError when anything is off."""
     try:
@@ -307,7 +315,8 @@ def load_build(folder: Path) -> KnowledgeBase:
     for name, info in meta["fields"].items():
         f = Field(name=name, space=info["space"], n_rows=int(info["n_rows"]), **arrays(f"field-{name}", FIELD_ARRAYS))
         if f.space not in spaces or len(f.indptr) != len(spaces[f.space].vocab) + 1 or len(f.row_entry) != f.n_rows \
-                or len(f.indices) != len(f.data) or int(f.indptr[-1]) != len(f.indices):
+                or len(f.indices) != len(f.data) or int(f.indptr[-1]) != len(f.indices) \
+                or not _indices_fit(f.indptr, f.indices, f.n_rows) or not _indices_fit(None, f.row_entry, n):
             raise ValueError(f"the {name} arrays do not fit together")
         fields[name] = f
     semantic = {}
