@@ -389,30 +389,40 @@ def cmd_index(args: argparse.Namespace) -> int:
         kinds[ext] = kinds.get(ext, 0) + 1
     print(f"indexed {d['entries']} entries ({d['faq_questions']} FAQ questions) from {d['files']} files "
           f"({', '.join(f'{n} {k}' for k, n in sorted(kinds.items()))}) in {elapsed:.2f} s")
+    _print_index_lines(d)
+    return ExitStatus.OK
+
+
+def _print_index_lines(d: dict) -> None:
+    """Print what `mlbot index` and `mlbot info` both say of an index (store.describe)."""
     print(f"vocabulary: {', '.join(f'{k} {v}' for k, v in d['vocabulary'].items())}")
     print(f"synonyms: {_synonyms_line(d)}")
     print(f"meaning: {_meaning_line(d)}")
     print(f"threshold: {_threshold_line(d)}")
     print(f"cache: {d['cache'] or '(in memory only)'} ({d['cache_bytes'] / 1e6:.1f} MB)")
-    return ExitStatus.OK
 
 
 def _meaning_line(d: dict) -> str:
+    from .store import SEMANTIC_MAX_ENTRIES, TEXT_BUDGET
+
     if d["word_vectors"]:
         return "word vectors and a latent space match questions in other words" if d["latent_space"] else \
             "word vectors match questions in other words"
-    return ("none: past 20,000 entries or 5 million characters, questions are matched by their words and spelling "
-            "alone (or the word vectors are missing: see the warnings)")
+    return (f"none: past {SEMANTIC_MAX_ENTRIES:,} entries or {TEXT_BUDGET / 1e6:g} million characters, questions are "
+            f"matched by their words and spelling alone (or the word vectors are missing: see the warnings)")
 
 
 def _threshold_line(d: dict) -> str:
+    from .calibrate import DEFAULT_THRESHOLD
+
     t = d.get("threshold")
     if not t:
         return (f"{d['threshold_value']:g}, the default (an index whose entries have alternate questions derives its "
                 f"own from them)")
     share = f"{t['precision']:.0%}" if t["precision"] is not None else "none"
     return (f"{t['value']:g}, derived from {t['probes']} alternate questions asked with each held out: {share} of "
-            f"those answered at or above it were right (the default is 20, and mlbot never goes below it)")
+            f"those answered at or above it were right (the default is {DEFAULT_THRESHOLD:g}, and mlbot never goes "
+            f"below it)")
 
 
 def _synonyms_line(d: dict) -> str:
@@ -442,11 +452,7 @@ def cmd_info(args: argparse.Namespace) -> int:
         print(f"  {safe(p)}")
     if len(d["documents"]) > 50:
         print(f"  … and {len(d['documents']) - 50} more")
-    print(f"vocabulary: {', '.join(f'{k} {v}' for k, v in d['vocabulary'].items())}")
-    print(f"synonyms: {_synonyms_line(d)}")
-    print(f"meaning: {_meaning_line(d)}")
-    print(f"threshold: {_threshold_line(d)}")
-    print(f"cache: {d['cache'] or '(in memory only)'} ({d['cache_bytes'] / 1e6:.1f} MB)")
+    _print_index_lines(d)
     for w in d["warnings"]:
         print(f"warning: {safe(w)}")
     return ExitStatus.OK

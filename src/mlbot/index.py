@@ -128,12 +128,16 @@ class Field:
     def entry_scores(self, qv: QueryVector, cover: bool = False) -> tuple[np.ndarray, np.ndarray]:
         """Return (entries, score of each entry's best row), entries ascending."""
         rows, vals = self.row_scores(qv, cover)
-        ents = self.row_entry[rows]
-        if len(ents) > 1 and np.any(ents[1:] == ents[:-1]):
-            # Several rows (alternate questions) of one entry: it scores as its best phrasing.
-            starts = np.flatnonzero(np.r_[True, ents[1:] != ents[:-1]])
-            ents, vals = ents[starts], np.maximum.reduceat(vals, starts)
-        return np.asarray(ents), vals
+        return best_per_entry(np.asarray(self.row_entry[rows]), vals)
+
+
+def best_per_entry(ents: np.ndarray, vals: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Return (entries, best value of each) for values of rows whose entries `ents` never decrease: an entry with
+    several rows (alternate questions) scores as its best phrasing."""
+    if len(ents) > 1 and np.any(ents[1:] == ents[:-1]):
+        starts = np.flatnonzero(np.r_[True, ents[1:] != ents[:-1]])
+        return ents[starts], np.maximum.reduceat(vals, starts)
+    return ents, vals
 
 
 def make_vectorizer(analyzer: str):

@@ -21,7 +21,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .index import lookup
+from .index import best_per_entry, lookup
 
 VECTORS = Path(__file__).resolve().parent / "vectors"   # a new table or weighting needs a new store.FORMAT
 ARRAYS = ("entries", "rows", "row_entry")
@@ -42,7 +42,9 @@ HARMONIC = math.log(RARE)
 
 
 def tokens(text: str) -> list[str]:
-    """Return the words of text as the vectors' vocabulary spells them: lowercased, accents removed."""
+    """Return the words of text as the vectors' vocabulary spells them: lowercased, accents removed. (Not
+    analyze.words: the vectors want the words as written, without its phrases, abbreviations and synonyms, and
+    "don't" as "don" and "t", as the model split it when the table was made.)"""
     low = text.lower()
     if not low.isascii():
         low = "".join(c for c in unicodedata.normalize("NFD", low) if unicodedata.category(c) != "Mn")
@@ -144,10 +146,8 @@ class Meaning:
         whole = np.maximum(np.asarray(self.entries) @ q, 0)
         best = np.zeros(len(whole), np.float32)
         if len(self.rows):
-            sims = np.asarray(self.rows) @ q
-            ents = np.asarray(self.row_entry)
-            starts = np.flatnonzero(np.r_[True, ents[1:] != ents[:-1]])
-            best[ents[starts]] = np.maximum(np.maximum.reduceat(sims, starts), 0)
+            ents, sims = best_per_entry(np.asarray(self.row_entry), np.asarray(self.rows) @ q)
+            best[ents] = np.maximum(sims, 0)
         return whole, best
 
 

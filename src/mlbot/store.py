@@ -46,7 +46,6 @@ TEXT_BUDGET = 5_000_000
 # The same past this many distinct words, whatever the size: 4.5 MB of random codes has 500,000 of them and
 # 4 million distinct character n-grams, where English text of that size has well under 100,000.
 TEXT_BUDGET_TERMS = 200_000
-VECTORS_MISSING = "the word vectors in {} are missing or damaged: answering without them (reinstall mlbot)"
 # Latent semantic analysis (a dense k-vector per entry and per term) pays off on FAQ-sized collections; past this
 # many entries its build time and memory grow too large for what it adds (docs/benchmarks.md). The word vectors
 # (meaning.py) are built for the same collections.
@@ -179,11 +178,13 @@ def build(entries: list[Entry], files: list[dict], warnings: list[str],
             if sem is not None:
                 semantic[name] = sem
     meaning = None
-    if whole_size and entries and len(entries) <= SEMANTIC_MAX_ENTRIES:
+    wants_vectors = whole_size and bool(entries) and len(entries) <= SEMANTIC_MAX_ENTRIES
+    if wants_vectors:
         from .meaning import VECTORS, build_meaning
         meaning = build_meaning(docs, *rows["question"])
         if meaning is None:
-            warnings = [*warnings, VECTORS_MISSING.format(VECTORS)]
+            warnings = [*warnings, f"the word vectors in {VECTORS} are missing or damaged: answering without them "
+                                   f"(reinstall mlbot)"]
     if lines is None:
         lines = [json.dumps(e.to_json(), ensure_ascii=False).encode("utf-8") for e in entries]
     offsets = np.zeros(len(lines) + 1, dtype=np.int64)
@@ -197,6 +198,7 @@ def build(entries: list[Entry], files: list[dict], warnings: list[str],
         "fields": {n: {"space": f.space, "n_rows": f.n_rows} for n, f in fields.items()},
         "semantic": sorted(semantic),
         "meaning": meaning is not None,
+        "vectors_missing": wants_vectors and meaning is None,
     }
     kb = KnowledgeBase(spaces, fields, len(entries), b"".join(lines), offsets, meta, warnings=list(warnings),
                        semantic=semantic, meaning=meaning)
@@ -446,7 +448,7 @@ def open_index(docs: list[str] | None, *, warn: Callable[[str], None] = lambda m
             warn(f"cannot write the index cache in {home}; answering from memory (set XDG_CACHE_HOME to a "
                  f"writable folder to keep it)")
             return kb
-        if any(w.startswith(VECTORS_MISSING[:20]) for w in kb.warnings):
+        if kb.meta["vectors_missing"]:
             return kb   # not cached: once mlbot is reinstalled, the next run builds the index with them
         try:
             if rebuild and build_dir.exists():

@@ -3,6 +3,7 @@ Each group's first word stands for the group. The built-in groups are kept to wo
 any FAQ; a user adds their own in a synonyms file (`user_path()`, read by `read_user`; see README)."""
 from __future__ import annotations
 
+import hashlib
 import os
 from pathlib import Path
 
@@ -171,6 +172,5 @@ def read_user(path: Path | None = None) -> tuple[list[tuple[str, ...]], str, lis
     except UnicodeDecodeError:
         return [], "", [f"the synonyms file {path} is not UTF-8 text; using the built-in synonyms only"]
     groups, problems = parse_user(text)
-    import hashlib
     fingerprint = hashlib.sha256(repr(groups).encode("utf-8")).hexdigest()[:16] if groups else ""
     return groups, fingerprint, [f"{path}: {p}" for p in problems]
