@@ -128,6 +128,44 @@ def test_the_development_set_keeps_its_floor(article_bot):
     assert len(wrong_answers) <= 2, wrong_answers
 
 
+HANDBOOK_MD = """# The Harbour Museum
+
+The Harbour Museum shows three centuries of shipbuilding in the old customs house.
+
+## Why visitor numbers are rising
+
+### Background
+
+School trips doubled after the new tram line opened, and the free Sunday mornings fill every week.
+
+## Opening hours
+
+Monday to Friday, nine to five.
+
+Weekends, ten to four.
+
+Holidays, closed.
+
+Evenings, for members only.
+"""
+
+
+def test_headings_a_paragraph_answers_are_its_questions():
+    from mlbot.ingest.markdown import parse_markdown
+
+    entries = parse_markdown(HANDBOOK_MD, "museum.md")
+    texts, row_entry = _rows(entries, "question")
+    asked = {}
+    for text, i in zip(texts, row_entry):
+        asked.setdefault(entries[i].text.split()[0], []).append(text)
+    # The lead answers the title; a paragraph answers its own heading and the heading of the section it alone fills;
+    # a heading over four paragraphs ("Opening hours") is a chapter, not any one paragraph's question.
+    assert asked == {"The": ["The Harbour Museum"],
+                     "School": ["Background", "Why visitor numbers are rising"]}
+    bot = Bot(build(entries, [], []))
+    assert bot.ask("why are visitor numbers going up?").best.entry.text.startswith("School trips")
+
+
 def test_the_cut_off_answer_is_shown_as_the_document_has_it(article_bot):
     reply = article_bot.ask("What are the main challenges in this role?")
     assert reply.best.entry.truncated and reply.best.entry.text == "Machine Learning Engineers face"

@@ -32,7 +32,7 @@ from .meaning import Meaning
 from .model import Entry
 from .synonyms import read_user as read_user_synonyms
 
-FORMAT = 14          # bump when the layout, the analyzers or the word vectors change: older caches are rebuilt
+FORMAT = 15          # bump when the layout, the analyzers or the word vectors change: older caches are rebuilt
 SPACES = ("word", "bigram", "char")   # analyzers; a space's vocabulary and idf are fitted on whole entries
 # Kinds of row: a row per question phrasing; all phrasings of an entry joined; the answer text; the whole entry
 # (questions and text), which is also what each space is fitted on.
@@ -211,7 +211,7 @@ def build(entries: list[Entry], files: list[dict], warnings: list[str],
 def _rows(entries: list[Entry], kind: str) -> tuple[list[str], list[int]]:
     texts: list[str] = []
     row_entry: list[int] = []
-    under = Counter((e.source.path, e.headings) for e in entries if not e.questions) if kind != "doc" else {}
+    under = _sections(entries) if kind not in ("text", "doc") else (Counter(), Counter())
     for i, e in enumerate(entries):
         if kind in ("text", "doc"):
             # The headings above an entry (not the document title, which every entry shares) say what it is
@@ -235,11 +235,30 @@ def _rows(entries: list[Entry], kind: str) -> tuple[list[str], list[int]]:
 HEADING_QUESTION_MAX_PARAGRAPHS = 3
 
 
-def _heading_question(e: Entry, under: Counter) -> tuple[str, ...]:
-    """A paragraph's own heading, read as the question it answers ("How ML engineers actually work")."""
-    if len(e.headings) > 1 and under[(e.source.path, e.headings)] <= HEADING_QUESTION_MAX_PARAGRAPHS:
-        return (e.headings[-1],)
-    return ()
+def _sections(entries: list[Entry]) -> tuple[Counter, Counter]:
+    """How many paragraphs (entries without a question) sit directly under each heading path of each document, and
+    how many its whole section holds, subsections included."""
+    direct: Counter = Counter()
+    whole: Counter = Counter()
+    for e in entries:
+        if not e.questions:
+            direct[(e.source.path, e.headings)] += 1
+            for j in range(1, len(e.headings) + 1):
+                whole[(e.source.path, e.headings[:j])] += 1
+    return direct, whole
+
+
+def _heading_question(e: Entry, sections: tuple[Counter, Counter]) -> tuple[str, ...]:
+    """The headings a paragraph answers, read as its questions: its own heading ("How ML engineers actually work")
+    when it is over only a few paragraphs, and the headings above that one whose whole section is as short ("Why ML
+    engineers are in demand" over "Understanding the context"). The title names the whole document: it is read as
+    the question only of the document's lead, the paragraphs directly under it."""
+    direct, whole = sections
+    h, path = e.headings, e.source.path
+    if not h or direct[(path, h)] > HEADING_QUESTION_MAX_PARAGRAPHS:
+        return ()
+    return (h[-1],) + tuple(h[j] for j in range(len(h) - 2, 0, -1)
+                            if whole[(path, h[:j + 1])] <= HEADING_QUESTION_MAX_PARAGRAPHS)
 
 
 def _title(entries: list[Entry]) -> str | None:
