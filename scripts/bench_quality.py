@@ -29,9 +29,13 @@ BANDS = ((0, 30), (30, 50), (50, 70), (70, 90), (90, 101))
 
 def auroc(pos: np.ndarray, neg: np.ndarray) -> float:
     if not len(pos) or not len(neg):
-        return float("nan")   # printed as "nan": the collection has no out-of-scope questions
+        return float("nan")   # the collection has no out-of-scope questions: printed as "—" (fmt)
     return float(((pos[:, None] > neg[None, :]).sum() + 0.5 * (pos[:, None] == neg[None, :]).sum())
                  / (len(pos) * len(neg)))
+
+
+def fmt(x: float) -> str:
+    return "—" if x != x else f"{x:.3f}"
 
 
 def ranking_metrics(ranked: list[list[str]], gold: list[str | None]) -> dict:
@@ -119,19 +123,19 @@ def main() -> int:
         is_in = np.array([g is not None for g in gold] + [False] * len(extra))
         au = auroc(conf[is_in], conf[~is_in])
         lines.append(f"| {c.name} | {sum(g is not None for g in gold)} | mlbot | {m['top1']:.3f} | {m['mrr10']:.3f} "
-                     f"| {m['recall5']:.3f} | {au:.3f} |")
+                     f"| {m['recall5']:.3f} | {fmt(au)} |")
         right = np.array([bool(r) and r[0] == g for r, g in zip(ranked[:len(queries)], gold)] + [False] * len(extra))
         calib.append((c.name, calibration(conf, right)))
         bm_ranked, bm_score = run_bm25(c.entries, queries + extra)
         bm = ranking_metrics(bm_ranked[:len(queries)], gold)
         lines.append(f"| {c.name} | | bm25s (stemmed) | {bm['top1']:.3f} | {bm['mrr10']:.3f} | {bm['recall5']:.3f} "
-                     f"| {auroc(bm_score[is_in], bm_score[~is_in]):.3f} |")
+                     f"| {fmt(auroc(bm_score[is_in], bm_score[~is_in]))} |")
         if not a.no_minilm:
             ml = run_minilm(c.entries, queries + extra)
             if ml is not None:
                 mm = ranking_metrics(ml[0][:len(queries)], gold)
                 lines.append(f"| {c.name} | | all-MiniLM-L6-v2 | {mm['top1']:.3f} | {mm['mrr10']:.3f} "
-                             f"| {mm['recall5']:.3f} | {auroc(ml[1][is_in], ml[1][~is_in]):.3f} |")
+                             f"| {mm['recall5']:.3f} | {fmt(auroc(ml[1][is_in], ml[1][~is_in]))} |")
         refused = [s in ("no_answer",) for s, g in zip(status, gold + [None] * len(extra)) if g is None]
         said = f"out-of-scope refused {np.mean(refused):.1%} of {len(refused)}" if refused else "no out-of-scope set"
         print(f"{c.name}: {per_q * 1000:.2f} ms a question; {said}", file=sys.stderr)
