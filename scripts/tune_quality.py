@@ -1,5 +1,6 @@
 """Fit the ranking's field weights and the confidence curve on the tuning halves of the quality collections
-(never the test halves). usage: python scripts/tune_quality.py [--data DIR] [--trials N] [--fit]
+(never the test halves). usage: python scripts/tune_quality.py [--data DIR] [--trials N] [--learn] [--fit]
+[--without-sense]
 
 Each field's score for every (query, entry) pair is computed once; weights are then searched over those
 matrices, so thousands of settings cost seconds."""
@@ -17,7 +18,10 @@ from quality_data import load_all, out_of_scope
 from mlbot import rank as rank_mod
 from mlbot.analyze import content_terms
 from mlbot.rank import _field
+from mlbot import store as store_mod
 from mlbot.store import build
+
+IN_USE = rank_mod.SENSE_WEIGHTS   # the set tuned: rank.SENSE_WEIGHTS, or rank.WEIGHTS with --without-sense
 
 
 def field_scores(kb, queries):
@@ -25,14 +29,14 @@ def field_scores(kb, queries):
     ids = {kb.entry(i).id: i for i in range(kb.n_entries)}
     out = {}
     cov = np.zeros(len(queries))
-    for name in rank_mod.WEIGHTS:
+    for name in rank_mod.WEIGHTS:   # every field, whichever set is tuned
         f = _field(kb, name)
         m = np.zeros((len(queries), kb.n_entries), np.float32)
-        if f is not None and name.startswith("meaning_"):
+        if f is not None and name.startswith(("meaning_", "sense_")):
             for qi, (q, _) in enumerate(queries):
                 sims = f.scores(q)
                 if sims is not None:
-                    m[qi] = sims[0] if name == "meaning_doc" else sims[1]
+                    m[qi] = sims[0] if name.endswith("_doc") else sims[1]
         elif f is not None:
             space = kb.spaces[f.space]
             for qi, (q, _) in enumerate(queries):
@@ -60,9 +64,18 @@ def main() -> None:
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--learn", action="store_true", help="fit the weights by softmax cross-entropy")
     ap.add_argument("--fit", action="store_true", help="fit the confidence calibration on the tuning halves")
-    ap.add_argument("--emphasis", default="stackfaq=2",
-                    help="collections that weigh more in --learn, as NAME=FACTOR[,NAME=FACTOR] (default: %(default)s)")
+    ap.add_argument("--without-sense", action="store_true",
+                    help="tune rank.WEIGHTS and CALIBRATION, for indexes without the sentence model (default: "
+                         "rank.SENSE_WEIGHTS and SENSE_CALIBRATION)")
+    ap.add_argument("--emphasis", default=None,
+                    help="collections that weigh more in --learn, as NAME=FACTOR[,NAME=FACTOR] (default: "
+                         "stackfaq=2,article=3; stackfaq=2 with --without-sense)")
     a = ap.parse_args()
+    global IN_USE
+    if a.without_sense:
+        store_mod.SENSE_MAX_ENTRIES = -1
+        IN_USE = rank_mod.WEIGHTS
+    a.emphasis = a.emphasis or ("stackfaq=2" if a.without_sense else "stackfaq=2,article=3")
     cols = load_all(a.data)
     pre = {}
     for c in cols:
@@ -71,7 +84,7 @@ def main() -> None:
     names = list(rank_mod.WEIGHTS)
     for n in names:
         print(f"{n:<18}", " ".join(f"{c} {p1(s, g, {n: 1.0}):.3f}" for c, (s, g, _) in pre.items()))
-    cur = {c: p1(s, g, rank_mod.WEIGHTS) for c, (s, g, _) in pre.items()}
+    cur = {c: p1(s, g, IN_USE) for c, (s, g, _) in pre.items()}
     print("current", " ".join(f"{k} {v:.3f}" for k, v in cur.items()))
     rng = np.random.default_rng(a.seed)
     results = []
@@ -133,7 +146,7 @@ def calibration_rows(cols, pre):
     """Return (features, right) for the top answer of every tuning query and of out-of-scope questions."""
     X, y, weights, groups = [], [], [], []
     oos = out_of_scope(cols)
-    w = rank_mod.WEIGHTS
+    w = IN_USE
     for c in cols:
         kb = build(c.entries, [], [])
         for queries, gold_known in ((c.tune, True), ([(q, None) for q in oos.get(c.name, [])[::3]], False)):
@@ -174,7 +187,8 @@ def fit_calibration(cols, pre) -> None:
         sel = 1 / (1 + np.exp(-(z - shift))) >= 0.7
         if all(y[sel & (groups == g)].mean() >= TARGET for g in set(groups) if (sel & (groups == g)).sum() > 20):
             break
-    print(f"shift {shift:.2f}: CALIBRATION = ({float(m.intercept_[0]) - shift:.3f}, "
+    name = "CALIBRATION" if IN_USE is rank_mod.WEIGHTS else "SENSE_CALIBRATION"
+    print(f"shift {shift:.2f}: {name} = ({float(m.intercept_[0]) - shift:.3f}, "
           + ", ".join(f"{float(x):.3f}" for x in m.coef_[0]) + ")")
     p = 1 / (1 + np.exp(-(z - shift)))
     for g in sorted(set(groups)):

@@ -24,7 +24,7 @@ from .store import KnowledgeBase
 WEIGHTS = {f"{kind}_{space}": 0.0 for space in ("word", "bigram", "char")
            for kind in ("question", "joined", "text", "doc", "cover")}
 WEIGHTS["semantic_char"] = 0.0
-WEIGHTS.update({"meaning_doc": 0.0, "meaning_question": 0.0})
+WEIGHTS.update({"meaning_doc": 0.0, "meaning_question": 0.0, "sense_doc": 0.0, "sense_question": 0.0})
 # Fitted by scripts/tune_quality.py --learn on the tuning halves of StackFAQ (counted twice: its long
 # rephrasings gain most from the question and spelling fields), Banking77 and the article's development set.
 WEIGHTS.update({
@@ -37,6 +37,21 @@ WEIGHTS.update({
 # promised on new questions: scripts/tune_quality.py --fit.
 MIN_COVERAGE = 0.3
 CALIBRATION = (-7.623, 8.947, 7.961, 2.002, -0.377)
+# The weights and curve above serve indexes without the sentence model (sentence.py: past store.SENSE_MAX_PIECES);
+# these, fitted the same way (scripts/tune_quality.py --learn --fit), serve those with it. The article's set
+# counts three times here: with the sentence model in the mix, it is the collection that lexical fields still
+# decide, and the one mlbot ships with.
+SENSE_WEIGHTS = dict.fromkeys(WEIGHTS, 0.0)
+SENSE_WEIGHTS.update({
+    "text_word": 0.006, "doc_word": 0.072, "text_bigram": 0.026, "doc_bigram": 0.004, "question_char": 0.122,
+    "sense_doc": 0.499, "sense_question": 0.27,
+})
+SENSE_CALIBRATION = (-8.105, 8.170, 15.396, 2.150, -0.174)
+
+
+def settings(kb: KnowledgeBase) -> tuple[dict[str, float], tuple[float, ...]]:
+    """Return the field weights and the confidence curve for kb: with or without the sentence model."""
+    return (SENSE_WEIGHTS, SENSE_CALIBRATION) if kb.sense is not None else (WEIGHTS, CALIBRATION)
 
 
 @dataclass(frozen=True)
@@ -63,6 +78,7 @@ class _Plan:
     row_fields: list[tuple[Field, float]]             # rows are phrasings: an entry scores as its best one
     semantic: list[tuple[Semantic, float]]
     meaning: tuple[float, float]                      # weights of the word-vector cosines: whole entry, question
+    sense: tuple[float, float]                        # the same for the sentence model's cosines
 
 
 # Past this many postings a term is read only for entries that can still reach the top.
@@ -74,16 +90,18 @@ _SLACK = 1e-5
 
 
 def _plan(kb: KnowledgeBase) -> _Plan:
-    key = ("plan", tuple(WEIGHTS.items()))   # WEIGHTS may be changed (scripts/tune_quality.py)
+    weights = settings(kb)[0]
+    key = ("plan", tuple(weights.items()))   # the weights may be changed (scripts/tune_quality.py)
     plan = kb.derived.get(key)
     if plan is not None:
         return plan
     entry: dict[str, list] = {}
     rows: dict[str, list] = {}
     semantic = []
-    meaning = (WEIGHTS["meaning_doc"], WEIGHTS["meaning_question"]) if kb.meaning is not None else (0.0, 0.0)
-    for name, weight in WEIGHTS.items():
-        if name.startswith("meaning_"):
+    meaning = (weights["meaning_doc"], weights["meaning_question"]) if kb.meaning is not None else (0.0, 0.0)
+    sense = (weights["sense_doc"], weights["sense_question"]) if kb.sense is not None else (0.0, 0.0)
+    for name, weight in weights.items():
+        if name.startswith(("meaning_", "sense_")):
             continue
         f = _field(kb, name)
         if f is None or not weight or not len(kb.spaces[f.space].vocab):
@@ -95,7 +113,7 @@ def _plan(kb: KnowledgeBase) -> _Plan:
         else:
             slot = entry.setdefault(f.name, [f, 0.0, 0.0])
             slot[2 if name.startswith("cover_") else 1] += weight
-    plan = _Plan([tuple(v) for v in entry.values()], [tuple(v) for v in rows.values()], semantic, meaning)
+    plan = _Plan([tuple(v) for v in entry.values()], [tuple(v) for v in rows.values()], semantic, meaning, sense)
     kb.derived[key] = plan
     return plan
 
@@ -117,10 +135,10 @@ def rank(kb: KnowledgeBase, question: str, top_k: int = 10) -> Ranking:
         ents, vals = sem.entry_scores(vectors[sem.space])
         acc[ents] += weight * vals
         touched[ents] = True
-    if any(plan.meaning):
-        sims = kb.meaning.scores(question)
+    for vecs, (w_doc, w_question) in ((kb.meaning, plan.meaning), (kb.sense, plan.sense)):
+        sims = vecs.scores(question) if w_doc or w_question else None
         if sims is not None:
-            gain = np.float32(plan.meaning[0]) * sims[0] + np.float32(plan.meaning[1]) * sims[1]
+            gain = np.float32(w_doc) * sims[0] + np.float32(w_question) * sims[1]
             acc += gain
             touched |= gain > 0
     # Every (term, field) of the entry fields, with the affine map of its postings and the most it can add.
@@ -179,6 +197,8 @@ def rank(kb: KnowledgeBase, question: str, top_k: int = 10) -> Ranking:
 def _field(kb: KnowledgeBase, name: str):
     if name.startswith("meaning_"):
         return kb.meaning
+    if name.startswith("sense_"):
+        return kb.sense
     if name.startswith("semantic_"):
         return kb.semantic.get(name[len("semantic_"):])
     # Fields not stored because they equal another: joined = question rows when no entry has alternate
@@ -207,11 +227,12 @@ def score_scale(kb: KnowledgeBase, probes: int = 0) -> float:
     return float(np.median(scores)) if scores else 1.0
 
 
-def confidence(score: float, margin: float, coverage: float, scale: float = 1.0, n_entries: int = 100) -> float:
+def confidence(score: float, margin: float, coverage: float, scale: float = 1.0, n_entries: int = 100,
+               calibration: tuple[float, ...] = CALIBRATION) -> float:
     """Return 0-100: how likely an answer is the right one, from its score and its lead over the best other answer
     (negative for an answer that is not first), both relative to the collection's score scale, how much of the
     question the documents' vocabulary covers, and how many entries there were to choose from."""
-    b0, b1, b2, b3, b4 = CALIBRATION
+    b0, b1, b2, b3, b4 = calibration
     scale = scale if scale > 0 else 1.0
     z = b0 + b1 * score / scale + b2 * margin / scale + b3 * coverage + b4 * math.log(max(n_entries, 1))
     # A question most of whose words the documents never use is about something else, however well its one
@@ -222,7 +243,24 @@ def confidence(score: float, margin: float, coverage: float, scale: float = 1.0,
 
 def answer_confidence(kb: KnowledgeBase, score: float, margin: float, coverage: float) -> float:
     """Return confidence() for an answer in kb, read against kb's own score scale and size."""
-    return confidence(score, margin, coverage, kb.meta.get("scale", 1.0), kb.n_entries)
+    return confidence(score, margin, coverage, kb.meta.get("scale", 1.0), kb.n_entries, settings(kb)[1])
+
+
+def words_matched(kb: KnowledgeBase, question: str, index: int) -> frozenset[str]:
+    """Return the question's content words (stemmed, stop words out) that entry `index` holds anywhere: its
+    questions, headings or text."""
+    f = _field(kb, "doc_word")
+    if f is None or "word" not in kb.spaces:
+        return frozenset()
+    terms = sorted(set(content_words(words(question))))
+    out = set()
+    for term, c in zip(terms, kb.spaces["word"].lookup(terms).tolist()):
+        if c >= 0:
+            posting = np.asarray(f.indices[int(f.indptr[c]):int(f.indptr[c + 1])])
+            p = int(np.searchsorted(posting, index))
+            if p < len(posting) and posting[p] == index:   # the doc rows are the entries, in order
+                out.add(term)
+    return frozenset(out)
 
 
 MEANING_TERM = "(whole question)"   # what word vectors match: not one term
@@ -240,7 +278,8 @@ class Contribution:
 def explain_match(kb: KnowledgeBase, question: str, index: int, limit: int = 12) -> list[Contribution]:
     """Return the terms of question that matched entry `index`, with the points each added, largest first."""
     out: list[Contribution] = []
-    for name, weight in WEIGHTS.items():
+    weights = settings(kb)[0]
+    for name, weight in weights.items():
         f = _field(kb, name)
         if f is None or not weight or not isinstance(f, Field) or name.startswith("cover_"):
             continue
@@ -259,10 +298,11 @@ def explain_match(kb: KnowledgeBase, question: str, index: int, limit: int = 12)
                     per_row[r].append((bytes(space.vocab[c]).decode("utf-8"), weight * w * float(f.data[a + p])))
         best = max(per_row.values(), key=lambda terms: sum(p for _, p in terms))
         out.extend(Contribution(name, t, p) for t, p in best)
-    sims = kb.meaning.scores(question) if kb.meaning is not None else None
-    if sims is not None:
-        for name, vals in zip(("meaning_doc", "meaning_question"), sims):
-            if WEIGHTS[name] and vals[index] > 0:
-                out.append(Contribution(name, MEANING_TERM, WEIGHTS[name] * float(vals[index])))
+    for kind, vecs in (("meaning", kb.meaning), ("sense", kb.sense)):
+        sims = vecs.scores(question) if vecs is not None else None
+        if sims is not None:
+            for name, vals in zip((f"{kind}_doc", f"{kind}_question"), sims):
+                if weights[name] and vals[index] > 0:
+                    out.append(Contribution(name, MEANING_TERM, weights[name] * float(vals[index])))
     out.sort(key=lambda c: -c.points)
     return out[:limit]

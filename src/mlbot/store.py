@@ -30,9 +30,11 @@ from .index import FIELD_ARRAYS, SEMANTIC_ARRAYS, SPACE_ARRAYS, Field, Semantic,
 from .meaning import ARRAYS as MEANING_ARRAYS
 from .meaning import Meaning
 from .model import Entry
+from .sentence import ARRAYS as SENSE_ARRAYS
+from .sentence import Sense
 from .synonyms import read_user as read_user_synonyms
 
-FORMAT = 15          # bump when the layout, the analyzers or the word vectors change: older caches are rebuilt
+FORMAT = 16          # bump when the layout, the analyzers or the word vectors change: older caches are rebuilt
 SPACES = ("word", "bigram", "char")   # analyzers; a space's vocabulary and idf are fitted on whole entries
 # Kinds of row: a row per question phrasing; all phrasings of an entry joined; the answer text; the whole entry
 # (questions and text), which is also what each space is fitted on.
@@ -51,6 +53,10 @@ TEXT_BUDGET_TERMS = 200_000
 # (meaning.py) are built for the same collections.
 SEMANTIC_SPACES = ("char",)
 SEMANTIC_MAX_ENTRIES = 20_000
+# The sentence model (sentence.py) reads each entry (up to 256 word pieces) and each question phrasing once, at about
+# 2,000 pieces a second on two cores: past this many pieces in all (about a minute) an index does without it.
+SENSE_MAX_PIECES = 120_000
+SENSE_MAX_ENTRIES = 5_000
 
 Progress = Callable[[str, int, int], None]
 
@@ -83,6 +89,7 @@ class KnowledgeBase:
     warnings: list[str] = field(default_factory=list)
     semantic: dict[str, Semantic] = field(default_factory=dict)
     meaning: Meaning | None = None   # the word-vector space, on collections small enough for LSA
+    sense: Sense | None = None       # the sentence model's vectors, on collections it can read in about a minute
     derived: dict = field(default_factory=dict)   # what rank works out once per index (its reading plan)
     _entries: dict[int, Entry] = field(default_factory=dict)
 
@@ -185,6 +192,12 @@ def build(entries: list[Entry], files: list[dict], warnings: list[str],
         if meaning is None:
             warnings = [*warnings, f"the word vectors in {VECTORS} are missing or damaged: answering without them "
                                    f"(reinstall mlbot)"]
+    sense, sense_missing = _build_sense(docs, rows["question"], progress) if wants_vectors \
+        and len(entries) <= SENSE_MAX_ENTRIES else (None, False)
+    if sense_missing:
+        from .sentence import WEIGHTS as SENSE_WEIGHTS
+        warnings = [*warnings, f"the sentence model in {SENSE_WEIGHTS} is missing or damaged: answering without it "
+                               f"(reinstall mlbot)"]
     if lines is None:
         lines = [json.dumps(e.to_json(), ensure_ascii=False).encode("utf-8") for e in entries]
     offsets = np.zeros(len(lines) + 1, dtype=np.int64)
@@ -199,13 +212,30 @@ def build(entries: list[Entry], files: list[dict], warnings: list[str],
         "semantic": sorted(semantic),
         "meaning": meaning is not None,
         "vectors_missing": wants_vectors and meaning is None,
+        "sense": sense is not None,
+        "sense_missing": sense_missing,
     }
     kb = KnowledgeBase(spaces, fields, len(entries), b"".join(lines), offsets, meta, warnings=list(warnings),
-                       semantic=semantic, meaning=meaning)
+                       semantic=semantic, meaning=meaning, sense=sense)
     from .rank import score_scale  # rank reads a KnowledgeBase; imported here to keep the layers one-way at load
     meta["scale"] = score_scale(kb)
     step(steps)
     return kb
+
+
+def _build_sense(docs: list[str], questions: tuple[list[str], list[int]], progress: Progress | None):
+    """Return (the entries' Sense or None, whether the model was wanted but could not be read)."""
+    from .sentence import build_sense, count_pieces
+
+    if count_pieces(docs + questions[0], SENSE_MAX_PIECES) > SENSE_MAX_PIECES:
+        return None, False
+
+    def step(done: int, total: int) -> None:
+        if progress:
+            progress("reading the entries with the sentence model", done, total)
+
+    sense = build_sense(docs, *questions, step)
+    return sense, sense is None
 
 
 def _rows(entries: list[Entry], kind: str) -> tuple[list[str], list[int]]:
@@ -284,6 +314,9 @@ def save(kb: KnowledgeBase, folder: Path) -> None:
         if kb.meaning is not None:
             for a in MEANING_ARRAYS:
                 np.save(tmp / f"meaning.{a}.npy", getattr(kb.meaning, a), allow_pickle=False)
+        if kb.sense is not None:
+            for a in SENSE_ARRAYS:
+                np.save(tmp / f"sense.{a}.npy", getattr(kb.sense, a), allow_pickle=False)
         (tmp / "entries.jsonl").write_bytes(bytes(kb.blob))
         np.save(tmp / "entries.offsets.npy", kb.offsets, allow_pickle=False)
         sizes = {p.name: p.stat().st_size for p in tmp.iterdir()}
@@ -349,14 +382,15 @@ def load_build(folder: Path) -> KnowledgeBase:
                                                and np.all(np.diff(sem.term_ids) > 0))):
             raise ValueError(f"the {name} semantic arrays do not fit together")
         semantic[name] = sem
-    meaning = None
-    if meta.get("meaning"):
-        meaning = Meaning(**arrays("meaning", MEANING_ARRAYS))
-        if meaning.entries.ndim != 2 or meaning.entries.shape[0] != n or meaning.rows.ndim != 2 \
-                or meaning.rows.shape[0] != len(meaning.row_entry) or meaning.rows.shape[1] != meaning.entries.shape[1] \
-                or (len(meaning.row_entry) and not (0 <= int(meaning.row_entry[0]) and int(meaning.row_entry[-1]) < n
-                                                    and np.all(np.diff(meaning.row_entry) >= 0))):
-            raise ValueError("the meaning arrays do not fit together")
+    meaning = Meaning(**arrays("meaning", MEANING_ARRAYS)) if meta.get("meaning") else None
+    sense = Sense(**arrays("sense", SENSE_ARRAYS)) if meta.get("sense") else None
+    for name, vecs in (("meaning", meaning), ("sense", sense)):
+        if vecs is not None and (
+                vecs.entries.ndim != 2 or vecs.entries.shape[0] != n or vecs.rows.ndim != 2
+                or vecs.rows.shape[0] != len(vecs.row_entry) or vecs.rows.shape[1] != vecs.entries.shape[1]
+                or (len(vecs.row_entry) and not (0 <= int(vecs.row_entry[0]) and int(vecs.row_entry[-1]) < n
+                                                 and np.all(np.diff(vecs.row_entry) >= 0)))):
+            raise ValueError(f"the {name} arrays do not fit together")
     offsets = np.load(folder / "entries.offsets.npy", mmap_mode="r", allow_pickle=False)
     if len(offsets) != n + 1:
         raise ValueError("entries.offsets.npy does not fit the entries")
@@ -364,7 +398,7 @@ def load_build(folder: Path) -> KnowledgeBase:
     if n and len(blob) != int(offsets[-1]):
         raise ValueError("entries.jsonl has the wrong size")
     return KnowledgeBase(spaces, fields, n, blob, offsets, meta, folder, warnings=list(meta.get("warnings", [])),
-                         semantic=semantic, meaning=meaning)
+                         semantic=semantic, meaning=meaning, sense=sense)
 
 
 # ------------------------------------------------------------------------------------------------ freshness
@@ -467,7 +501,7 @@ def open_index(docs: list[str] | None, *, warn: Callable[[str], None] = lambda m
             warn(f"cannot write the index cache in {home}; answering from memory (set XDG_CACHE_HOME to a "
                  f"writable folder to keep it)")
             return kb
-        if kb.meta["vectors_missing"]:
+        if kb.meta["vectors_missing"] or kb.meta["sense_missing"]:
             return kb   # not cached: once mlbot is reinstalled, the next run builds the index with them
         try:
             if rebuild and build_dir.exists():
@@ -653,5 +687,6 @@ def describe(kb: KnowledgeBase) -> dict:
         "threshold": kb.meta.get("threshold"),
         "threshold_value": threshold_of(kb.meta),
         "word_vectors": kb.meaning is not None,
+        "sentence_model": kb.sense is not None,
         "latent_space": bool(kb.semantic),
     }
