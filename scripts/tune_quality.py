@@ -16,9 +16,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from quality_data import load_all, out_of_scope
 
 from mlbot import rank as rank_mod
+from mlbot import store as store_mod
 from mlbot.analyze import content_terms
 from mlbot.rank import _field
-from mlbot import store as store_mod
 from mlbot.store import build
 
 IN_USE = rank_mod.SENSE_WEIGHTS   # the set tuned: rank.SENSE_WEIGHTS, or rank.WEIGHTS with --without-sense
@@ -158,7 +158,7 @@ def calibration_rows(cols, pre):
             s1 = total[np.arange(len(total)), order[:, 0]]
             s2 = total[np.arange(len(total)), order[:, 1]] if total.shape[1] > 1 else np.zeros(len(total))
             right = (order[:, 0] == gold) & (gold >= 0)
-            scale = kb.meta["scale"]
+            scale = kb.meta["scale" if IN_USE is rank_mod.WEIGHTS else "scale_sense"]
             size = np.log(kb.n_entries)
             X += [[a / scale, (a - b) / scale, v, size] for a, b, v in zip(s1, s2, cov)]
             y += right.astype(int).tolist()

@@ -91,16 +91,17 @@ def ask(run_mlbot, docs: Path, question: str) -> dict:
 def test_the_index_follows_the_synonyms_file(run_mlbot, tmp_path):
     docs = tmp_path / "shop.md"
     docs.write_text(SHOP, encoding="utf-8")
-    question = "how do I nuke my profile"
+    # Words of the user's own jargon, which no model knows ("nuke my profile" the sentence model reads unaided).
+    question = "how do I zorp my blorfle"
     assert ask(run_mlbot, docs, question)["status"] == "no_answer"
 
-    synonyms_file("delete, nuke, get rid of\naccount, profile\n")
+    synonyms_file("delete, zorp, get rid of\naccount, blorfle\n")
     d = ask(run_mlbot, docs, question)
     assert d["status"] == "answered" and "Close account" in d["results"][0]["text"]
 
-    synonyms_file("invoice, bill\n")   # edited: nuke and profile no longer mean anything here
+    synonyms_file("invoice, bill\n")   # edited: zorp and blorfle no longer mean anything here
     assert ask(run_mlbot, docs, question)["status"] == "no_answer"
-    synonyms_file("delete, nuke\naccount, profile\n")
+    synonyms_file("delete, zorp\naccount, blorfle\n")
     assert ask(run_mlbot, docs, question)["status"] == "answered"
     os.remove(user_path())
     assert ask(run_mlbot, docs, question)["status"] == "no_answer"

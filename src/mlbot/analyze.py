@@ -72,6 +72,7 @@ _user_groups: tuple | None = None                 # the groups in use (None: non
 _user_phrases: dict[tuple[str, ...], str] = {}   # the stems of each phrase in the user's synonyms -> its word
 _user_phrase_firsts: frozenset[str] = frozenset()   # the stems such a phrase can start with
 _user_phrase_lengths: list[int] = []               # their lengths in words, longest first
+_user_words: frozenset[str] = frozenset()           # the single words the user's groups read as another
 
 
 def use_synonyms(groups=()) -> None:
@@ -82,7 +83,7 @@ def use_synonyms(groups=()) -> None:
     index's identity, so an edited synonyms file means a rebuilt index.
     """
     global _synonym_of, _phrases, _PHRASE, _PHRASE_WORDS, _CANONICAL_STEMS, _user_groups, _user_phrases
-    global _user_phrase_firsts, _user_phrase_lengths
+    global _user_phrase_firsts, _user_phrase_lengths, _user_words
     groups = tuple(groups)
     if groups == _user_groups:
         return
@@ -103,6 +104,7 @@ def use_synonyms(groups=()) -> None:
                 phrases[" ".join(ws)] = head
                 user_phrases[tuple(_stemmer.stemWords(ws))] = head
     _synonym_of, _phrases, _user_groups, _user_phrases = synonym_of, phrases, groups, user_phrases
+    _user_words = frozenset(mine)
     _user_phrase_firsts = frozenset(key[0] for key in user_phrases)
     _user_phrase_lengths = sorted({len(key) for key in user_phrases}, reverse=True)
     _PHRASE = re.compile(r"\b(?:" + "|".join(sorted(map(re.escape, phrases), key=len, reverse=True)) + r")\b")
@@ -115,6 +117,11 @@ def use_synonyms(groups=()) -> None:
         stems[_stemmer.stemWord(w)] = _stemmer.stemWord(synonym_of[w])
     _CANONICAL_STEMS = stems
     _canon.clear()
+
+
+def uses_user_synonyms(ws: list[str]) -> bool:
+    """Whether words (words(text)) hold a word that the user's synonyms file reads as another."""
+    return not _user_words.isdisjoint(ws)
 
 
 def stem(word: str) -> str:

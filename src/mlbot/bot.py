@@ -5,6 +5,7 @@ import os
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from dataclasses import replace as dc_replace
 
 from . import chitchat
 from .analyze import content_terms
@@ -73,35 +74,42 @@ class Bot:
         items = ranking.items
         best_other = [items[1].score if len(items) > 1 else 0.0] + [items[0].score] * (len(items) - 1) \
             if items else []
-        matches = tuple(self._match(r.index, r.score, r.score - other, ranking.coverage, q)
+        by_sense = ranking.by_sense
+        matches = tuple(self._match(r.index, r.score, r.score - other, ranking.coverage, q, by_sense)
                         for r, other in zip(items[:top_k], best_other))
         if not matches:
             return Reply(q, "no_answer", 0.0, (), self._refusal(), tuple(self.examples()), context, self.threshold)
         top = matches[0]
+        if ranking.without_sense is not None and ranking.without_sense[0] == items[0].index \
+                and ranking.without_sense[1] > top.confidence:
+            # The other fields put the same entry first and are surer of it: the question speaks the user's own
+            # synonyms ("zorp" for delete), which they read and the sentence model does not.
+            top = dc_replace(top, confidence=ranking.without_sense[1])
+            matches = (top, *matches[1:])
         if top.confidence < self.threshold:
             return Reply(q, "no_answer", top.confidence, matches, self._refusal(), self._suggest(ranking), context,
                          self.threshold)
-        if len(items) > 1 and items[0].score > 0 and self._tied(q, items[0], items[1]):
+        if len(items) > 1 and items[0].score > 0 and self._tied(q, items[0], items[1], by_sense):
             second = self._match(items[1].index, items[1].score, items[1].score - items[0].score,
-                                 ranking.coverage, q)
+                                 ranking.coverage, q, by_sense)
             both = (top, second) + tuple(m for m in matches[1:] if m.entry.id != second.entry.id)
             return Reply(q, "ambiguous", top.confidence, both[:max(top_k, 2)],
                          "Did you mean one of these?", (), context, self.threshold)
         return Reply(q, "answered", top.confidence, matches, "", (), context, self.threshold)
 
-    def _tied(self, q: str, first: Ranked, second: Ranked) -> bool:
+    def _tied(self, q: str, first: Ranked, second: Ranked, by_sense: bool) -> bool:
         """Whether the top two answers are too close to choose between (decide)."""
         lead = (first.score - second.score) / first.score
         if lead < AMBIGUITY_MARGIN:
             return True
-        if self.kb.sense is None or lead >= SENSE_AMBIGUITY_MARGIN:
+        if not by_sense or lead >= SENSE_AMBIGUITY_MARGIN:
             return False
         said = words_matched(self.kb, q, first.index)
         return len(said) >= 2 and said == words_matched(self.kb, q, second.index)
 
-    def _match(self, i: int, score: float, margin: float, coverage: float, q: str) -> Match:
+    def _match(self, i: int, score: float, margin: float, coverage: float, q: str, by_sense: bool) -> Match:
         e = self.kb.entry(i)
-        sure = answer_confidence(self.kb, score, margin, coverage)
+        sure = answer_confidence(self.kb, score, margin, coverage, by_sense)
         return Match(e, score, sure, highlight(e.text, q), best_phrasing(e.questions, q),
                      index=i)
 
@@ -134,8 +142,10 @@ class Bot:
         """Return why the top result of reply won: the terms that matched in each field, and the runner-up."""
         top = reply.results[0]
         runner = reply.results[1] if len(reply.results) > 1 else None
-        return Explanation(reply.question, top, explain_match(self.kb, reply.question, top.index),
-                           runner, explain_match(self.kb, reply.question, runner.index) if runner else [])
+        by_sense = rank(self.kb, reply.question[:MAX_QUESTION], 2).by_sense   # as the reply was ranked
+        return Explanation(reply.question, top, explain_match(self.kb, reply.question, top.index, by_sense=by_sense),
+                           runner, explain_match(self.kb, reply.question, runner.index, by_sense=by_sense)
+                           if runner else [])
 
     def _refusal(self) -> str:
         if self.default_answer:

@@ -82,7 +82,8 @@ def top_answer(kb, question: str) -> tuple[float, int]:
     if not items:
         return 0.0, -1
     runner = items[1].score if len(items) > 1 else 0.0
-    return answer_confidence(kb, items[0].score, items[0].score - runner, ranking.coverage), items[0].index
+    return answer_confidence(kb, items[0].score, items[0].score - runner, ranking.coverage, ranking.by_sense), \
+        items[0].index
 
 
 def threshold_of(meta: dict) -> float:

@@ -403,11 +403,14 @@ def _print_index_lines(d: dict) -> None:
 
 
 def _meaning_line(d: dict) -> str:
-    from .store import SEMANTIC_MAX_ENTRIES, TEXT_BUDGET
+    from .store import SEMANTIC_MAX_ENTRIES, SENSE_MAX_PIECES, TEXT_BUDGET
 
+    if d.get("sentence_model"):
+        return "the sentence model (all-MiniLM-L6-v2) and word vectors match questions in other words"
     if d["word_vectors"]:
-        return "word vectors and a latent space match questions in other words" if d["latent_space"] else \
-            "word vectors match questions in other words"
+        what = "word vectors and a latent space" if d["latent_space"] else "word vectors"
+        return (f"{what} match questions in other words (the sentence model reads collections of up to "
+                f"{SENSE_MAX_PIECES:,} word pieces, or is missing: see the warnings)")
     return (f"none: past {SEMANTIC_MAX_ENTRIES:,} entries or {TEXT_BUDGET / 1e6:g} million characters, questions are "
             f"matched by their words and spelling alone (or the word vectors are missing: see the warnings)")
 

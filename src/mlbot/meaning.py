@@ -131,16 +131,21 @@ def table() -> Table | None:
 
 @dataclass
 class Meaning:
-    """A knowledge base's texts in the word-vector space."""
+    """A knowledge base's texts as unit vectors: in the word-vector space, or as the sentence model reads them."""
 
     entries: np.ndarray     # float32 n_entries x dims: each whole entry, l2-normalised
     rows: np.ndarray        # float32 n_rows x dims: each question phrasing, l2-normalised
     row_entry: np.ndarray   # int32 entry of each row, non-decreasing
+    model: str = "words"    # "words": the word vectors (embed); "sentence": the sentence model (sentence.py)
 
     def scores(self, text: str) -> tuple[np.ndarray, np.ndarray] | None:
         """Return (cosine with each whole entry, cosine with each entry's best phrasing), negatives as 0; None
-        when no word of text has a vector."""
-        q = embed(text)
+        when no word of text has a vector, or the sentence model cannot be read."""
+        if self.model == "sentence":
+            from .sentence import embed_question  # only when asked: the module and its weights cost time to load
+            q = embed_question(text)
+        else:
+            q = embed(text)
         if q is None:
             return None
         whole = np.maximum(np.asarray(self.entries) @ q, 0)

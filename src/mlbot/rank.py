@@ -13,11 +13,11 @@ vocabulary covers through a logistic curve fitted on the benchmarks: the estimat
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
-from .analyze import content_words, words
+from .analyze import content_words, uses_user_synonyms, words
 from .index import Field, Semantic
 from .store import KnowledgeBase
 
@@ -49,9 +49,17 @@ SENSE_WEIGHTS.update({
 SENSE_CALIBRATION = (-8.105, 8.170, 15.396, 2.150, -0.174)
 
 
-def settings(kb: KnowledgeBase) -> tuple[dict[str, float], tuple[float, ...]]:
-    """Return the field weights and the confidence curve for kb: with or without the sentence model."""
-    return (SENSE_WEIGHTS, SENSE_CALIBRATION) if kb.sense is not None else (WEIGHTS, CALIBRATION)
+# The sentence model costs about 10 ms a question (and 30 ms more to load, once a process): where the other fields
+# alone give the top answer this confidence, and lead the runner-up clearly, their answer stands without it. At 90
+# or more they were right 99-100% of the time on the held-out halves (docs/benchmarks.md), as the full ranking was.
+SURE_WITHOUT_SENSE = 90.0
+CLEAR_LEAD = 0.05   # the share of its score by which a top answer must lead (bot.AMBIGUITY_MARGIN)
+
+
+def settings(by_sense: bool) -> tuple[dict[str, float], tuple[float, ...], bool]:
+    """Return the field weights, the confidence curve and whether low coverage caps confidence (MIN_COVERAGE), for a
+    ranking with the sentence model or without."""
+    return (SENSE_WEIGHTS, SENSE_CALIBRATION, False) if by_sense else (WEIGHTS, CALIBRATION, True)
 
 
 @dataclass(frozen=True)
@@ -68,6 +76,10 @@ class Ranking:
 
     items: list[Ranked]
     coverage: float
+    by_sense: bool = False   # ranked with the sentence model's fields (SENSE_WEIGHTS), or without (WEIGHTS)
+    # When ranked with them, for a question in the user's synonyms: the entry the other fields put first, and their
+    # confidence in it (answer_confidence). They read the synonyms; the sentence model does not.
+    without_sense: tuple[int, float] | None = None
 
 
 @dataclass
@@ -89,8 +101,7 @@ CANDIDATE_FACTOR = 16
 _SLACK = 1e-5
 
 
-def _plan(kb: KnowledgeBase) -> _Plan:
-    weights = settings(kb)[0]
+def _plan(kb: KnowledgeBase, weights: dict[str, float]) -> _Plan:
     key = ("plan", tuple(weights.items()))   # the weights may be changed (scripts/tune_quality.py)
     plan = kb.derived.get(key)
     if plan is not None:
@@ -119,11 +130,30 @@ def _plan(kb: KnowledgeBase) -> _Plan:
 
 
 def rank(kb: KnowledgeBase, question: str, top_k: int = 10) -> Ranking:
-    """Return the top_k entries for question, best first."""
+    """Return the top_k entries for question, best first: by every field but the sentence model's when they are
+    sure on their own (SURE_WITHOUT_SENSE), else, on an index that has it, with the sentence model too."""
+    ranking = rank_by(kb, question, top_k, by_sense=False)
+    if kb.sense is None:
+        return ranking
+    items = ranking.items
+    lexical = None
+    if items and items[0].score > 0:
+        lead = items[0].score - (items[1].score if len(items) > 1 else 0.0)
+        sure = answer_confidence(kb, items[0].score, lead, ranking.coverage, by_sense=False)
+        if lead >= CLEAR_LEAD * items[0].score and sure >= SURE_WITHOUT_SENSE:
+            return ranking
+        if uses_user_synonyms(words(question)):
+            lexical = (items[0].index, sure)
+    return replace(rank_by(kb, question, top_k, by_sense=True), without_sense=lexical)
+
+
+def rank_by(kb: KnowledgeBase, question: str, top_k: int = 10, by_sense: bool = False) -> Ranking:
+    """Return the top_k entries for question, best first, ranked with the sentence model's fields or without."""
+    weights = settings(by_sense and kb.sense is not None)[0]
     ws = words(question)
     vectors = {name: space.vector(question, ws) for name, space in kb.spaces.items() if len(space.vocab)}
     coverage = kb.spaces["word"].coverage(content_words(ws)) if "word" in kb.spaces else 0.0
-    plan = _plan(kb)
+    plan = _plan(kb, weights)
     n = kb.n_entries
     acc = np.zeros(n, np.float32)
     touched = np.zeros(n, bool)
@@ -186,12 +216,12 @@ def rank(kb: KnowledgeBase, question: str, top_k: int = 10) -> Ranking:
             candidates = candidates[sc + remaining >= kth - _SLACK * kth]
     cand = np.flatnonzero(touched) if candidates is None else candidates
     if not len(cand):
-        return Ranking([], coverage)
+        return Ranking([], coverage, weights is SENSE_WEIGHTS)
     scores = acc[cand]
     k = min(top_k, len(cand))
     top = np.argpartition(-scores, k - 1)[:k] if k < len(cand) else np.arange(len(cand))
     top = top[np.lexsort((cand[top], -scores[top]))]
-    return Ranking([Ranked(int(cand[i]), float(scores[i])) for i in top], coverage)
+    return Ranking([Ranked(int(cand[i]), float(scores[i])) for i in top], coverage, weights is SENSE_WEIGHTS)
 
 
 def _field(kb: KnowledgeBase, name: str):
@@ -208,7 +238,7 @@ def _field(kb: KnowledgeBase, name: str):
         name.replace("joined_", "question_").replace("text_", "doc_").replace("cover_", "doc_"))
 
 
-def score_scale(kb: KnowledgeBase, probes: int = 0) -> float:
+def score_scale(kb: KnowledgeBase, probes: int = 0, by_sense: bool = False) -> float:
     """Return the median score of the knowledge base's own questions (or first sentences) asked of it.
 
     Scores grow with a collection's size and wording; dividing by this makes a score mean the same in a 7-entry
@@ -218,17 +248,22 @@ def score_scale(kb: KnowledgeBase, probes: int = 0) -> float:
     probes = probes or (200 if n <= 20_000 else 60)   # a median settles with fewer probes; big ones cost more
     picks = sorted({int(i) for i in np.linspace(0, n - 1, min(n, probes))}) if n else []
     scores = []
+    asked = []
     for i in picks:
         e = kb.entry(i)
-        probe = e.questions[0] if e.questions else e.text.split(". ")[0][:300]
-        r = rank(kb, probe, 1)
+        asked.append(e.questions[0] if e.questions else e.text.split(". ")[0][:300])
+    if by_sense:
+        from .sentence import prime
+        prime(asked)   # the sentence model reads them in batches, several times faster than one by one
+    for probe in asked:
+        r = rank_by(kb, probe, 1, by_sense)
         if r.items:
             scores.append(r.items[0].score)
     return float(np.median(scores)) if scores else 1.0
 
 
 def confidence(score: float, margin: float, coverage: float, scale: float = 1.0, n_entries: int = 100,
-               calibration: tuple[float, ...] = CALIBRATION) -> float:
+               calibration: tuple[float, ...] = CALIBRATION, floor_coverage: bool = True) -> float:
     """Return 0-100: how likely an answer is the right one, from its score and its lead over the best other answer
     (negative for an answer that is not first), both relative to the collection's score scale, how much of the
     question the documents' vocabulary covers, and how many entries there were to choose from."""
@@ -237,13 +272,18 @@ def confidence(score: float, margin: float, coverage: float, scale: float = 1.0,
     z = b0 + b1 * score / scale + b2 * margin / scale + b3 * coverage + b4 * math.log(max(n_entries, 1))
     # A question most of whose words the documents never use is about something else, however well its one
     # known word matches: below 30% coverage almost no top answer was right on the benchmarks
-    # (scripts/tune_quality.py), so confidence falls with coverage there.
-    return 100.0 / (1.0 + math.exp(-max(min(z, 50.0), -50.0))) * min(1.0, coverage / MIN_COVERAGE)
+    # (scripts/tune_quality.py), so confidence falls with coverage there. Not so for the sentence model, which
+    # reads a question in wholly other words ("can my cat come with me" for "Pets are welcome") for what it means.
+    # On the tuning halves dropping the rule for the sentence model's rankings changed nothing (docs/benchmarks.md).
+    floor = min(1.0, coverage / MIN_COVERAGE) if floor_coverage else 1.0
+    return 100.0 / (1.0 + math.exp(-max(min(z, 50.0), -50.0))) * floor
 
 
-def answer_confidence(kb: KnowledgeBase, score: float, margin: float, coverage: float) -> float:
-    """Return confidence() for an answer in kb, read against kb's own score scale and size."""
-    return confidence(score, margin, coverage, kb.meta.get("scale", 1.0), kb.n_entries, settings(kb)[1])
+def answer_confidence(kb: KnowledgeBase, score: float, margin: float, coverage: float, by_sense: bool = False) -> float:
+    """Return confidence() for an answer in kb, read against kb's own score scale and size, for a ranking made
+    with the sentence model or without (Ranking.by_sense)."""
+    scale = kb.meta.get("scale_sense" if by_sense else "scale", 1.0)
+    return confidence(score, margin, coverage, scale, kb.n_entries, *settings(by_sense)[1:])
 
 
 def words_matched(kb: KnowledgeBase, question: str, index: int) -> frozenset[str]:
@@ -275,10 +315,12 @@ class Contribution:
     points: float
 
 
-def explain_match(kb: KnowledgeBase, question: str, index: int, limit: int = 12) -> list[Contribution]:
-    """Return the terms of question that matched entry `index`, with the points each added, largest first."""
+def explain_match(kb: KnowledgeBase, question: str, index: int, limit: int = 12,
+                  by_sense: bool = False) -> list[Contribution]:
+    """Return the terms of question that matched entry `index`, with the points each added, largest first, by the
+    weights of a ranking with the sentence model or without (Ranking.by_sense)."""
     out: list[Contribution] = []
-    weights = settings(kb)[0]
+    weights = settings(by_sense and kb.sense is not None)[0]
     for name, weight in weights.items():
         f = _field(kb, name)
         if f is None or not weight or not isinstance(f, Field) or name.startswith("cover_"):

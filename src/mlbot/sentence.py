@@ -13,16 +13,14 @@ import json
 import math
 import re
 import unicodedata
-from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
 
-from .index import best_per_entry
+from .meaning import Meaning, table
 
 WEIGHTS = Path(__file__).resolve().parent / "minilm"   # a new model or tokenisation needs a new store.FORMAT
-ARRAYS = ("entries", "rows", "row_entry")
 PAD, UNK, CLS, SEP = 0, 100, 101, 102
 MAX_WORD = 100     # BERT reads a longer word as [UNK]
 BATCH = 32
@@ -60,12 +58,13 @@ class Model:
         f = {k: np.asarray(v, np.float32) for k, v in arrays.items() if v.dtype == np.float32 and k != "word.scale"}
         self.position, self.type, self.norm = f["position"], f["type"], (f["norm.weight"], f["norm.bias"])
         self.blocks = []
+        def w(name: str) -> np.ndarray:   # (in x out), a scale per output: one pass of about 0.5 ms a layer
+            return np.multiply(arrays[name], f[name + ".scale"], dtype=np.float32)
+
         for i in range(self.layers):
-            def w(name: str) -> np.ndarray:   # (in x out), a scale per output: one pass of about 0.5 ms a layer
-                return np.multiply(arrays[f"{i}.{name}"], f[f"{i}.{name}.scale"], dtype=np.float32)
-            self.blocks.append((w("qkv"), f[f"{i}.qkv.bias"], w("out"), f[f"{i}.out.bias"],
-                                (f[f"{i}.norm1.weight"], f[f"{i}.norm1.bias"]), w("up"), f[f"{i}.up.bias"],
-                                w("down"), f[f"{i}.down.bias"], (f[f"{i}.norm2.weight"], f[f"{i}.norm2.bias"])))
+            self.blocks.append((w(f"{i}.qkv"), f[f"{i}.qkv.bias"], w(f"{i}.out"), f[f"{i}.out.bias"],
+                                (f[f"{i}.norm1.weight"], f[f"{i}.norm1.bias"]), w(f"{i}.up"), f[f"{i}.up.bias"],
+                                w(f"{i}.down"), f[f"{i}.down.bias"], (f[f"{i}.norm2.weight"], f[f"{i}.norm2.bias"])))
 
     def embed(self, ids: list[list[int]]) -> np.ndarray:
         """Return the unit sentence vectors (n x hidden) of token-id sequences ([CLS] ... [SEP] each)."""
@@ -96,18 +95,28 @@ class Model:
 
 
 def _layer_norm(x: np.ndarray, weight: np.ndarray, bias: np.ndarray, eps: float) -> np.ndarray:
-    mean = x.mean(axis=-1, keepdims=True)
-    var = ((x - mean) ** 2).mean(axis=-1, keepdims=True)
-    return (x - mean) / np.sqrt(var + np.float32(eps)) * weight + bias
+    x = x - x.mean(axis=-1, keepdims=True)
+    x /= np.sqrt((x * x).mean(axis=-1, keepdims=True) + np.float32(eps))
+    x *= weight
+    x += bias
+    return x
+
+
+_GELU = np.float32(math.sqrt(2 / math.pi))
 
 
 def _gelu(x: np.ndarray) -> np.ndarray:
-    """x * Φ(x), with erf by Abramowitz & Stegun 7.1.26 (error under 1.5e-7): numpy has no erf."""
-    z = np.abs(x) * np.float32(1 / math.sqrt(2))
-    t = 1 / (1 + np.float32(0.3275911) * z)
-    poly = t * (0.254829592 + t * (-0.284496736 + t * (1.421413741 + t * (-1.453152027 + t * 1.061405429))))
-    erf = np.sign(x) * (1 - poly.astype(np.float32) * np.exp(-z * z))
-    return np.float32(0.5) * x * (1 + erf)
+    """x * Φ(x) by its tanh form (within 5e-4 of the exact one; ten times faster in numpy, which has no erf)."""
+    y = x * x
+    y *= np.float32(0.044715)
+    y += np.float32(1)
+    y *= x
+    y *= _GELU
+    np.tanh(y, out=y)
+    y += np.float32(1)
+    y *= x
+    y *= np.float32(0.5)
+    return y
 
 
 @lru_cache(maxsize=1)
@@ -121,7 +130,6 @@ def model() -> Model | None:
 
 def token_ids(text: str, limit: int = 256) -> list[int]:
     """Return [CLS] text's WordPiece ids [SEP], at most limit in all."""
-    from .meaning import table
     t = table()
     out = [CLS]
     for w in words(text):
@@ -146,7 +154,6 @@ def count_pieces(texts: list[str], stop: int) -> int:
 def embed_texts(texts: list[str], progress=None) -> np.ndarray | None:
     """Return the unit vectors of texts (n x hidden), shortest first in batches; None without the model."""
     m = model()
-    from .meaning import table
     if m is None or table() is None:
         return None
     table().index_all()
@@ -161,42 +168,36 @@ def embed_texts(texts: list[str], progress=None) -> np.ndarray | None:
     return out
 
 
+_primed: dict[str, np.ndarray] = {}
+PRIMED_MAX = 1000
+
+
+def prime(texts: list[str]) -> None:
+    """Embed texts in batches now, for embed_question to find (an index's own questions, asked of it to measure its
+    score scale): several times faster than one by one."""
+    texts = [t for t in dict.fromkeys(texts) if t not in _primed][:PRIMED_MAX]
+    vecs = embed_texts(texts) if texts else None
+    if vecs is not None:
+        if len(_primed) + len(texts) > PRIMED_MAX:
+            _primed.clear()
+        _primed.update(zip(texts, vecs))
+
+
 @lru_cache(maxsize=256)
 def embed_question(text: str) -> np.ndarray | None:
     """Return a question's unit vector; None without the model."""
+    if text in _primed:
+        return _primed[text]
     m = model()
-    from .meaning import table
     if m is None or table() is None:
         return None
     return m.embed([token_ids(text, m.max_tokens)])[0]
 
 
-@dataclass
-class Sense:
-    """A knowledge base's entries and question phrasings as the sentence model reads them."""
-
-    entries: np.ndarray     # float32 n_entries x hidden, unit rows
-    rows: np.ndarray        # float32 n_rows x hidden: each question phrasing
-    row_entry: np.ndarray   # int32 entry of each row, non-decreasing
-
-    def scores(self, text: str) -> tuple[np.ndarray, np.ndarray] | None:
-        """Return (cosine with each whole entry, cosine with each entry's best phrasing), negatives as 0; None
-        without the model."""
-        q = embed_question(text)
-        if q is None:
-            return None
-        whole = np.maximum(np.asarray(self.entries) @ q, 0)
-        best = np.zeros(len(whole), np.float32)
-        if len(self.rows):
-            ents, sims = best_per_entry(np.asarray(self.row_entry), np.asarray(self.rows) @ q)
-            best[ents] = np.maximum(sims, 0)
-        return whole, best
-
-
-def build_sense(docs: list[str], phrasings: list[str], row_entry: list[int], progress=None) -> Sense | None:
-    """Return the Sense of entries whose whole texts are docs, with their question phrasings; None without the
-    model."""
+def build_sense(docs: list[str], phrasings: list[str], row_entry: list[int], progress=None) -> Meaning | None:
+    """Return entries whose whole texts are docs, with their question phrasings, as the sentence model reads them;
+    None without the model."""
     vecs = embed_texts(list(docs) + list(phrasings), progress)
     if vecs is None:
         return None
-    return Sense(vecs[:len(docs)], vecs[len(docs):], np.asarray(row_entry, np.int32))
+    return Meaning(vecs[:len(docs)], vecs[len(docs):], np.asarray(row_entry, np.int32), model="sentence")

@@ -30,11 +30,9 @@ from .index import FIELD_ARRAYS, SEMANTIC_ARRAYS, SPACE_ARRAYS, Field, Semantic,
 from .meaning import ARRAYS as MEANING_ARRAYS
 from .meaning import Meaning
 from .model import Entry
-from .sentence import ARRAYS as SENSE_ARRAYS
-from .sentence import Sense
 from .synonyms import read_user as read_user_synonyms
 
-FORMAT = 16          # bump when the layout, the analyzers or the word vectors change: older caches are rebuilt
+FORMAT = 17          # bump when the layout, the analyzers or the word vectors change: older caches are rebuilt
 SPACES = ("word", "bigram", "char")   # analyzers; a space's vocabulary and idf are fitted on whole entries
 # Kinds of row: a row per question phrasing; all phrasings of an entry joined; the answer text; the whole entry
 # (questions and text), which is also what each space is fitted on.
@@ -53,9 +51,9 @@ TEXT_BUDGET_TERMS = 200_000
 # (meaning.py) are built for the same collections.
 SEMANTIC_SPACES = ("char",)
 SEMANTIC_MAX_ENTRIES = 20_000
-# The sentence model (sentence.py) reads each entry (up to 256 word pieces) and each question phrasing once, at about
-# 2,000 pieces a second on two cores: past this many pieces in all (about a minute) an index does without it.
-SENSE_MAX_PIECES = 120_000
+# The sentence model (sentence.py) reads each entry (up to 256 word pieces) and each question phrasing once, at
+# 2,000-3,500 pieces a second on two cores: past this many pieces in all (about 40 s) an index does without it.
+SENSE_MAX_PIECES = 100_000
 SENSE_MAX_ENTRIES = 5_000
 
 Progress = Callable[[str, int, int], None]
@@ -89,7 +87,7 @@ class KnowledgeBase:
     warnings: list[str] = field(default_factory=list)
     semantic: dict[str, Semantic] = field(default_factory=dict)
     meaning: Meaning | None = None   # the word-vector space, on collections small enough for LSA
-    sense: Sense | None = None       # the sentence model's vectors, on collections it can read in about a minute
+    sense: Meaning | None = None     # the sentence model's vectors, on collections it can read in about a minute
     derived: dict = field(default_factory=dict)   # what rank works out once per index (its reading plan)
     _entries: dict[int, Entry] = field(default_factory=dict)
 
@@ -219,12 +217,14 @@ def build(entries: list[Entry], files: list[dict], warnings: list[str],
                        semantic=semantic, meaning=meaning, sense=sense)
     from .rank import score_scale  # rank reads a KnowledgeBase; imported here to keep the layers one-way at load
     meta["scale"] = score_scale(kb)
+    if sense is not None:
+        meta["scale_sense"] = score_scale(kb, by_sense=True)
     step(steps)
     return kb
 
 
 def _build_sense(docs: list[str], questions: tuple[list[str], list[int]], progress: Progress | None):
-    """Return (the entries' Sense or None, whether the model was wanted but could not be read)."""
+    """Return (the entries as the sentence model reads them, or None, whether the model was wanted but could not be read)."""
     from .sentence import build_sense, count_pieces
 
     if count_pieces(docs + questions[0], SENSE_MAX_PIECES) > SENSE_MAX_PIECES:
@@ -315,7 +315,7 @@ def save(kb: KnowledgeBase, folder: Path) -> None:
             for a in MEANING_ARRAYS:
                 np.save(tmp / f"meaning.{a}.npy", getattr(kb.meaning, a), allow_pickle=False)
         if kb.sense is not None:
-            for a in SENSE_ARRAYS:
+            for a in MEANING_ARRAYS:
                 np.save(tmp / f"sense.{a}.npy", getattr(kb.sense, a), allow_pickle=False)
         (tmp / "entries.jsonl").write_bytes(bytes(kb.blob))
         np.save(tmp / "entries.offsets.npy", kb.offsets, allow_pickle=False)
@@ -383,7 +383,7 @@ def load_build(folder: Path) -> KnowledgeBase:
             raise ValueError(f"the {name} semantic arrays do not fit together")
         semantic[name] = sem
     meaning = Meaning(**arrays("meaning", MEANING_ARRAYS)) if meta.get("meaning") else None
-    sense = Sense(**arrays("sense", SENSE_ARRAYS)) if meta.get("sense") else None
+    sense = Meaning(**arrays("sense", MEANING_ARRAYS), model="sentence") if meta.get("sense") else None
     for name, vecs in (("meaning", meaning), ("sense", sense)):
         if vecs is not None and (
                 vecs.entries.ndim != 2 or vecs.entries.shape[0] != n or vecs.rows.ndim != 2
