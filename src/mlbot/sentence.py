@@ -2,10 +2,10 @@
 
 The static word vectors (meaning.py) add up words one by one; this runs the six-layer transformer they were distilled
 from, so "what does an ML engineer do" can meet "how ML engineers actually work". Its weights are in src/mlbot/minilm/
-(made by scripts/make_sentence_model.py, int8 with a scale per row), its vocabulary is the word-vector table's, and
+(made by scripts/make_sentence_model.py, int8 with a scale per output), its vocabulary is the word-vector table's, and
 it needs nothing but numpy: tokenise as BERT does (lowercase, accents off, punctuation apart, WordPiece), then
-embeddings, six rounds of attention and feed-forward, mean pooling, unit length. A question of 15 pieces costs a few
-milliseconds; an index embeds each entry once (truncated to 256 pieces, as the model was used) when it is built.
+embeddings, six rounds of attention and feed-forward, mean pooling, unit length. A question costs about 10 ms on
+two cores; an index embeds each entry once (truncated to 256 pieces, as the model was used) when it is built.
 """
 from __future__ import annotations
 
@@ -23,6 +23,7 @@ from .meaning import Meaning, table
 WEIGHTS = Path(__file__).resolve().parent / "minilm"   # a new model or tokenisation needs a new store.FORMAT
 PAD, UNK, CLS, SEP = 0, 100, 101, 102
 MAX_WORD = 100     # BERT reads a longer word as [UNK]
+CHARS_PER_PIECE = 40   # far more than any real text needs: English runs about 4 characters a piece
 BATCH = 32
 # Punctuation apart (BERT splits every punctuation character off), CJK ideographs one by one, other words whole.
 _CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
@@ -132,9 +133,12 @@ def token_ids(text: str, limit: int = 256) -> list[int]:
     """Return [CLS] text's WordPiece ids [SEP], at most limit in all."""
     t = table()
     out = [CLS]
-    for w in words(text):
+    for w in words(text[:limit * CHARS_PER_PIECE]):   # a 5 MB paragraph is read only as far as the model reads it
         ids = t.split(w) if len(w) <= MAX_WORD else []
-        out.extend(int(t.ids[i]) for i in ids) if ids else out.append(UNK)
+        if ids:
+            out.extend(int(t.ids[i]) for i in ids)
+        else:
+            out.append(UNK)
         if len(out) >= limit - 1:
             break
     return out[:limit - 1] + [SEP]
