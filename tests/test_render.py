@@ -290,6 +290,14 @@ def test_rich_ambiguous_offers_two_numbered_choices():
     assert "Type 1 or 2" not in render(rich_reply(reply), width=100)
 
 
+def test_rich_ambiguous_paragraph_choice_is_named_by_its_first_words():
+    para = entry("one two three four five six seven eight nine ten eleven twelve thirteen", None)
+    reply = Reply("q", "ambiguous", 50.0, (match(PIN, 50.0), match(para, 49.0)), "Did you mean one of these?")
+    titles = [line for line in render(rich_reply(reply, numbered=True), width=120).splitlines()
+              if line.startswith("╭─")]
+    assert titles[1].startswith("╭─ 2. one two three four five six seven eight nine ten eleven twelve … ─")
+
+
 def test_rich_no_answer_lists_suggestions():
     reply = Reply("bread", "no_answer", 5.0, (), "I'm not sure: I couldn't find an answer.",
                   ("How do I reset my voicemail PIN?",))

@@ -154,7 +154,10 @@ def match_panel(m: Match, *, title_prefix: str = "") -> RenderableType:
         body.append(Markdown(text, hyperlinks=False))
     if m.entry.truncated:
         body.append(Text(CUT_OFF, style="italic yellow"))
-    title = Text(title_prefix + (safe(m.matched_question or m.entry.question) or ""), style="bold")
+    asked = safe(m.matched_question or m.entry.question) or ""
+    if title_prefix and not asked:   # a numbered choice needs a name to pick it by: as the plain rendering names it
+        asked = _first_words(m.entry.text)
+    title = Text(title_prefix + asked, style="bold")
     subtitle = Text(f"{where(m)} · confidence {label(m.confidence)}", style="dim")
     return Panel(Group(*body), title=title if title.plain else None, title_align="left",
                  subtitle=subtitle, subtitle_align="right", border_style=_colour(m.confidence), padding=(0, 1))
