@@ -11,6 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import mlbot
+from mlbot import store
 from mlbot.bot import Bot, highlight
 from mlbot.errors import MlbotError, UsageError
 from mlbot.evaluate import evaluate, read_labelled
@@ -253,10 +254,17 @@ def test_cache_is_plain_arrays_and_json_and_is_reused(tmp_path):
     kb.write_text(PHONE)
     mlbot.load([str(kb)])
     files = [p for p in cache_root().rglob("*") if p.is_file()]
-    assert files and all(p.suffix in (".npy", ".json", ".jsonl") or p.name == "lock" for p in files)
+    assert files and all(p.suffix in (".npy", ".json", ".jsonl") or p.name in ("lock", store.SENSE_DB)
+                         for p in files)
     for p in files:
         if p.suffix == ".npy":
             np.load(p, allow_pickle=False)   # would raise on an object array
+        if p.name == store.SENSE_DB:          # texts' sentence vectors: raw float32 bytes by key, nothing else
+            import sqlite3
+            with sqlite3.connect(p) as db:
+                assert [r[0] for r in db.execute("SELECT name FROM sqlite_master")] == ["vectors",
+                                                                                          "sqlite_autoindex_vectors_1"]
+                assert {len(v) for (v,) in db.execute("SELECT vector FROM vectors")} == {384 * 4}
     stamp = {p: p.stat().st_mtime_ns for p in files}
     mlbot.load([str(kb)])
     assert {p: p.stat().st_mtime_ns for p in files if p.name != "current.json"} == \

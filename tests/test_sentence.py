@@ -147,3 +147,48 @@ def test_info_says_the_sentence_model_reads_the_questions(help_md, run_mlbot):
     assert r.returncode == 0 and "sentence model" in r.stdout.decode()
     d = json.loads(run_mlbot("info", "--docs", str(help_md), "--json").stdout)
     assert d["sentence_model"] is True and d["word_vectors"] is True
+
+
+def test_an_edited_document_costs_only_its_own_entries(tmp_path, monkeypatch):
+    docs = tmp_path / "kb"
+    docs.mkdir()
+    for i in range(6):
+        (docs / f"f{i}.md").write_text(f"## How do I run task {i}?\n\nPress button {i} and wait {i} seconds.\n")
+    store.open_index([str(docs)])
+    read = []
+    real = sentence.embed_texts
+    monkeypatch.setattr(sentence, "embed_texts", lambda texts, progress=None: read.extend(texts) or real(texts))
+    store._sense_memo.clear()   # as in a new process: only the file on disk remembers
+    (docs / "f3.md").write_text("## How do I run task three?\n\nPress the red button twice.\n")
+    kb = store.open_index([str(docs)])
+    assert sorted(t.strip() for t in read) == ["How do I run task three?",
+                                               "How do I run task three? Press the red button twice."], read
+    assert "red button" in mlbot.load([str(docs)]).ask("what do I do for the third task").best.entry.text
+    assert kb.sense is not None
+
+
+@pytest.mark.parametrize("spoil", ["garbage", "wrong rows"])
+def test_a_spoiled_vector_file_is_read_again_not_trusted(tmp_path, spoil):
+    import sqlite3
+    docs = tmp_path / "kb"
+    docs.mkdir()
+    (docs / "help.md").write_text(HELP)
+    kb = store.open_index([str(docs)])
+    path = kb.location.parent / store.SENSE_DB
+    assert path.exists()
+    if spoil == "garbage":
+        path.write_bytes(b"\x00not a database\xff" * 100)
+    else:   # rows of the wrong size, or not of unit length, are not vectors the model made
+        with sqlite3.connect(path) as db:
+            keys = [k for (k,) in db.execute("SELECT key FROM vectors")]
+            db.executemany("UPDATE vectors SET vector = ? WHERE key = ?",
+                           [(b"\x00" * 7 if i % 2 else np.full(384, 3, "<f4").tobytes(), k)
+                            for i, k in enumerate(keys)])
+    store._sense_memo.clear()
+    (docs / "more.md").write_text("## Is there parking?\n\nYes, behind the building.\n")   # so the index is rebuilt
+    again = store.open_index([str(docs)])
+    for vecs in (again.sense.entries, again.sense.rows):
+        assert np.allclose(np.linalg.norm(np.asarray(vecs), axis=1), 1.0, atol=1e-3), "a spoiled row was trusted"
+    with sqlite3.connect(path) as db:   # made anew, holding the texts read again
+        assert db.execute("SELECT COUNT(*) FROM vectors").fetchone()[0] >= again.n_entries
+    assert "Lyon" in mlbot.load([str(docs)]).ask("which city is the office in").best.entry.text

@@ -21,6 +21,7 @@ import numpy as np
 from .meaning import Meaning, table
 
 WEIGHTS = Path(__file__).resolve().parent / "minilm"   # a new model or tokenisation needs a new store.FORMAT
+VERSION = "all-MiniLM-L6-v2 int8 tanh-GELU 1"   # and a new VERSION: stored vectors of texts are keyed by it
 PAD, UNK, CLS, SEP = 0, 100, 101, 102
 MAX_WORD = 100     # BERT reads a longer word as [UNK]
 CHARS_PER_PIECE = 40   # far more than any real text needs: English runs about 4 characters a piece
@@ -176,10 +177,17 @@ _primed: dict[str, np.ndarray] = {}
 PRIMED_MAX = 1000
 
 
-def prime(texts: list[str]) -> None:
+def prime(texts: list[str], known=lambda text: None) -> None:
     """Embed texts in batches now, for embed_question to find (an index's own questions, asked of it to measure its
-    score scale): several times faster than one by one."""
+    score scale): several times faster than one by one. `known(text)` gives a vector already made, or None."""
     texts = [t for t in dict.fromkeys(texts) if t not in _primed][:PRIMED_MAX]
+    if len(_primed) + len(texts) > PRIMED_MAX:
+        _primed.clear()
+    for t in texts:
+        v = known(t)
+        if v is not None:
+            _primed[t] = v
+    texts = [t for t in texts if t not in _primed]
     vecs = embed_texts(texts) if texts else None
     if vecs is not None:
         if len(_primed) + len(texts) > PRIMED_MAX:

@@ -127,8 +127,10 @@ class KnowledgeBase:
 # ---------------------------------------------------------------------------------------------------- building
 
 def build(entries: list[Entry], files: list[dict], warnings: list[str],
-          progress: Progress | None = None, lines: list[bytes] | None = None) -> KnowledgeBase:
-    """Return an in-memory KnowledgeBase fitted on entries (`lines`: each entry's JSON, when already made)."""
+          progress: Progress | None = None, lines: list[bytes] | None = None,
+          sense_db: Path | None = None) -> KnowledgeBase:
+    """Return an in-memory KnowledgeBase fitted on entries (`lines`: each entry's JSON, when already made;
+    `sense_db`: an SQLite file of sentence vectors of texts read before, to reuse and add to)."""
     from .index import build_field, build_semantic, build_space, count_rows
 
     steps = len(SPACES) + 2
@@ -190,7 +192,7 @@ def build(entries: list[Entry], files: list[dict], warnings: list[str],
         if meaning is None:
             warnings = [*warnings, f"the word vectors in {VECTORS} are missing or damaged: answering without them "
                                    f"(reinstall mlbot)"]
-    sense, sense_missing = _build_sense(docs, rows["question"], progress) if wants_vectors \
+    sense, sense_missing = _build_sense(docs, rows["question"], progress, sense_db) if wants_vectors \
         and len(entries) <= SENSE_MAX_ENTRIES else (None, False)
     if sense_missing:
         from .sentence import WEIGHTS as SENSE_WEIGHTS
@@ -223,19 +225,125 @@ def build(entries: list[Entry], files: list[dict], warnings: list[str],
     return kb
 
 
-def _build_sense(docs: list[str], questions: tuple[list[str], list[int]], progress: Progress | None):
-    """Return (the entries as the sentence model reads them, or None, whether the model was wanted but could not be read)."""
-    from .sentence import build_sense, count_pieces
+def _build_sense(docs: list[str], questions: tuple[list[str], list[int]], progress: Progress | None,
+                 db_path: Path | None = None):
+    """Return (the entries as the sentence model reads them, or None; whether the model was wanted but could not be
+    read). Texts read before, in this process or in db_path, are not read again: an edited document costs only its
+    own entries, and the rebuilds that derive a threshold cost almost nothing."""
+    from .sentence import build_sense, count_pieces, model
 
-    if count_pieces(docs + questions[0], SENSE_MAX_PIECES) > SENSE_MAX_PIECES:
+    texts = docs + questions[0]
+    if count_pieces(texts, SENSE_MAX_PIECES) > SENSE_MAX_PIECES:
         return None, False
+    m = model()
+    if m is None:
+        return None, True
+    keys = [_sense_key(t) for t in texts]
+    known = {k: _sense_memo[k] for k in keys if k in _sense_memo}
 
     def step(done: int, total: int) -> None:
         if progress:
             progress("reading the entries with the sentence model", done, total)
 
-    sense = build_sense(docs, *questions, step)
-    return sense, sense is None
+    db = _sense_db(db_path)
+    try:
+        if db is not None:
+            known.update(_sense_db_get(db, [k for k in dict.fromkeys(keys) if k not in known], m.hidden, db_path))
+        todo = {k: t for k, t in zip(keys, texts) if k not in known}
+        if todo:
+            fresh = build_sense(list(todo.values()), [], [], step)
+            if fresh is None:
+                return None, True
+            new = dict(zip(todo, np.asarray(fresh.entries)))
+            known.update(new)
+            if db is not None:
+                _sense_db_put(db, new, set(keys), db_path)
+    finally:
+        if db is not None:
+            db.close()
+    if len(_sense_memo) + len(known) > SENSE_MEMO_MAX:
+        _sense_memo.clear()
+    _sense_memo.update(known)
+    vecs = np.stack([known[k] for k in keys]) if keys else np.zeros((0, m.hidden), np.float32)
+    return Meaning(vecs[:len(docs)], vecs[len(docs):], np.asarray(questions[1], np.int32), model="sentence"), False
+
+
+# Sentence vectors of texts read in this process (the index's own rebuilds to derive a threshold), by _sense_key.
+_sense_memo: dict[bytes, np.ndarray] = {}
+SENSE_MEMO_MAX = 20_000   # 30 MB
+SENSE_DB = "sentence-vectors.sqlite"
+
+
+def sense_vector(text: str) -> np.ndarray | None:
+    """Return the sentence vector of a text this process has read, or None."""
+    return _sense_memo.get(_sense_key(text))
+
+
+def _sense_key(text: str) -> bytes:
+    from .sentence import VERSION
+    return hashlib.sha256(f"{VERSION}\0{text}".encode("utf-8", "surrogatepass")).digest()[:20]
+
+
+def _sense_db(path: Path | None):
+    """Return a connection to the sentence-vector file at path (made if absent), or None: no path, or it cannot be
+    used (then it is removed, and the vectors are read again)."""
+    import sqlite3
+
+    if path is None:
+        return None
+    for _ in range(2):   # a file that is not such a database is removed and made anew, once
+        db = None
+        try:
+            db = sqlite3.connect(str(path), timeout=10)
+            db.execute("CREATE TABLE IF NOT EXISTS vectors (key BLOB PRIMARY KEY, vector BLOB NOT NULL)")
+            return db
+        except (sqlite3.Error, OSError):
+            if db is not None:
+                db.close()
+            _drop_sense_db(path)
+    return None
+
+
+def _drop_sense_db(path: Path) -> None:
+    try:
+        path.unlink()
+    except OSError:
+        pass
+
+
+def _sense_db_get(db, keys: list[bytes], dims: int, path: Path) -> dict[bytes, np.ndarray]:
+    """Return the stored vectors of keys: data only, each checked for its size and finite values."""
+    import sqlite3
+
+    out = {}
+    try:
+        for a in range(0, len(keys), 500):
+            chunk = keys[a:a + 500]
+            rows = db.execute(f"SELECT key, vector FROM vectors WHERE key IN ({','.join('?' * len(chunk))})", chunk)
+            for key, blob in rows:
+                if isinstance(blob, bytes) and len(blob) == dims * 4:
+                    v = np.frombuffer(blob, "<f4")
+                    if np.isfinite(v).all() and abs(float(v @ v) - 1) < 1e-3:
+                        out[bytes(key)] = v
+    except sqlite3.Error:   # not a database (damaged, or planted): forget it, read the texts again
+        _drop_sense_db(path)
+        return {}
+    return out
+
+
+def _sense_db_put(db, new: dict[bytes, np.ndarray], keep: set[bytes], path: Path) -> None:
+    """Store new vectors; past twice the texts in use, forget those no longer in use."""
+    import sqlite3
+
+    try:
+        with db:
+            db.executemany("INSERT OR REPLACE INTO vectors VALUES (?, ?)",
+                           [(k, np.asarray(v, "<f4").tobytes()) for k, v in new.items()])
+            if db.execute("SELECT COUNT(*) FROM vectors").fetchone()[0] > 2 * len(keep) + 1000:
+                stale = [k for (k,) in db.execute("SELECT key FROM vectors") if bytes(k) not in keep]
+                db.executemany("DELETE FROM vectors WHERE key = ?", [(k,) for k in stale])
+    except sqlite3.Error:
+        _drop_sense_db(path)
 
 
 def _rows(entries: list[Entry], kind: str) -> tuple[list[str], list[int]]:
@@ -487,7 +595,7 @@ def open_index(docs: list[str] | None, *, warn: Callable[[str], None] = lambda m
         if not entries:
             raise DocumentsError(f"nothing to answer from in {', '.join(paths)}: the files hold no text mlbot can "
                                  f"read ({ingest.READABLE})")
-        kb = build(entries, stats, warnings, progress, lines)
+        kb = build(entries, stats, warnings, progress, lines, sense_db=home / SENSE_DB if writable else None)
         for w in kb.warnings[len(warnings):]:   # the build's own (the word vectors)
             warn(w)
         kb.meta["key"] = key
