@@ -175,7 +175,7 @@ FIELD_NAMES = {
     "text_bigram": "answer phrases", "doc_bigram": "entry phrases", "question_char": "question spelling",
     "joined_char": "all phrasings' spelling", "text_char": "answer spelling", "doc_char": "entry spelling",
     "meaning_doc": "entry meaning", "meaning_question": "question meaning",
-    "sense_doc": "entry sense", "sense_question": "question sense",
+    "sense_doc": "sentence model, entry", "sense_question": "sentence model, question",
 }
 
 
