@@ -3,7 +3,9 @@
 An entry's score is a weighted sum of how well the question matches it in each field (WEIGHTS): its question
 phrasings (the best one counts), its answer text and the whole entry, each read through three analyzers (stemmed
 words with synonyms, word bigrams, character n-grams), plus, on collections small enough to have them, a latent
-semantic space and static word vectors (meaning.py) that match words of the same sense. Only the postings of the
+semantic space and static word vectors (meaning.py) that match words of the same sense. On collections the sentence
+model can read (sentence.py), a second set of weights (SENSE_WEIGHTS) adds its cosines; it is used only when the
+first set is not sure of its answer, and has its own confidence curve. Only the postings of the
 question's own terms are read; on a large collection the long postings of common words are read only for entries
 that can still reach the top (MaxScore, Turtle & Flood 1995).
 
@@ -132,16 +134,16 @@ def _plan(kb: KnowledgeBase, weights: dict[str, float]) -> _Plan:
 def rank(kb: KnowledgeBase, question: str, top_k: int = 10) -> Ranking:
     """Return the top_k entries for question, best first: by every field but the sentence model's when they are
     sure on their own (SURE_WITHOUT_SENSE), else, on an index that has it, with the sentence model too."""
-    ranking = rank_by(kb, question, top_k, by_sense=False)
+    ranking = rank_by(kb, question, top_k if kb.sense is None else max(top_k, 2), by_sense=False)
     if kb.sense is None:
         return ranking
-    items = ranking.items
+    items = ranking.items   # two at least: the lead over the runner-up is part of being sure
     lexical = None
     if items and items[0].score > 0:
         lead = items[0].score - (items[1].score if len(items) > 1 else 0.0)
         sure = answer_confidence(kb, items[0].score, lead, ranking.coverage, by_sense=False)
         if lead >= CLEAR_LEAD * items[0].score and sure >= SURE_WITHOUT_SENSE:
-            return ranking
+            return replace(ranking, items=items[:top_k])
         if uses_user_synonyms(words(question)):
             lexical = (items[0].index, sure)
     return replace(rank_by(kb, question, top_k, by_sense=True), without_sense=lexical)
