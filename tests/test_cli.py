@@ -431,7 +431,7 @@ def test_index_reports_entries_and_info_agrees(run_mlbot, kb_md):
     p = run_mlbot("index", f"--docs={kb_md.parent}")
     assert p.returncode == 0, p.stderr
     first = p.stdout.decode().splitlines()[0]
-    assert first.startswith("indexed 6 entries (6 FAQ questions) from 1 files (1 .md)")
+    assert first.startswith("indexed 6 entries (6 FAQ questions) from 1 file (1 .md)")
     info = json.loads(run_mlbot("info", "--json", f"--docs={kb_md.parent}").stdout)
     assert info["entries"] == 6
     again = run_mlbot("index", "--rebuild", f"--docs={kb_md.parent}")

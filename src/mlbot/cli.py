@@ -387,7 +387,8 @@ def cmd_index(args: argparse.Namespace) -> int:
     for f in kb.meta.get("files", []):
         ext = os.path.splitext(f["path"])[1].lower() or "(none)"
         kinds[ext] = kinds.get(ext, 0) + 1
-    print(f"indexed {d['entries']} entries ({d['faq_questions']} FAQ questions) from {d['files']} files "
+    print(f"indexed {d['entries']} entries ({d['faq_questions']} FAQ questions) from {d['files']} "
+          f"file{'' if d['files'] == 1 else 's'} "
           f"({', '.join(f'{n} {k}' for k, n in sorted(kinds.items()))}) in {elapsed:.2f} s")
     _print_index_lines(d)
     return ExitStatus.OK
