@@ -60,7 +60,7 @@ for p in range(passes):
 from mlbot import sentence
 fresh = []                           # as new questions: the sentence model's cache of question vectors emptied
 for it in items:
-    sentence.embed_question.cache_clear()
+    sentence.forget_questions()
     t = time.perf_counter(); bot.ask(it["question"]); fresh.append(time.perf_counter() - t)
 print(json.dumps(dict(import_=t_import, load=t_load, again=again, first=t_first, lat=lat, top1=top1, n_in=n_in,
                       n=len(items), fresh=fresh)))

@@ -128,7 +128,7 @@ def test_a_collection_past_the_budget_does_without_it(help_md, monkeypatch):
 def test_without_the_model_mlbot_still_answers_and_says_why(help_md, tmp_path, monkeypatch):
     monkeypatch.setattr(sentence, "WEIGHTS", tmp_path / "gone")
     sentence.model.cache_clear()
-    sentence.embed_question.cache_clear()
+    sentence.forget_questions()
     try:
         bot = mlbot.load([str(help_md)])
         assert bot.kb.sense is None
@@ -138,7 +138,7 @@ def test_without_the_model_mlbot_still_answers_and_says_why(help_md, tmp_path, m
     finally:
         monkeypatch.undo()
         sentence.model.cache_clear()
-        sentence.embed_question.cache_clear()
+        sentence.forget_questions()
     assert meaning.table() is not None
 
 

@@ -167,3 +167,10 @@ def test_any_synonyms_file_keeps_the_collection_reader_equal_to_the_question_rea
             current.extend(analyze.expand(w))
     got.append(current)
     assert got == [analyze.words(t) for t in texts]
+
+
+def test_the_sentence_model_reads_a_users_word_as_the_word_it_stands_for():
+    analyze.use_synonyms([("delete", "zorp"), ("account", "blorfle")])
+    assert analyze.in_user_words("How do I Zorp my blorfle?") == "How do I delete my account?"
+    analyze.use_synonyms()
+    assert analyze.in_user_words("How do I Zorp my blorfle?") == "How do I Zorp my blorfle?"

@@ -72,7 +72,7 @@ _user_groups: tuple | None = None                 # the groups in use (None: non
 _user_phrases: dict[tuple[str, ...], str] = {}   # the stems of each phrase in the user's synonyms -> its word
 _user_phrase_firsts: frozenset[str] = frozenset()   # the stems such a phrase can start with
 _user_phrase_lengths: list[int] = []               # their lengths in words, longest first
-_user_words: frozenset[str] = frozenset()           # the single words the user's groups read as another
+_user_words: dict[str, str] = {}                     # each single word of the user's groups -> the word it reads as
 
 
 def use_synonyms(groups=()) -> None:
@@ -104,7 +104,7 @@ def use_synonyms(groups=()) -> None:
                 phrases[" ".join(ws)] = head
                 user_phrases[tuple(_stemmer.stemWords(ws))] = head
     _synonym_of, _phrases, _user_groups, _user_phrases = synonym_of, phrases, groups, user_phrases
-    _user_words = frozenset(mine)
+    _user_words = {w: synonym_of[w] for w in mine}
     _user_phrase_firsts = frozenset(key[0] for key in user_phrases)
     _user_phrase_lengths = sorted({len(key) for key in user_phrases}, reverse=True)
     _PHRASE = re.compile(r"\b(?:" + "|".join(sorted(map(re.escape, phrases), key=len, reverse=True)) + r")\b")
@@ -119,9 +119,12 @@ def use_synonyms(groups=()) -> None:
     _canon.clear()
 
 
-def uses_user_synonyms(ws: list[str]) -> bool:
-    """Whether words (words(text)) hold a word that the user's synonyms file reads as another."""
-    return not _user_words.isdisjoint(ws)
+def in_user_words(text: str) -> str:
+    """Return text with each word of the user's synonyms file written as the word it stands for ("how do I zorp my
+    blorfle" -> "how do i delete my account"): for readers that do not use this analyzer (the sentence model)."""
+    if not _user_words:
+        return text
+    return _TOKEN.sub(lambda m: _user_words.get(m.group().lower(), m.group()), text)
 
 
 def stem(word: str) -> str:

@@ -5,7 +5,6 @@ import os
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from dataclasses import replace as dc_replace
 
 from . import chitchat
 from .analyze import content_terms
@@ -80,12 +79,6 @@ class Bot:
         if not matches:
             return Reply(q, "no_answer", 0.0, (), self._refusal(), tuple(self.examples()), context, self.threshold)
         top = matches[0]
-        if ranking.without_sense is not None and ranking.without_sense[0] == items[0].index \
-                and ranking.without_sense[1] > top.confidence:
-            # The other fields put the same entry first and are surer of it: the question speaks the user's own
-            # synonyms ("zorp" for delete), which they read and the sentence model does not.
-            top = dc_replace(top, confidence=ranking.without_sense[1])
-            matches = (top, *matches[1:])
         if top.confidence < self.threshold:
             return Reply(q, "no_answer", top.confidence, matches, self._refusal(), self._suggest(ranking), context,
                          self.threshold)

@@ -19,7 +19,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from .analyze import content_words, uses_user_synonyms, words
+from .analyze import content_words, words
 from .index import Field, Semantic
 from .store import KnowledgeBase
 
@@ -79,9 +79,6 @@ class Ranking:
     items: list[Ranked]
     coverage: float
     by_sense: bool = False   # ranked with the sentence model's fields (SENSE_WEIGHTS), or without (WEIGHTS)
-    # When ranked with them, for a question in the user's synonyms: the entry the other fields put first, and their
-    # confidence in it (answer_confidence). They read the synonyms; the sentence model does not.
-    without_sense: tuple[int, float] | None = None
 
 
 @dataclass
@@ -138,15 +135,12 @@ def rank(kb: KnowledgeBase, question: str, top_k: int = 10) -> Ranking:
     if kb.sense is None:
         return ranking
     items = ranking.items   # two at least: the lead over the runner-up is part of being sure
-    lexical = None
     if items and items[0].score > 0:
         lead = items[0].score - (items[1].score if len(items) > 1 else 0.0)
-        sure = answer_confidence(kb, items[0].score, lead, ranking.coverage, by_sense=False)
-        if lead >= CLEAR_LEAD * items[0].score and sure >= SURE_WITHOUT_SENSE:
+        if lead >= CLEAR_LEAD * items[0].score and answer_confidence(
+                kb, items[0].score, lead, ranking.coverage, by_sense=False) >= SURE_WITHOUT_SENSE:
             return replace(ranking, items=items[:top_k])
-        if uses_user_synonyms(words(question)):
-            lexical = (items[0].index, sure)
-    return replace(rank_by(kb, question, top_k, by_sense=True), without_sense=lexical)
+    return rank_by(kb, question, top_k, by_sense=True)
 
 
 def rank_by(kb: KnowledgeBase, question: str, top_k: int = 10, by_sense: bool = False) -> Ranking:

@@ -18,7 +18,8 @@ from pathlib import Path
 
 import numpy as np
 
-from .meaning import Meaning, table
+from .analyze import in_user_words
+from .meaning import table
 
 WEIGHTS = Path(__file__).resolve().parent / "minilm"   # a new model or tokenisation needs a new store.FORMAT
 VERSION = "all-MiniLM-L6-v2 int8 tanh-GELU 1"   # and a new VERSION: stored vectors of texts are keyed by it
@@ -195,21 +196,23 @@ def prime(texts: list[str], known=lambda text: None) -> None:
         _primed.update(zip(texts, vecs))
 
 
-@lru_cache(maxsize=256)
 def embed_question(text: str) -> np.ndarray | None:
-    """Return a question's unit vector; None without the model."""
+    """Return a question's unit vector, read with the user's synonyms as the words they stand for; None without the
+    model."""
+    return _embed_question(in_user_words(text))
+
+
+def forget_questions() -> None:
+    """Forget the vectors of questions read so far in this process (as a new process would start)."""
+    _embed_question.cache_clear()
+    _primed.clear()
+
+
+@lru_cache(maxsize=256)
+def _embed_question(text: str) -> np.ndarray | None:
     if text in _primed:
         return _primed[text]
     m = model()
     if m is None or table() is None:
         return None
     return m.embed([token_ids(text, m.max_tokens)])[0]
-
-
-def build_sense(docs: list[str], phrasings: list[str], row_entry: list[int], progress=None) -> Meaning | None:
-    """Return entries whose whole texts are docs, with their question phrasings, as the sentence model reads them;
-    None without the model."""
-    vecs = embed_texts(list(docs) + list(phrasings), progress)
-    if vecs is None:
-        return None
-    return Meaning(vecs[:len(docs)], vecs[len(docs):], np.asarray(row_entry, np.int32), model="sentence")

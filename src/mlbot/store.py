@@ -230,7 +230,7 @@ def _build_sense(docs: list[str], questions: tuple[list[str], list[int]], progre
     """Return (the entries as the sentence model reads them, or None; whether the model was wanted but could not be
     read). Texts read before, in this process or in db_path, are not read again: an edited document costs only its
     own entries, and the rebuilds that derive a threshold cost almost nothing."""
-    from .sentence import build_sense, count_pieces, model
+    from .sentence import count_pieces, embed_texts, model
 
     texts = docs + questions[0]
     if count_pieces(texts, SENSE_MAX_PIECES) > SENSE_MAX_PIECES:
@@ -251,10 +251,10 @@ def _build_sense(docs: list[str], questions: tuple[list[str], list[int]], progre
             known.update(_sense_db_get(db, [k for k in dict.fromkeys(keys) if k not in known], m.hidden, db_path))
         todo = {k: t for k, t in zip(keys, texts) if k not in known}
         if todo:
-            fresh = build_sense(list(todo.values()), [], [], step)
+            fresh = embed_texts(list(todo.values()), step)
             if fresh is None:
                 return None, True
-            new = dict(zip(todo, np.asarray(fresh.entries)))
+            new = dict(zip(todo, fresh))
             known.update(new)
             if db is not None:
                 _sense_db_put(db, new, set(keys), db_path)
