@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import mlbot
-from mlbot import store
+from mlbot import sentence, store
 from mlbot.bot import Bot, highlight
 from mlbot.errors import MlbotError, UsageError
 from mlbot.evaluate import evaluate, read_labelled
@@ -252,7 +252,7 @@ def test_a_clear_new_question_is_not_bent_by_the_old_topic(phone):
 def test_cache_is_plain_arrays_and_json_and_is_reused(tmp_path):
     kb = tmp_path / "kb.md"
     kb.write_text(PHONE)
-    store._sense_memo.clear()   # as a new process would: the vectors are read, and stored
+    sentence.forget_questions()   # as a new process would: the vectors are read, and stored
     mlbot.load([str(kb)])
     files = [p for p in cache_root().rglob("*") if p.is_file()]
     assert files and all(p.suffix in (".npy", ".json", ".jsonl") or p.name in ("lock", store.SENSE_DB)

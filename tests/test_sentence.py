@@ -158,7 +158,7 @@ def test_an_edited_document_costs_only_its_own_entries(tmp_path, monkeypatch):
     read = []
     real = sentence.embed_texts
     monkeypatch.setattr(sentence, "embed_texts", lambda texts, progress=None: read.extend(texts) or real(texts))
-    store._sense_memo.clear()   # as in a new process: only the file on disk remembers
+    sentence.forget_questions()   # as in a new process: only the file on disk remembers
     (docs / "f3.md").write_text("## How do I run task three?\n\nPress the red button twice.\n")
     kb = store.open_index([str(docs)])
     assert sorted(t.strip() for t in read) == ["How do I run task three?",
@@ -184,7 +184,7 @@ def test_a_spoiled_vector_file_is_read_again_not_trusted(tmp_path, spoil):
             db.executemany("UPDATE vectors SET vector = ? WHERE key = ?",
                            [(b"\x00" * 7 if i % 2 else np.full(384, 3, "<f4").tobytes(), k)
                             for i, k in enumerate(keys)])
-    store._sense_memo.clear()
+    sentence.forget_questions()
     (docs / "more.md").write_text("## Is there parking?\n\nYes, behind the building.\n")   # so the index is rebuilt
     again = store.open_index([str(docs)])
     for vecs in (again.sense.entries, again.sense.rows):

@@ -250,8 +250,7 @@ def score_scale(kb: KnowledgeBase, probes: int = 0, by_sense: bool = False) -> f
         asked.append(e.questions[0] if e.questions else e.text.split(". ")[0][:300])
     if by_sense:
         from .sentence import prime
-        from .store import sense_vector
-        prime(asked, sense_vector)   # in batches, several times faster than one by one; the build's own vectors first
+        prime(asked)   # in batches, several times faster than one by one; free for the texts the build has read
     for probe in asked:
         r = rank_by(kb, probe, 1, by_sense)
         if r.items:

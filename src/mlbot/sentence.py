@@ -9,6 +9,7 @@ two cores; an index embeds each entry once (truncated to 256 pieces, as the mode
 """
 from __future__ import annotations
 
+import hashlib
 import json
 import math
 import re
@@ -174,26 +175,113 @@ def embed_texts(texts: list[str], progress=None) -> np.ndarray | None:
     return out
 
 
-_primed: dict[str, np.ndarray] = {}
-PRIMED_MAX = 1000
+# Unit vectors of texts read in this process, by key(): an index's texts (its rebuilds to derive a threshold read
+# them again) and the questions it asks itself to measure its score scale.
+_known: dict[bytes, np.ndarray] = {}
+KNOWN_MAX = 20_000   # 30 MB
 
 
-def prime(texts: list[str], known=lambda text: None) -> None:
-    """Embed texts in batches now, for embed_question to find (an index's own questions, asked of it to measure its
-    score scale): several times faster than one by one. `known(text)` gives a vector already made, or None."""
-    texts = [t for t in dict.fromkeys(texts) if t not in _primed][:PRIMED_MAX]
-    if len(_primed) + len(texts) > PRIMED_MAX:
-        _primed.clear()
-    for t in texts:
-        v = known(t)
-        if v is not None:
-            _primed[t] = v
-    texts = [t for t in texts if t not in _primed]
-    vecs = embed_texts(texts) if texts else None
-    if vecs is not None:
-        if len(_primed) + len(texts) > PRIMED_MAX:
-            _primed.clear()
-        _primed.update(zip(texts, vecs))
+def key(text: str) -> bytes:
+    """Return the key of text's vector: its hash, with VERSION."""
+    return hashlib.sha256(f"{VERSION}\0{text}".encode("utf-8", "surrogatepass")).digest()[:20]
+
+
+def vectors(texts: list[str], progress=None, db_path: Path | None = None) -> np.ndarray | None:
+    """Return the unit vectors of texts (n x hidden); None without the model. Texts read before, in this process or
+    kept in db_path (an SQLite file, made if absent), are not read again: an edited document costs only its own."""
+    m = model()
+    if m is None or table() is None:
+        return None
+    keys = [key(t) for t in texts]
+    found = {k: _known[k] for k in keys if k in _known}
+    db = _open_db(db_path)
+    try:
+        if db is not None:
+            found.update(_db_get(db, [k for k in dict.fromkeys(keys) if k not in found], m.hidden, db_path))
+        todo = {k: t for k, t in zip(keys, texts) if k not in found}
+        if todo:
+            fresh = embed_texts(list(todo.values()), progress)
+            if fresh is None:
+                return None
+            new = dict(zip(todo, fresh))
+            found.update(new)
+            if db is not None:
+                _db_put(db, new, set(keys), db_path)
+    finally:
+        if db is not None:
+            db.close()
+    if len(_known) + len(found) > KNOWN_MAX:
+        _known.clear()
+    _known.update(found)
+    return np.stack([found[k] for k in keys]) if keys else np.zeros((0, m.hidden), np.float32)
+
+
+def _open_db(path: Path | None):
+    """Return a connection to the vector file at path (made if absent), or None: no path, or it cannot be used (then
+    it is removed, and the texts are read again)."""
+    import sqlite3
+
+    if path is None:
+        return None
+    for _ in range(2):   # a file that is not such a database is removed and made anew, once
+        db = None
+        try:
+            db = sqlite3.connect(str(path), timeout=10)
+            db.execute("CREATE TABLE IF NOT EXISTS vectors (key BLOB PRIMARY KEY, vector BLOB NOT NULL)")
+            return db
+        except (sqlite3.Error, OSError):
+            if db is not None:
+                db.close()
+            _drop_db(path)
+    return None
+
+
+def _drop_db(path: Path) -> None:
+    try:
+        path.unlink()
+    except OSError:
+        pass
+
+
+def _db_get(db, keys: list[bytes], dims: int, path: Path) -> dict[bytes, np.ndarray]:
+    """Return the stored vectors of keys: data only, each checked for its size, finite values and unit length."""
+    import sqlite3
+
+    out = {}
+    try:
+        for a in range(0, len(keys), 500):
+            chunk = keys[a:a + 500]
+            rows = db.execute(f"SELECT key, vector FROM vectors WHERE key IN ({','.join('?' * len(chunk))})", chunk)
+            for k, blob in rows:
+                if isinstance(blob, bytes) and len(blob) == dims * 4:
+                    v = np.frombuffer(blob, "<f4")
+                    if np.isfinite(v).all() and abs(float(v @ v) - 1) < 1e-3:
+                        out[bytes(k)] = v
+    except sqlite3.Error:   # not a database (damaged, or planted): forget it, read the texts again
+        _drop_db(path)
+        return {}
+    return out
+
+
+def _db_put(db, new: dict[bytes, np.ndarray], keep: set[bytes], path: Path) -> None:
+    """Store new vectors; past twice the texts in use (and 1,000), forget those no longer in use."""
+    import sqlite3
+
+    try:
+        with db:
+            db.executemany("INSERT OR REPLACE INTO vectors VALUES (?, ?)",
+                           [(k, np.asarray(v, "<f4").tobytes()) for k, v in new.items()])
+            if db.execute("SELECT COUNT(*) FROM vectors").fetchone()[0] > 2 * len(keep) + 1000:
+                stale = [k for (k,) in db.execute("SELECT key FROM vectors") if bytes(k) not in keep]
+                db.executemany("DELETE FROM vectors WHERE key = ?", [(k,) for k in stale])
+    except sqlite3.Error:
+        _drop_db(path)
+
+
+def prime(texts: list[str]) -> None:
+    """Read texts now, in batches, for embed_question to find (an index's own questions, asked of it to measure its
+    score scale): several times faster than one by one, and free for those the index has read."""
+    vectors(list(dict.fromkeys(texts))[:KNOWN_MAX])
 
 
 def embed_question(text: str) -> np.ndarray | None:
@@ -203,15 +291,16 @@ def embed_question(text: str) -> np.ndarray | None:
 
 
 def forget_questions() -> None:
-    """Forget the vectors of questions read so far in this process (as a new process would start)."""
+    """Forget the vectors of texts read so far in this process (as a new process would start)."""
     _embed_question.cache_clear()
-    _primed.clear()
+    _known.clear()
 
 
 @lru_cache(maxsize=256)
 def _embed_question(text: str) -> np.ndarray | None:
-    if text in _primed:
-        return _primed[text]
+    v = _known.get(key(text))
+    if v is not None:
+        return v
     m = model()
     if m is None or table() is None:
         return None

@@ -228,122 +228,24 @@ def build(entries: list[Entry], files: list[dict], warnings: list[str],
 def _build_sense(docs: list[str], questions: tuple[list[str], list[int]], progress: Progress | None,
                  db_path: Path | None = None):
     """Return (the entries as the sentence model reads them, or None; whether the model was wanted but could not be
-    read). Texts read before, in this process or in db_path, are not read again: an edited document costs only its
-    own entries, and the rebuilds that derive a threshold cost almost nothing."""
-    from .sentence import count_pieces, embed_texts, model
+    read). Texts read before, in this process or in db_path, are not read again (sentence.vectors)."""
+    from .sentence import count_pieces, vectors
 
     texts = docs + questions[0]
     if count_pieces(texts, SENSE_MAX_PIECES) > SENSE_MAX_PIECES:
         return None, False
-    m = model()
-    if m is None:
-        return None, True
-    keys = [_sense_key(t) for t in texts]
-    known = {k: _sense_memo[k] for k in keys if k in _sense_memo}
 
     def step(done: int, total: int) -> None:
         if progress:
             progress("reading the entries with the sentence model", done, total)
 
-    db = _sense_db(db_path)
-    try:
-        if db is not None:
-            known.update(_sense_db_get(db, [k for k in dict.fromkeys(keys) if k not in known], m.hidden, db_path))
-        todo = {k: t for k, t in zip(keys, texts) if k not in known}
-        if todo:
-            fresh = embed_texts(list(todo.values()), step)
-            if fresh is None:
-                return None, True
-            new = dict(zip(todo, fresh))
-            known.update(new)
-            if db is not None:
-                _sense_db_put(db, new, set(keys), db_path)
-    finally:
-        if db is not None:
-            db.close()
-    if len(_sense_memo) + len(known) > SENSE_MEMO_MAX:
-        _sense_memo.clear()
-    _sense_memo.update(known)
-    vecs = np.stack([known[k] for k in keys]) if keys else np.zeros((0, m.hidden), np.float32)
+    vecs = vectors(texts, step, db_path)
+    if vecs is None:
+        return None, True
     return Meaning(vecs[:len(docs)], vecs[len(docs):], np.asarray(questions[1], np.int32), model="sentence"), False
 
 
-# Sentence vectors of texts read in this process (the index's own rebuilds to derive a threshold), by _sense_key.
-_sense_memo: dict[bytes, np.ndarray] = {}
-SENSE_MEMO_MAX = 20_000   # 30 MB
-SENSE_DB = "sentence-vectors.sqlite"
-
-
-def sense_vector(text: str) -> np.ndarray | None:
-    """Return the sentence vector of a text this process has read, or None."""
-    return _sense_memo.get(_sense_key(text))
-
-
-def _sense_key(text: str) -> bytes:
-    from .sentence import VERSION
-    return hashlib.sha256(f"{VERSION}\0{text}".encode("utf-8", "surrogatepass")).digest()[:20]
-
-
-def _sense_db(path: Path | None):
-    """Return a connection to the sentence-vector file at path (made if absent), or None: no path, or it cannot be
-    used (then it is removed, and the vectors are read again)."""
-    import sqlite3
-
-    if path is None:
-        return None
-    for _ in range(2):   # a file that is not such a database is removed and made anew, once
-        db = None
-        try:
-            db = sqlite3.connect(str(path), timeout=10)
-            db.execute("CREATE TABLE IF NOT EXISTS vectors (key BLOB PRIMARY KEY, vector BLOB NOT NULL)")
-            return db
-        except (sqlite3.Error, OSError):
-            if db is not None:
-                db.close()
-            _drop_sense_db(path)
-    return None
-
-
-def _drop_sense_db(path: Path) -> None:
-    try:
-        path.unlink()
-    except OSError:
-        pass
-
-
-def _sense_db_get(db, keys: list[bytes], dims: int, path: Path) -> dict[bytes, np.ndarray]:
-    """Return the stored vectors of keys: data only, each checked for its size and finite values."""
-    import sqlite3
-
-    out = {}
-    try:
-        for a in range(0, len(keys), 500):
-            chunk = keys[a:a + 500]
-            rows = db.execute(f"SELECT key, vector FROM vectors WHERE key IN ({','.join('?' * len(chunk))})", chunk)
-            for key, blob in rows:
-                if isinstance(blob, bytes) and len(blob) == dims * 4:
-                    v = np.frombuffer(blob, "<f4")
-                    if np.isfinite(v).all() and abs(float(v @ v) - 1) < 1e-3:
-                        out[bytes(key)] = v
-    except sqlite3.Error:   # not a database (damaged, or planted): forget it, read the texts again
-        _drop_sense_db(path)
-        return {}
-    return out
-
-
-def _sense_db_put(db, new: dict[bytes, np.ndarray], keep: set[bytes], path: Path) -> None:
-    """Store new vectors; past twice the texts in use, forget those no longer in use."""
-    import sqlite3
-
-    try:
-        with db:
-            db.executemany("INSERT OR REPLACE INTO vectors VALUES (?, ?)",
-                           [(k, np.asarray(v, "<f4").tobytes()) for k, v in new.items()])
-            if db.execute("SELECT COUNT(*) FROM vectors").fetchone()[0] > 2 * len(keep) + 1000:
-                stale = [k for (k,) in db.execute("SELECT key FROM vectors") if bytes(k) not in keep]
-                db.executemany("DELETE FROM vectors WHERE key = ?", [(k,) for k in stale])
-    except sqlite3.Error:
-        _drop_sense_db(path)
+SENSE_DB = "sentence-vectors.sqlite"   # beside the index: the sentence vectors of the texts read (sentence.vectors)
 
 
 def _rows(entries: list[Entry], kind: str) -> tuple[list[str], list[int]]:
