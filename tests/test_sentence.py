@@ -98,6 +98,38 @@ def test_with_no_word_in_common_the_right_entry_still_comes_first(help_md):
     assert "Lyon" in reply.best.entry.text
 
 
+STORE_MD = """# Store help
+
+## Shipping
+
+### How long does it take?
+
+Parcels arrive within three working days of the order.
+
+## Refunds
+
+### How long does it take?
+
+The money is back on your card within ten days of our receiving the return.
+"""
+
+
+def test_a_question_is_read_under_the_headings_it_sits_under(tmp_path):
+    from mlbot.ingest.markdown import parse_markdown
+
+    entries = parse_markdown(STORE_MD, "store.md")
+    texts, row_entry = store._in_context(entries, store._rows(entries, "question"))
+    assert texts == ["Shipping: How long does it take?", "Refunds: How long does it take?"] and row_entry == [0, 1]
+    # The same words under two headings are two questions to the sentence model: each its own vector.
+    kb = store.build(entries, [], [])
+    rows = np.asarray(kb.sense.rows)
+    assert float(rows[0] @ rows[1]) < 0.95
+    assert np.allclose(rows[0], sentence.vectors(["Shipping: How long does it take?"])[0], atol=1e-5)
+    p = tmp_path / "store.md"
+    p.write_text(STORE_MD)
+    assert "Parcels" in mlbot.load([str(p)]).ask("when will my delivery come").best.entry.text
+
+
 def test_the_sentence_model_is_read_only_when_the_other_fields_are_not_sure(help_md):
     kb = store.open_index([str(help_md)])
     assert kb.sense is not None and kb.sense.entries.shape == (kb.n_entries, 384)

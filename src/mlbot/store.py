@@ -32,7 +32,7 @@ from .meaning import Meaning
 from .model import Entry
 from .synonyms import read_user as read_user_synonyms
 
-FORMAT = 17          # bump when the layout, the analyzers or the word vectors change: older caches are rebuilt
+FORMAT = 18          # bump when the layout, the analyzers or the word vectors change: older caches are rebuilt
 SPACES = ("word", "bigram", "char")   # analyzers; a space's vocabulary and idf are fitted on whole entries
 # Kinds of row: a row per question phrasing; all phrasings of an entry joined; the answer text; the whole entry
 # (questions and text), which is also what each space is fitted on.
@@ -192,8 +192,9 @@ def build(entries: list[Entry], files: list[dict], warnings: list[str],
         if meaning is None:
             warnings = [*warnings, f"the word vectors in {VECTORS} are missing or damaged: answering without them "
                                    f"(reinstall mlbot)"]
-    sense, sense_missing = _build_sense(docs, rows["question"], progress, sense_db) if wants_vectors \
-        and len(entries) <= SENSE_MAX_ENTRIES else (None, False)
+    sense, sense_missing = None, False
+    if wants_vectors and len(entries) <= SENSE_MAX_ENTRIES:
+        sense, sense_missing = _build_sense(docs, _in_context(entries, rows["question"]), progress, sense_db)
     if sense_missing:
         from .sentence import WEIGHTS as SENSE_WEIGHTS
         warnings = [*warnings, f"the sentence model in {SENSE_WEIGHTS} is missing or damaged: answering without it "
@@ -243,6 +244,20 @@ def _build_sense(docs: list[str], questions: tuple[list[str], list[int]], progre
     if vecs is None:
         return None, True
     return Meaning(vecs[:len(docs)], vecs[len(docs):], np.asarray(questions[1], np.int32), model="sentence"), False
+
+
+def _in_context(entries: list[Entry], rows: tuple[list[str], list[int]]) -> tuple[list[str], list[int]]:
+    """Return the question rows as the sentence model reads them: a question an entry asks after the headings it sits
+    under (not the title), which say what it is about. "What are the main challenges in this role?" alone matches
+    any question about challenges; under "Common Questions People Ask About Ml Engineers" it is about ML engineers.
+    The lexical fields read the question alone: the headings' words would count for every entry under them."""
+    texts, row_entry = rows
+    out = []
+    for text, i in zip(texts, row_entry):
+        e = entries[i]
+        context = " ".join(e.headings[1:]) if e.questions else ""
+        out.append(f"{context}: {text}" if context else text)
+    return out, row_entry
 
 
 SENSE_DB = "sentence-vectors.sqlite"   # beside the index: the sentence vectors of the texts read (sentence.vectors)
