@@ -87,7 +87,9 @@ def fresh() -> list[Collection]:
         return [json.loads(line) for line in (folder / name).read_text(encoding="utf-8").splitlines() if line]
 
     art = article()
-    out = [Collection("article (fresh)", art.entries, [], [(d["question"], d["expected"]) for d in read("article.jsonl")])]
+    out = [Collection("article (fresh)", art.entries, [], [(d["question"], d["expected"]) for d in read("article.jsonl")]),
+           Collection("article (blind)", art.entries, [],
+                      [(d["question"], d["expected"]) for d in read("article-blind.jsonl")])]
     entries = parse_markdown((folder / "handbook.md").read_text(encoding="utf-8"), "handbook.md")
     by_question = {e.questions[0]: e.id for e in entries if e.questions}
     out.append(Collection("handbook (fresh)", entries, [],

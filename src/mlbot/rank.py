@@ -45,10 +45,10 @@ CALIBRATION = (-7.623, 8.947, 7.961, 2.002, -0.377)
 # decide, and the one mlbot ships with.
 SENSE_WEIGHTS = dict.fromkeys(WEIGHTS, 0.0)
 SENSE_WEIGHTS.update({
-    "text_word": 0.049, "doc_word": 0.011, "cover_word": 0.006, "text_bigram": 0.032, "question_char": 0.038,
-    "cover_char": 0.033, "sense_doc": 0.313, "sense_question": 0.51,
+    "text_word": 0.006, "doc_word": 0.072, "text_bigram": 0.026, "doc_bigram": 0.004, "question_char": 0.122,
+    "sense_doc": 0.499, "sense_question": 0.27,
 })
-SENSE_CALIBRATION = (-9.720, 9.041, 19.413, 1.857, 0.049)
+SENSE_CALIBRATION = (-8.630, 8.736, 16.394, 1.410, 0.001)
 
 
 # The sentence model costs about 10 ms a question (and 30 ms more to load, once a process): where the other fields
