@@ -149,6 +149,19 @@ def test_the_vectors_are_cached_and_a_tampered_cache_is_rebuilt(help_md):
     assert int(np.asarray(rebuilt.sense.row_entry).max()) < rebuilt.n_entries
 
 
+def test_an_index_measured_with_other_weights_is_rebuilt(help_md, monkeypatch):
+    from mlbot import rank as rank_mod
+
+    kb = store.open_index([str(help_md)])
+    assert kb.meta["format"] == store.index_format() and store.open_index([str(help_md)]).location == kb.location
+    # New weights make the stored score scale wrong: the index is built again, and measured with them.
+    monkeypatch.setattr(rank_mod, "SENSE_WEIGHTS", {**rank_mod.SENSE_WEIGHTS, "sense_doc": 0.1, "sense_question": 0.7})
+    monkeypatch.setattr(store, "_index_format", None)
+    again = store.open_index([str(help_md)])
+    assert again.meta["format"] == store.index_format() != kb.meta["format"]
+    assert again.location != kb.location and again.meta["scale_sense"] != kb.meta["scale_sense"]
+
+
 def test_a_collection_past_the_budget_does_without_it(help_md, monkeypatch):
     monkeypatch.setattr(store, "SENSE_MAX_PIECES", 10)
     bot = mlbot.load([str(help_md)])

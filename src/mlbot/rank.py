@@ -64,6 +64,15 @@ def settings(by_sense: bool) -> tuple[dict[str, float], tuple[float, ...], bool]
     return (SENSE_WEIGHTS, SENSE_CALIBRATION, False) if by_sense else (WEIGHTS, CALIBRATION, True)
 
 
+def settings_id() -> str:
+    """Return a fingerprint of both sets of weights and confidence curves. An index keeps what was measured with them
+    (its score scales, a threshold derived from its alternate questions): one built with others is rebuilt
+    (store.index_format)."""
+    import hashlib
+    text = repr((sorted(WEIGHTS.items()), CALIBRATION, MIN_COVERAGE, sorted(SENSE_WEIGHTS.items()), SENSE_CALIBRATION))
+    return hashlib.sha256(text.encode()).hexdigest()[:12]
+
+
 @dataclass(frozen=True)
 class Ranked:
     """One entry's place in the ranking for a question."""

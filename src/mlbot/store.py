@@ -126,6 +126,19 @@ class KnowledgeBase:
 
 # ---------------------------------------------------------------------------------------------------- building
 
+def index_format() -> str:
+    """Return what an index must have been built by to be used as it is: this FORMAT, and the ranking's weights and
+    confidence curves (rank.settings_id), with which its score scales were measured."""
+    global _index_format
+    if _index_format is None:
+        from .rank import settings_id   # rank reads a KnowledgeBase: imported here to keep the layers one-way
+        _index_format = f"{FORMAT}.{settings_id()}"
+    return _index_format
+
+
+_index_format: str | None = None
+
+
 def build(entries: list[Entry], files: list[dict], warnings: list[str],
           progress: Progress | None = None, lines: list[bytes] | None = None,
           sense_db: Path | None = None) -> KnowledgeBase:
@@ -204,7 +217,7 @@ def build(entries: list[Entry], files: list[dict], warnings: list[str],
     offsets = np.zeros(len(lines) + 1, dtype=np.int64)
     np.cumsum([len(x) for x in lines], out=offsets[1:])
     meta = {
-        "format": FORMAT, "n_entries": len(entries), "files": files, "warnings": warnings,
+        "format": index_format(), "n_entries": len(entries), "files": files, "warnings": warnings,
         "title": _title(entries),
         "faq": [[i, q] for i, e in enumerate(entries) for q in e.questions[:1]],
         "built": time.time(),
@@ -371,7 +384,7 @@ def load_build(folder: Path) -> KnowledgeBase:
         meta = json.loads((folder / "meta.json").read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as e:
         raise ValueError(f"unreadable meta.json ({e.__class__.__name__})") from None
-    if not isinstance(meta, dict) or meta.get("format") != FORMAT:
+    if not isinstance(meta, dict) or meta.get("format") != index_format():
         raise ValueError("built by another version of mlbot")
     for name, size in meta.get("sizes", {}).items():
         if (folder / name).stat().st_size != size:
@@ -468,7 +481,7 @@ def open_index(docs: list[str] | None, *, warn: Callable[[str], None] = lambda m
     pointer = _read_json(current)
     if pointer is not None and not rebuild:
         try:
-            if pointer.get("format") == FORMAT and _same_stats(pointer["files"], stats) \
+            if pointer.get("format") == index_format() and _same_stats(pointer["files"], stats) \
                     and pointer.get("alternates") == _alternates_stamp() \
                     and pointer.get("synonyms", "") == synonyms_id:
                 return load_build(home / pointer["build"])
@@ -486,7 +499,7 @@ def open_index(docs: list[str] | None, *, warn: Callable[[str], None] = lambda m
     content = hashlib.sha256(json.dumps([[s["path"], s["sha"]] for s in stats] + [alternates]
                                         + ([synonyms_id] if synonyms_id else []),
                                         sort_keys=True).encode()).hexdigest()[:20]
-    build_dir = home / f"build-{FORMAT}-{content}"
+    build_dir = home / f"build-{index_format().replace('.', '-')}-{content}"
 
     writable = _ensure_dir(home / "parsed")
     if not rebuild and writable:
@@ -642,7 +655,7 @@ def _write_bytes(path: Path, data: bytes) -> None:
 
 
 def _write_pointer(current: Path, build: str, stats: list[dict], synonyms_id: str) -> None:
-    _write_json(current, {"format": FORMAT, "build": build, "files": stats, "alternates": _alternates_stamp(),
+    _write_json(current, {"format": index_format(), "build": build, "files": stats, "alternates": _alternates_stamp(),
                           "synonyms": synonyms_id})
 
 
