@@ -39,7 +39,10 @@ def assert_contract(d: dict, top_k: int = 3) -> None:
     assert isinstance(d["question"], str) and d["question"]
     assert d["status"] in STATUSES
     assert is_number(d["confidence"]) and 0 <= d["confidence"] <= 100
-    assert isinstance(d["results"], list) and len(d["results"]) <= max(top_k, 2 if d["status"] == "ambiguous" else 1)
+    choices = d["choices"] if d["status"] == "ambiguous" else 1
+    assert (d["status"] == "ambiguous") == ("choices" in d) and choices in (1, 2, 3)
+    assert isinstance(d["results"], list) and len(d["results"]) <= max(top_k, choices)
+    assert len(d["results"]) >= {"answered": 1, "ambiguous": choices}.get(d["status"], 0)
     for r in d["results"]:
         assert isinstance(r["id"], str) and r["id"]
         assert r["question"] is None or isinstance(r["question"], str)

@@ -231,6 +231,21 @@ def test_a_tie_is_ambiguous_with_both_candidates(phone):
     assert "48 hours" in texts and "15 minutes" in texts
 
 
+def test_a_tie_offers_every_answer_as_close_as_the_runner_up(phone):
+    from mlbot.rank import Ranked, Ranking
+
+    def decide(*scores):
+        items = [Ranked(i, s) for i, s in enumerate(scores)]
+        return phone.decide("how long is it", Ranking(items, 1.0), 3)
+
+    three = decide(1.0, 0.99, 0.97, 0.5)
+    assert (three.status, three.choices, three.to_dict()["choices"]) == ("ambiguous", 3, 3)
+    assert [m.index for m in three.results] == [0, 1, 2]
+    two = decide(1.0, 0.99, 0.80, 0.5)     # the third is 20% behind: not a choice
+    assert (two.status, two.to_dict()["choices"]) == ("ambiguous", 2) and [m.index for m in two.results] == [0, 1, 2]
+    assert "choices" not in decide(1.0, 0.5, 0.4).to_dict()
+
+
 def test_an_elliptical_follow_up_uses_the_previous_question(phone):
     s = phone.session()
     assert "Dial 5000" in s.ask("How do I reset my voicemail PIN?").best.entry.text

@@ -290,6 +290,18 @@ def test_rich_ambiguous_offers_two_numbered_choices():
     assert "Type 1 or 2" not in render(rich_reply(reply), width=100)
 
 
+def test_rich_ambiguous_with_three_tied_answers_offers_all_three():
+    third = entry("Parking permits are renewed each January.", "How do I renew my permit?")
+    reply = Reply("how do I renew it", "ambiguous", 40.0, (match(PIN, 40.0), match(PASSWORD, 39.0), match(third, 38.5)),
+                  "Did you mean one of these?", choices=3)
+    out = render(rich_reply(reply, numbered=True), width=100)
+    titles = [line for line in out.splitlines() if line.startswith("╭─")]
+    assert [t.split(" ")[1] for t in titles] == ["1.", "2.", "3."]
+    assert out.splitlines()[-1] == "Type 1, 2 or 3 to pick one, or ask something else."
+    assert "3. How do I renew my permit?" in plain_reply(reply)
+    assert reply.to_dict()["choices"] == 3
+
+
 def test_rich_ambiguous_paragraph_choice_is_named_by_its_first_words():
     para = entry("one two three four five six seven eight nine ten eleven twelve thirteen", None)
     reply = Reply("q", "ambiguous", 50.0, (match(PIN, 50.0), match(para, 49.0)), "Did you mean one of these?")

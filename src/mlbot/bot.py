@@ -20,6 +20,7 @@ AMBIGUITY_MARGIN = 0.05    # top two fused scores closer than this share of the 
 # voicemail PIN's link and the account password's) is a tie up to this share: the model's own leaning (passwords
 # are what reset links are mostly about) is not something the question said.
 SENSE_AMBIGUITY_MARGIN = 0.15
+MAX_CHOICES = 3            # a tie offers the answers tied with the top one, up to this many
 MAX_QUESTION = 2000        # characters of a question that are read; the rest cannot change the match much
 _SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"'“(])|\n+")
 _ELLIPTICAL = re.compile(r"^(and|but|also|so|then|what about|how about|and what|and how|what if|is it|are they|"
@@ -66,10 +67,10 @@ class Bot:
         kind = chitchat.classify(q)
         if kind:
             return Reply(q, "chitchat", 100.0, message=chitchat.respond(kind, self.title, self.examples()))
-        return self.decide(q, rank(self.kb, q[:MAX_QUESTION], max(top_k, 2)), top_k)
+        return self.decide(q, rank(self.kb, q[:MAX_QUESTION], max(top_k, MAX_CHOICES)), top_k)
 
     def decide(self, q: str, ranking: Ranking, top_k: int, context: str | None = None) -> Reply:
-        """Return the Reply for a ranking: answered, ambiguous (top two too close) or no_answer (too unsure)."""
+        """Return the Reply for a ranking: answered, ambiguous (the top answers too close) or no_answer (too unsure)."""
         items = ranking.items
         best_other = [items[1].score if len(items) > 1 else 0.0] + [items[0].score] * (len(items) - 1) \
             if items else []
@@ -83,15 +84,19 @@ class Bot:
             return Reply(q, "no_answer", top.confidence, matches, self._refusal(), self._suggest(ranking), context,
                          self.threshold)
         if len(items) > 1 and items[0].score > 0 and self._tied(q, items[0], items[1], by_sense):
-            second = self._match(items[1].index, items[1].score, items[1].score - items[0].score,
-                                 ranking.coverage, q, by_sense)
-            both = (top, second) + tuple(m for m in matches[1:] if m.entry.id != second.entry.id)
-            return Reply(q, "ambiguous", top.confidence, both[:max(top_k, 2)],
-                         "Did you mean one of these?", (), context, self.threshold)
+            # The choices: every answer as close to the top one as the runner-up must be ("what does an ML engineer
+            # do": the skills answer, the cut-off challenges one and the work paragraph within 5%).
+            tied = [items[1]] + [r for r in items[2:MAX_CHOICES] if self._tied(q, items[0], r, by_sense)]
+            offered = tuple(self._match(r.index, r.score, r.score - items[0].score, ranking.coverage, q, by_sense)
+                            for r in tied)
+            shown = {m.entry.id for m in offered}
+            results = (top, *offered) + tuple(m for m in matches[1:] if m.entry.id not in shown)
+            return Reply(q, "ambiguous", top.confidence, results[:max(top_k, 1 + len(tied))],
+                         "Did you mean one of these?", (), context, self.threshold, choices=1 + len(tied))
         return Reply(q, "answered", top.confidence, matches, "", (), context, self.threshold)
 
     def _tied(self, q: str, first: Ranked, second: Ranked, by_sense: bool) -> bool:
-        """Whether the top two answers are too close to choose between (decide)."""
+        """Whether the top answer and another one are too close to choose between (decide)."""
         lead = (first.score - second.score) / first.score
         if lead < AMBIGUITY_MARGIN:
             return True
@@ -183,7 +188,7 @@ class Session:
             q = reply.question
             alone = rank(self.bot.kb, q[:MAX_QUESTION], 20) if _elliptical(q) else None
             if alone is not None and alone.items and alone.coverage >= 0.6:
-                combined = rank(self.bot.kb, f"{self.last_question} {q}"[:MAX_QUESTION], max(top_k, 2))
+                combined = rank(self.bot.kb, f"{self.last_question} {q}"[:MAX_QUESTION], max(top_k, MAX_CHOICES))
                 own = {r.index: r.score for r in alone.items}
                 top = combined.items[0].index if combined.items else -1
                 if own.get(top, 0.0) >= 0.3 * alone.items[0].score:

@@ -100,6 +100,7 @@ class Reply:
     suggestions: tuple[str, ...] = ()
     context_used: str | None = None
     threshold: float | None = None   # the confidence below which this bot said no_answer (None for chit-chat)
+    choices: int = 2                 # ambiguous: how many of the first results are offered as choices (2 or 3)
 
     @property
     def best(self) -> Match | None:
@@ -120,4 +121,6 @@ class Reply:
             d["context"] = self.context_used
         if self.threshold is not None:
             d["threshold"] = round(self.threshold, 1)
+        if self.status == "ambiguous":
+            d["choices"] = min(self.choices, len(self.results))
         return d

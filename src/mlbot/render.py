@@ -53,7 +53,7 @@ def plain_reply(reply: Reply, *, explain: bool = False) -> str:
         return "\n".join(out)
     if reply.status == "ambiguous":
         out.append("Did you mean one of these?")
-        for n, m in enumerate(reply.results[:2], 1):
+        for n, m in enumerate(reply.results[:reply.choices], 1):
             out.append(f"{n}. {safe(m.entry.question) or _first_words(m.entry.text)}  ({label(m.confidence)})")
             out.append(_indent(_plain_match(m)))
         return "\n".join(out)
@@ -123,10 +123,12 @@ def rich_reply(reply: Reply, *, explain: bool = False, numbered: bool = False) -
         return Group(*parts)
     if reply.status == "ambiguous":
         parts = [Text("Did you mean one of these?", style="bold yellow")]
-        for n, m in enumerate(reply.results[:2], 1):
+        shown = reply.results[:reply.choices]
+        for n, m in enumerate(shown, 1):
             parts.append(match_panel(m, title_prefix=f"{n}. "))
         if numbered:
-            parts.append(Text("Type 1 or 2 to pick one, or ask something else.", style="dim"))
+            numbers = ", ".join(str(n) for n in range(1, len(shown))) + f" or {len(shown)}"
+            parts.append(Text(f"Type {numbers} to pick one, or ask something else.", style="dim"))
         return Group(*parts)
     parts = []
     if reply.context_used:

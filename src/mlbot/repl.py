@@ -104,7 +104,7 @@ class Chat:
                       reply.suggestions, reply.context_used, reply.threshold)
         self.out.print(rich_reply(shown, numbered=True))
         if reply.status == "ambiguous":
-            self.state.choices = [m.index for m in reply.results[:2]]
+            self.state.choices = [m.index for m in reply.results[:reply.choices]]
             self.state.shown = 2
         elif reply.status == "no_answer" and reply.suggestions:
             self.state.choices = []
