@@ -246,6 +246,19 @@ def test_a_tie_offers_every_answer_as_close_as_the_runner_up(phone):
     assert "choices" not in decide(1.0, 0.5, 0.4).to_dict()
 
 
+def test_eval_counts_a_right_answer_offered_as_a_later_choice(phone):
+    from mlbot.evaluate import Labelled
+    from mlbot.render_eval import plain_report
+
+    q = "how long is the reset link valid"
+    second = phone.ask(q).results[1].entry.id
+    report = evaluate(phone, [Labelled(q, second)])
+    assert (report.top1, report.answered_right, report.offered_right) == (0.0, 0.0, 1.0)
+    assert report.misses[0]["offered"] and report.misses[0]["rank"] == 2
+    out = plain_report(report)
+    assert "100.0% more offered as a later choice" in out and "(ambiguous, offered as choice 2)" in out
+
+
 def test_an_elliptical_follow_up_uses_the_previous_question(phone):
     s = phone.session()
     assert "Dial 5000" in s.ask("How do I reset my voicemail PIN?").best.entry.text

@@ -36,6 +36,7 @@ class Report:
     refused: float | None          # share of unanswerable questions refused (no_answer or chitchat)
     threshold: float
     answered_right: float          # of answerable questions: answered (at the threshold) with the right entry
+    offered_right: float = 0.0     # of answerable questions: a "did you mean" (at the threshold) whose later choice is right
     sweep: list[dict] = field(default_factory=list)
     recommended: float | None = None
     misses: list[dict] = field(default_factory=list)
@@ -113,11 +114,18 @@ def evaluate(bot, labelled: list[Labelled]) -> Report:
         refused=sum(o.reply.status in ("no_answer", "chitchat") for o in un) / len(un) if un else None,
         threshold=bot.threshold,
         answered_right=sum(o.rank == 1 and _answers(o.reply, bot.threshold) for o in ans) / n,
+        offered_right=sum(_offered(o) and _answers(o.reply, bot.threshold) for o in ans) / n,
         sweep=sweep, recommended=recommended,
         misses=[{"question": o.labelled.question, "expected": o.labelled.expected,
-                 "got": o.reply.results[0].entry.id if o.reply.results else None, "status": o.reply.status}
+                 "got": o.reply.results[0].entry.id if o.reply.results else None, "status": o.reply.status,
+                 "rank": o.rank, "offered": _offered(o)}
                 for o in outcomes if (o.rank != 1 if o.labelled.expected else _answers(o.reply, bot.threshold))],
     )
+
+
+def _offered(o: Outcome) -> bool:
+    """True when the reply is a "did you mean" and the expected entry is one of its choices, not the first."""
+    return o.reply.status == "ambiguous" and o.rank is not None and 1 < o.rank <= o.reply.choices
 
 
 def _answers(reply: Reply, threshold: float) -> bool:

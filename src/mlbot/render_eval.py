@@ -15,7 +15,8 @@ def plain_report(r: Report) -> str:
         f"questions: {r.n_answerable} answerable, {r.n_unanswerable} unanswerable",
         f"top-1 accuracy: {_pct(r.top1)}   MRR@10: {r.mrr10:.3f}   recall@5: {_pct(r.recall5)}",
         f"unanswerable refused at threshold {r.threshold:g}: {_pct(r.refused)}",
-        f"answered and right at threshold {r.threshold:g}: {_pct(r.answered_right)}",
+        f"answered and right at threshold {r.threshold:g}: {_pct(r.answered_right)}"
+        f"   (and {_pct(r.offered_right).strip()} more offered as a later choice of a \"did you mean\")",
         "",
         "threshold  answered  accuracy  unanswerable answered",
     ]
@@ -27,7 +28,7 @@ def plain_report(r: Report) -> str:
         lines.append("")
         lines.append(f"misses ({len(r.misses)}):")
         for m in r.misses[:20]:
-            lines.append(f"  {safe(m['question'])!r}: expected {m['expected']}, got {m['got']} ({m['status']})")
+            lines.append(f"  {safe(m['question'])!r}: expected {m['expected']}, got {m['got']} ({_status(m)})")
     return "\n".join(lines)
 
 
@@ -48,12 +49,18 @@ def rich_report(r: Report):
         mark = " ◀ recommended" if row["threshold"] == r.recommended else ""
         t.add_row(f"{row['threshold']}{mark}", _pct(row["answered"]), _bar(row["answered"], "cyan"),
                   _pct(row["accuracy"]), _bar(row["accuracy"], "green"), _pct(row["unanswerable_answered"]))
-    parts = [head, t]
+    right = Text.assemble((f"answered and right at {r.threshold:g} ", "bold"), _pct(r.answered_right).strip(),
+                          f"   (and {_pct(r.offered_right).strip()} more offered as a later choice of a \"did you mean\")")
+    parts = [head, right, t]
     if r.misses:
         parts.append(Text(f"misses ({len(r.misses)}):", style="bold"))
-        parts.extend(Text(f"  {safe(m['question'])!r}: expected {m['expected']}, got {m['got']} ({m['status']})")
+        parts.extend(Text(f"  {safe(m['question'])!r}: expected {m['expected']}, got {m['got']} ({_status(m)})")
                      for m in r.misses[:20])
     return Group(*parts)
+
+
+def _status(miss: dict) -> str:
+    return f"{miss['status']}, offered as choice {miss['rank']}" if miss.get("offered") else miss["status"]
 
 
 def _bar(x: float | None, style: str, width: int = 12):
