@@ -182,10 +182,18 @@ def test_related_questions_can_be_picked_by_number(chat, warm_cache):
     assert first.split()[0] in reply.string[:reply.end()]
 
 
+def test_after_a_refusal_the_suggested_questions_can_be_picked_by_number(chat, warm_cache):
+    c = chat()
+    c.type("are hackathons useful", r"You could ask \(type a number to ask\):")
+    first = c.shows(r"1\. ([^\n]+\?)").group(1).strip()
+    reply = c.type("1", r"confidence \d+%")
+    assert first.split()[0] in reply.string[:reply.end()]
+
+
 def test_ambiguous_question_offers_numbered_choices_and_a_number_picks(chat, kb_md):
     c = chat(f"--docs={kb_md}")
     c.type("how long is the reset link valid", r"(?s)1\. How long is the (voicemail|account).*2\. How long is the")
-    c.shows(r"Type 1 or 2 to pick one")
+    c.shows(r"Type 1(, 2)? or [23] to pick one")
     c.type("2", rf"48{G}hours|15{G}minutes")
 
 

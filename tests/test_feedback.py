@@ -156,6 +156,16 @@ def test_resolved_records_the_entry_the_user_picked(bot):
     assert group.entries[0] == asked.results[1].entry.id     # the user's pick is the first candidate
 
 
+def test_a_suggestion_picked_after_a_refusal_is_recorded_too(bot):
+    log = FeedbackLog.open(key(bot))
+    asked = refused("where do I leave my bicycle", bot)
+    log.record(asked)
+    picked = bot.reply_for(entry_index(bot, "Where can I park my bike?"), asked.question)
+    assert log.resolved(asked, picked) is True
+    [row] = rows()
+    assert (row["status"], row["picked"]) == ("no_answer", picked.results[0].entry.id)
+
+
 def test_untrusted_question_text_is_stored_as_data(bot):
     log = FeedbackLog.open(key(bot))
     nasty = "x'); DROP TABLE items; -- \" OR 1=1 %s ?"

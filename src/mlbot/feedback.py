@@ -300,7 +300,8 @@ class FeedbackLog:
         return True
 
     def resolved(self, asked: Reply, picked: Reply) -> bool:
-        """Record that the user answered an ambiguous question by picking an entry (a likely alternate question)."""
+        """Record that the user answered an ambiguous or refused question by picking an entry (a likely alternate
+        question)."""
         if not picked.results:
             return False
         entry = picked.results[0].entry.id

@@ -116,8 +116,9 @@ def rich_reply(reply: Reply, *, explain: bool = False, numbered: bool = False) -
     if reply.status == "no_answer":
         parts: list = [Text(reply.message, style="yellow")]
         if reply.suggestions:
-            parts.append(Text("You could ask:", style="dim"))
-            parts.extend(Text(f"  • {safe(q)}") for q in reply.suggestions)
+            parts.append(Text("You could ask (type a number to ask):" if numbered else "You could ask:", style="dim"))
+            parts.extend(Text(f"  {f'{n}.' if numbered else '•'} {safe(q)}")
+                         for n, q in enumerate(reply.suggestions, 1))
         if explain and reply.results:
             parts.append(match_panel(reply.results[0], title_prefix="Closest (below the threshold): "))
         return Group(*parts)

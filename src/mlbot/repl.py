@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from .bot import Bot, Reply
@@ -100,14 +100,16 @@ class Chat:
         self.state.last = reply
         self.state.shown = 1
         self.state.choices = []
-        shown = Reply(reply.question, reply.status, reply.confidence, reply.results[:3], reply.message,
-                      reply.suggestions, reply.context_used, reply.threshold)
-        self.out.print(rich_reply(shown, numbered=True))
+        # The suggestions after a refusal can be picked by number when each is a question the documents ask.
+        asks = {q: i for i, q in self.bot.kb.faq()} if reply.status == "no_answer" and reply.suggestions else {}
+        pickable = bool(asks) and all(q in asks for q in reply.suggestions)
+        shown = replace(reply, results=reply.results[:max(3, reply.choices)])
+        self.out.print(rich_reply(shown, numbered=reply.status != "no_answer" or pickable))
         if reply.status == "ambiguous":
             self.state.choices = [m.index for m in reply.results[:reply.choices]]
-            self.state.shown = 2
-        elif reply.status == "no_answer" and reply.suggestions:
-            self.state.choices = []
+            self.state.shown = reply.choices
+        elif pickable:
+            self.state.choices = [asks[q] for q in reply.suggestions]
         elif reply.status == "answered":
             self.offer_related(reply)
 
@@ -123,9 +125,11 @@ class Chat:
 
     def pick(self, index: int) -> None:
         asked = self.state.last
-        reply = self.bot.reply_for(index, asked.question if asked and asked.status == "ambiguous" else None)
+        # A pick after a "did you mean" or a refusal says which entry the question was after (mlbot review).
+        chose = asked is not None and asked.status in ("ambiguous", "no_answer")
+        reply = self.bot.reply_for(index, asked.question if chose else None)
         self.session.remember(reply)
-        if self.log is not None and asked is not None and asked.status == "ambiguous":
+        if self.log is not None and chose:
             self.log.resolved(asked, reply)
         self.show(reply)
 
