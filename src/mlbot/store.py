@@ -131,7 +131,8 @@ def index_format() -> str:
     confidence curves (rank.settings_id), with which its score scales were measured."""
     global _index_format
     if _index_format is None:
-        from .rank import settings_id   # rank reads a KnowledgeBase: imported here to keep the layers one-way
+        from .rank import settings_id  # rank reads a KnowledgeBase: imported here to keep the layers one-way
+
         _index_format = f"{FORMAT}.{settings_id()}"
     return _index_format
 
