@@ -259,6 +259,18 @@ def test_eval_counts_a_right_answer_offered_as_a_later_choice(phone):
     assert "100.0% more offered as a later choice" in out and "(ambiguous, offered as choice 2)" in out
 
 
+def test_eval_counts_a_refusal_that_suggests_the_right_question_first(phone):
+    from mlbot.evaluate import Labelled
+
+    q = "what will the weather be like tomorrow"
+    reply = phone.ask(q)
+    assert reply.status == "no_answer" and len(reply.suggestions) >= 2
+    ids = {question: phone.kb.entry(i).id for i, question in phone.kb.faq()}
+    first, other = ids[reply.suggestions[0]], ids[reply.suggestions[1]]
+    assert evaluate(phone, [Labelled(q, first)]).suggested_right == 1.0
+    assert evaluate(phone, [Labelled(q, other)]).suggested_right == 0.0
+
+
 def test_an_elliptical_follow_up_uses_the_previous_question(phone):
     s = phone.session()
     assert "Dial 5000" in s.ask("How do I reset my voicemail PIN?").best.entry.text

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import UsageError
-from .model import Match, Reply
+from .model import Entry, Match, Reply
 
 SWEEP = (0, 10, 20, 30, 40, 50, 60, 70, 80, 90)
 
@@ -36,7 +36,8 @@ class Report:
     refused: float | None          # share of unanswerable questions refused (no_answer or chitchat)
     threshold: float
     answered_right: float          # of answerable questions: answered (at the threshold) with the right entry
-    offered_right: float = 0.0     # of answerable questions: a "did you mean" (at the threshold) whose later choice is right
+    offered_right: float = 0.0     # of answerable questions: a "did you mean" (at the threshold), a later choice right
+    suggested_right: float = 0.0   # of answerable questions: refused, with the right entry's question suggested first
     sweep: list[dict] = field(default_factory=list)
     recommended: float | None = None
     misses: list[dict] = field(default_factory=list)
@@ -72,7 +73,10 @@ def read_labelled(path: str | Path) -> list[Labelled]:
 
 def is_expected(m: Match, expected: str) -> bool:
     """True when a match is the expected entry: by id, or by its answer's or a question's text."""
-    e = m.entry
+    return _is_entry(m.entry, expected)
+
+
+def _is_entry(e: Entry, expected: str) -> bool:
     if e.id == expected:
         return True
     want = " ".join(expected.split()).lower()
@@ -84,6 +88,7 @@ def is_expected(m: Match, expected: str) -> bool:
 def evaluate(bot, labelled: list[Labelled]) -> Report:
     """Return the metrics of bot on labelled questions, with a threshold sweep over the confidence."""
     outcomes = []
+    asks = {q: i for i, q in bot.kb.faq()}
     for item in labelled:
         reply = bot.ask(item.question, top_k=10)
         rank = None
@@ -115,6 +120,7 @@ def evaluate(bot, labelled: list[Labelled]) -> Report:
         threshold=bot.threshold,
         answered_right=sum(o.rank == 1 and _answers(o.reply, bot.threshold) for o in ans) / n,
         offered_right=sum(_offered(o) and _answers(o.reply, bot.threshold) for o in ans) / n,
+        suggested_right=sum(o.reply.status == "no_answer" and _suggested(bot, o, asks) for o in ans) / n,
         sweep=sweep, recommended=recommended,
         misses=[{"question": o.labelled.question, "expected": o.labelled.expected,
                  "got": o.reply.results[0].entry.id if o.reply.results else None, "status": o.reply.status,
@@ -126,6 +132,14 @@ def evaluate(bot, labelled: list[Labelled]) -> Report:
 def _offered(o: Outcome) -> bool:
     """True when the reply is a "did you mean" and the expected entry is one of its choices, not the first."""
     return o.reply.status == "ambiguous" and o.rank is not None and 1 < o.rank <= o.reply.choices
+
+
+def _suggested(bot, o: Outcome, asks: dict[str, int]) -> bool:
+    """True when the first question suggested with a refusal is the expected entry's (the chat lets it be picked)."""
+    first = o.reply.suggestions[0] if o.reply.suggestions else None
+    if first not in asks:
+        return False
+    return _is_entry(bot.kb.entry(asks[first]), o.labelled.expected)
 
 
 def _answers(reply: Reply, threshold: float) -> bool:
