@@ -109,7 +109,9 @@ def test_off_topic_questions_are_refused_with_suggestions(article_bot, question)
     assert reply.status == "no_answer"
     assert reply.confidence < article_bot.threshold
     assert 2 <= len(reply.suggestions) <= 3
-    assert all(s.endswith("?") for s in reply.suggestions)
+    # Each names an entry: a question the documents ask, or the heading that names a paragraph.
+    names = {i: q for i, q in article_bot.kb.faq()} | article_bot.kb.topics()
+    assert [names[i] for i in reply.suggested] == list(reply.suggestions)
 
 
 @pytest.mark.parametrize("question, kind", [("hello", "greeting"), ("thanks!", "thanks"), ("who are you?", "identity"),
@@ -165,6 +167,24 @@ def test_headings_a_paragraph_answers_are_its_questions():
                      "School": ["Background", "Why visitor numbers are rising"]}
     bot = Bot(build(entries, [], []))
     assert bot.ask("why are visitor numbers going up?").best.entry.text.startswith("School trips")
+
+
+def test_a_refusal_suggests_a_paragraph_by_the_heading_that_names_it():
+    from mlbot.ingest.markdown import parse_markdown
+
+    entries = parse_markdown(HANDBOOK_MD, "museum.md")
+    kb = build(entries, [], [])
+    topics = kb.topics()
+    by_first_word = {entries[i].text.split()[0]: t for i, t in topics.items()}
+    # Of the headings that name a paragraph, the one that says most.
+    assert by_first_word == {"The": "The Harbour Museum", "School": "Why visitor numbers are rising"}
+    from mlbot.rank import Ranked, Ranking
+
+    school = next(i for i, e in enumerate(entries) if e.text.startswith("School trips"))
+    reply = Bot(kb).decide("why more visitors", Ranking([Ranked(school, 0.01), Ranked(0, 0.005)], 1.0), 3)
+    assert reply.status == "no_answer" and reply.suggestions[:2] == ("Why visitor numbers are rising", "The Harbour Museum")
+    assert reply.suggested[:2] == (school, 0)
+    assert len(reply.suggested) == len(reply.suggestions) and "suggested" not in reply.to_dict()
 
 
 def test_the_cut_off_answer_is_shown_as_the_document_has_it(article_bot):

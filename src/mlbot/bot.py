@@ -81,8 +81,9 @@ class Bot:
             return Reply(q, "no_answer", 0.0, (), self._refusal(), tuple(self.examples()), context, self.threshold)
         top = matches[0]
         if top.confidence < self.threshold:
-            return Reply(q, "no_answer", top.confidence, matches, self._refusal(), self._suggest(ranking), context,
-                         self.threshold)
+            texts, suggested = self._suggest(ranking)
+            return Reply(q, "no_answer", top.confidence, matches, self._refusal(), texts, context, self.threshold,
+                         suggested=suggested)
         if len(items) > 1 and items[0].score > 0 and self._tied(q, items[0], items[1], by_sense):
             # The choices: every answer as close to the top one as the runner-up must be ("what does an ML engineer
             # do": the skills answer, the cut-off challenges one and the work paragraph within 5%).
@@ -152,15 +153,21 @@ class Bot:
         about = f"these {n} documents" if n > 1 else f"“{self.title}”" if self.title else "these documents"
         return f"I'm not sure: I couldn't find an answer to that in {about}."
 
-    def _suggest(self, ranking: Ranking) -> tuple[str, ...]:
-        asked = [self.kb.entry(r.index).question for r in ranking.items]
-        picks = [q for q in asked if q][:3]
-        for q in self.examples(6):
-            if len(picks) >= 3:
-                break
-            if q not in picks:
-                picks.append(q)
-        return tuple(picks)
+    def _suggest(self, ranking: Ranking) -> tuple[tuple[str, ...], tuple[int, ...]]:
+        """Return up to three things to ask instead, with the entry each names: the closest entries' questions (or,
+        for a paragraph, the heading that names it), then the documents' first questions."""
+        topics = self.kb.derived.get("topics")
+        if topics is None:
+            topics = self.kb.derived["topics"] = self.kb.topics()
+        picks: dict[str, int] = {}
+        for r in ranking.items:
+            name = self.kb.entry(r.index).question or topics.get(r.index)
+            if name and name not in picks:
+                picks[name] = r.index
+        for i, q in self.kb.faq()[:6]:
+            picks.setdefault(q, i)
+        chosen = list(picks.items())[:3]
+        return tuple(q for q, _ in chosen), tuple(i for _, i in chosen)
 
     def session(self) -> Session:
         """Return a conversation: follow-up questions are read in the context of the previous one."""

@@ -37,7 +37,7 @@ class Report:
     threshold: float
     answered_right: float          # of answerable questions: answered (at the threshold) with the right entry
     offered_right: float = 0.0     # of answerable questions: a "did you mean" (at the threshold), a later choice right
-    suggested_right: float = 0.0   # of answerable questions: refused, with the right entry's question suggested first
+    suggested_right: float = 0.0   # of answerable questions: refused, with the right entry suggested first
     sweep: list[dict] = field(default_factory=list)
     recommended: float | None = None
     misses: list[dict] = field(default_factory=list)
@@ -88,7 +88,6 @@ def _is_entry(e: Entry, expected: str) -> bool:
 def evaluate(bot, labelled: list[Labelled]) -> Report:
     """Return the metrics of bot on labelled questions, with a threshold sweep over the confidence."""
     outcomes = []
-    asks = {q: i for i, q in bot.kb.faq()}
     for item in labelled:
         reply = bot.ask(item.question, top_k=10)
         rank = None
@@ -120,7 +119,7 @@ def evaluate(bot, labelled: list[Labelled]) -> Report:
         threshold=bot.threshold,
         answered_right=sum(o.rank == 1 and _answers(o.reply, bot.threshold) for o in ans) / n,
         offered_right=sum(_offered(o) and _answers(o.reply, bot.threshold) for o in ans) / n,
-        suggested_right=sum(o.reply.status == "no_answer" and _suggested(bot, o, asks) for o in ans) / n,
+        suggested_right=sum(o.reply.status == "no_answer" and _suggested(bot, o) for o in ans) / n,
         sweep=sweep, recommended=recommended,
         misses=[{"question": o.labelled.question, "expected": o.labelled.expected,
                  "got": o.reply.results[0].entry.id if o.reply.results else None, "status": o.reply.status,
@@ -134,12 +133,9 @@ def _offered(o: Outcome) -> bool:
     return o.reply.status == "ambiguous" and o.rank is not None and 1 < o.rank <= o.reply.choices
 
 
-def _suggested(bot, o: Outcome, asks: dict[str, int]) -> bool:
-    """True when the first question suggested with a refusal is the expected entry's (the chat lets it be picked)."""
-    first = o.reply.suggestions[0] if o.reply.suggestions else None
-    if first not in asks:
-        return False
-    return _is_entry(bot.kb.entry(asks[first]), o.labelled.expected)
+def _suggested(bot, o: Outcome) -> bool:
+    """True when the first thing suggested with a refusal is the expected entry (the chat lets it be picked)."""
+    return bool(o.reply.suggested) and _is_entry(bot.kb.entry(o.reply.suggested[0]), o.labelled.expected)
 
 
 def _answers(reply: Reply, threshold: float) -> bool:

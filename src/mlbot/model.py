@@ -101,6 +101,7 @@ class Reply:
     context_used: str | None = None
     threshold: float | None = None   # the confidence below which this bot said no_answer (None for chit-chat)
     choices: int = 2                 # ambiguous: how many of the first results are offered as choices (2 or 3)
+    suggested: tuple[int, ...] = ()  # no_answer: the entry each suggestion names, when known (not in the JSON)
 
     @property
     def best(self) -> Match | None:

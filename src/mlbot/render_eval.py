@@ -17,7 +17,7 @@ def plain_report(r: Report) -> str:
         f"unanswerable refused at threshold {r.threshold:g}: {_pct(r.refused)}",
         f"answered and right at threshold {r.threshold:g}: {_pct(r.answered_right)}"
         f"   (and {_pct(r.offered_right).strip()} more offered as a later choice of a \"did you mean\")",
-        f"refused, with the right answer's question suggested first: {_pct(r.suggested_right)}",
+        f"refused, with the right answer suggested first: {_pct(r.suggested_right)}",
         "",
         "threshold  answered  accuracy  unanswerable answered",
     ]
@@ -52,7 +52,7 @@ def rich_report(r: Report):
                   _pct(row["accuracy"]), _bar(row["accuracy"], "green"), _pct(row["unanswerable_answered"]))
     right = Text.assemble((f"answered and right at {r.threshold:g} ", "bold"), _pct(r.answered_right).strip(),
                           f"   (and {_pct(r.offered_right).strip()} more offered as a later choice of a \"did you mean\"; "
-                          f"refused with the right question suggested first: {_pct(r.suggested_right).strip()})")
+                          f"refused with the right answer suggested first: {_pct(r.suggested_right).strip()})")
     parts = [head, right, t]
     if r.misses:
         parts.append(Text(f"misses ({len(r.misses)}):", style="bold"))

@@ -100,16 +100,16 @@ class Chat:
         self.state.last = reply
         self.state.shown = 1
         self.state.choices = []
-        # The suggestions after a refusal can be picked by number when each is a question the documents ask.
-        asks = {q: i for i, q in self.bot.kb.faq()} if reply.status == "no_answer" and reply.suggestions else {}
-        pickable = bool(asks) and all(q in asks for q in reply.suggestions)
+        # The suggestions after a refusal can be picked by number: each names an entry.
+        pickable = reply.status == "no_answer" and bool(reply.suggestions) \
+            and len(reply.suggested) == len(reply.suggestions)
         shown = replace(reply, results=reply.results[:max(3, reply.choices)])
         self.out.print(rich_reply(shown, numbered=reply.status != "no_answer" or pickable))
         if reply.status == "ambiguous":
             self.state.choices = [m.index for m in reply.results[:reply.choices]]
             self.state.shown = reply.choices
         elif pickable:
-            self.state.choices = [asks[q] for q in reply.suggestions]
+            self.state.choices = list(reply.suggested)
         elif reply.status == "answered":
             self.offer_related(reply)
 

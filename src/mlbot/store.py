@@ -32,7 +32,7 @@ from .meaning import Meaning
 from .model import Entry
 from .synonyms import read_user as read_user_synonyms
 
-FORMAT = 18          # bump when the layout, the analyzers or the word vectors change: older caches are rebuilt
+FORMAT = 19          # bump when the layout, the analyzers or the word vectors change: older caches are rebuilt
 SPACES = ("word", "bigram", "char")   # analyzers; a space's vocabulary and idf are fitted on whole entries
 # Kinds of row: a row per question phrasing; all phrasings of an entry joined; the answer text; the whole entry
 # (questions and text), which is also what each space is fitted on.
@@ -122,6 +122,11 @@ class KnowledgeBase:
     def faq(self) -> list[tuple[int, str]]:
         """Return (entry index, question) for every question the documents ask, in document order."""
         return [(int(i), q) for i, q in self.meta.get("faq", [])]
+
+    def topics(self) -> dict[int, str]:
+        """Return the heading that names each paragraph answering one (its question, for suggesting it), on
+        collections of up to TOPICS_MAX_ENTRIES entries."""
+        return {int(i): t for i, t in self.meta.get("topics", [])}
 
 
 # ---------------------------------------------------------------------------------------------------- building
@@ -221,6 +226,7 @@ def build(entries: list[Entry], files: list[dict], warnings: list[str],
         "format": index_format(), "n_entries": len(entries), "files": files, "warnings": warnings,
         "title": _title(entries),
         "faq": [[i, q] for i, e in enumerate(entries) for q in e.questions[:1]],
+        "topics": _topics(entries) if len(entries) <= TOPICS_MAX_ENTRIES else [],
         "built": time.time(),
         "spaces": {n: {"analyzer": s.analyzer, "n_docs": s.n_docs} for n, s in spaces.items()},
         "fields": {n: {"space": f.space, "n_rows": f.n_rows} for n, f in fields.items()},
@@ -328,6 +334,21 @@ def _heading_question(e: Entry, sections: tuple[Counter, Counter]) -> tuple[str,
         return ()
     return (h[-1],) + tuple(h[j] for j in range(len(h) - 2, 0, -1)
                             if whole[(path, h[:j + 1])] <= HEADING_QUESTION_MAX_PARAGRAPHS)
+
+
+TOPICS_MAX_ENTRIES = 5_000   # past this, paragraphs are not named in the meta (it is read by every start)
+
+
+def _topics(entries: list[Entry]) -> list[list]:
+    """[index, heading] for each paragraph a heading names (_heading_question): of its headings, the one that says
+    most, by length ("Why ML engineers are in demand" over "Understanding the context")."""
+    under = _sections(entries)
+    out = []
+    for i, e in enumerate(entries):
+        names = () if e.questions else _heading_question(e, under)
+        if names:
+            out.append([i, max(names, key=len)])
+    return out
 
 
 def _title(entries: list[Entry]) -> str | None:
