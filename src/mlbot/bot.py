@@ -156,9 +156,7 @@ class Bot:
     def _suggest(self, ranking: Ranking) -> tuple[tuple[str, ...], tuple[int, ...]]:
         """Return up to three things to ask instead, with the entry each names: the closest entries' questions (or,
         for a paragraph, the heading that names it), then the documents' first questions."""
-        topics = self.kb.derived.get("topics")
-        if topics is None:
-            topics = self.kb.derived["topics"] = self.kb.topics()
+        topics = self.kb.topics()
         picks: dict[str, int] = {}
         for r in ranking.items:
             name = self.kb.entry(r.index).question or topics.get(r.index)

@@ -143,7 +143,8 @@ def _plan(kb: KnowledgeBase, weights: dict[str, float]) -> _Plan:
 def rank(kb: KnowledgeBase, question: str, top_k: int = 10) -> Ranking:
     """Return the top_k entries for question, best first: by every field but the sentence model's when they are
     sure on their own (SURE_WITHOUT_SENSE), else, on an index that has it, with the sentence model too."""
-    ranking = rank_by(kb, question, top_k if kb.sense is None else max(top_k, 2), by_sense=False)
+    read = _read(kb, question)   # the question's vectors and coverage serve both rankings
+    ranking = rank_by(kb, question, top_k if kb.sense is None else max(top_k, 2), by_sense=False, read=read)
     if kb.sense is None:
         return ranking
     items = ranking.items   # two at least: the lead over the runner-up is part of being sure
@@ -152,15 +153,22 @@ def rank(kb: KnowledgeBase, question: str, top_k: int = 10) -> Ranking:
         if lead >= CLEAR_LEAD * items[0].score and answer_confidence(
                 kb, items[0].score, lead, ranking.coverage, by_sense=False) >= SURE_WITHOUT_SENSE:
             return replace(ranking, items=items[:top_k])
-    return rank_by(kb, question, top_k, by_sense=True)
+    return rank_by(kb, question, top_k, by_sense=True, read=read)
 
 
-def rank_by(kb: KnowledgeBase, question: str, top_k: int = 10, by_sense: bool = False) -> Ranking:
-    """Return the top_k entries for question, best first, ranked with the sentence model's fields or without."""
-    weights = settings(by_sense and kb.sense is not None)[0]
+def _read(kb: KnowledgeBase, question: str) -> tuple[dict, float]:
+    """Return the question as each space weighs it, and the share of it the documents' vocabulary covers."""
     ws = words(question)
     vectors = {name: space.vector(question, ws) for name, space in kb.spaces.items() if len(space.vocab)}
-    coverage = kb.spaces["word"].coverage(content_words(ws)) if "word" in kb.spaces else 0.0
+    return vectors, kb.spaces["word"].coverage(content_words(ws)) if "word" in kb.spaces else 0.0
+
+
+def rank_by(kb: KnowledgeBase, question: str, top_k: int = 10, by_sense: bool = False,
+            read: tuple[dict, float] | None = None) -> Ranking:
+    """Return the top_k entries for question, best first, ranked with the sentence model's fields or without
+    (`read`: _read(kb, question), when already made)."""
+    weights = settings(by_sense and kb.sense is not None)[0]
+    vectors, coverage = read or _read(kb, question)
     plan = _plan(kb, weights)
     n = kb.n_entries
     acc = np.zeros(n, np.float32)

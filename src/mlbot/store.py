@@ -126,7 +126,10 @@ class KnowledgeBase:
     def topics(self) -> dict[int, str]:
         """Return the heading that names each paragraph answering one (its question, for suggesting it), on
         collections of up to TOPICS_MAX_ENTRIES entries."""
-        return {int(i): t for i, t in self.meta.get("topics", [])}
+        topics = self.derived.get("topics")
+        if topics is None:
+            topics = self.derived["topics"] = {int(i): t for i, t in self.meta.get("topics", [])}
+        return topics
 
 
 # ---------------------------------------------------------------------------------------------------- building
@@ -226,7 +229,7 @@ def build(entries: list[Entry], files: list[dict], warnings: list[str],
         "format": index_format(), "n_entries": len(entries), "files": files, "warnings": warnings,
         "title": _title(entries),
         "faq": [[i, q] for i, e in enumerate(entries) for q in e.questions[:1]],
-        "topics": _topics(entries) if len(entries) <= TOPICS_MAX_ENTRIES else [],
+        "topics": _topics(entries, rows["question"]) if len(entries) <= TOPICS_MAX_ENTRIES else [],
         "built": time.time(),
         "spaces": {n: {"analyzer": s.analyzer, "n_docs": s.n_docs} for n, s in spaces.items()},
         "fields": {n: {"space": f.space, "n_rows": f.n_rows} for n, f in fields.items()},
@@ -339,16 +342,14 @@ def _heading_question(e: Entry, sections: tuple[Counter, Counter]) -> tuple[str,
 TOPICS_MAX_ENTRIES = 5_000   # past this, paragraphs are not named in the meta (it is read by every start)
 
 
-def _topics(entries: list[Entry]) -> list[list]:
-    """[index, heading] for each paragraph a heading names (_heading_question): of its headings, the one that says
-    most, by length ("Why ML engineers are in demand" over "Understanding the context")."""
-    under = _sections(entries)
-    out = []
-    for i, e in enumerate(entries):
-        names = () if e.questions else _heading_question(e, under)
-        if names:
-            out.append([i, max(names, key=len)])
-    return out
+def _topics(entries: list[Entry], rows: tuple[list[str], list[int]]) -> list[list]:
+    """[index, heading] for each paragraph a heading names (its question rows, _heading_question): of its headings,
+    the one that says most, by length ("Why ML engineers are in demand" over "Understanding the context")."""
+    best: dict[int, str] = {}
+    for text, i in zip(*rows):
+        if not entries[i].questions and len(text) > len(best.get(i, "")):
+            best[i] = text
+    return [[i, t] for i, t in sorted(best.items())]
 
 
 def _title(entries: list[Entry]) -> str | None:
