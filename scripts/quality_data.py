@@ -89,7 +89,9 @@ def fresh() -> list[Collection]:
     art = article()
     out = [Collection("article (fresh)", art.entries, [], [(d["question"], d["expected"]) for d in read("article.jsonl")]),
            Collection("article (blind)", art.entries, [],
-                      [(d["question"], d["expected"]) for d in read("article-blind.jsonl")])]
+                      [(d["question"], d["expected"]) for d in read("article-blind.jsonl")]),
+           Collection("article (blind 2)", art.entries, [],
+                      [(d["question"], d["expected"]) for d in read("article-blind2.jsonl")])]
     entries = parse_markdown((folder / "handbook.md").read_text(encoding="utf-8"), "handbook.md")
     by_question = {e.questions[0]: e.id for e in entries if e.questions}
     out.append(Collection("handbook (fresh)", entries, [],
