@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 import mlbot
-from mlbot import meaning, sentence, store
+from mlbot import meaning, rows, sentence, store
 from mlbot.rank import rank
 
 REFERENCE = json.loads((Path(__file__).parent / "data" / "sentence_reference.json").read_text())
@@ -118,13 +118,13 @@ def test_a_question_is_read_under_the_headings_it_sits_under(tmp_path):
     from mlbot.ingest.markdown import parse_markdown
 
     entries = parse_markdown(STORE_MD, "store.md")
-    texts, row_entry = store._in_context(entries, store._rows(entries, "question"))
+    texts, row_entry = rows.in_context(entries, rows.entry_rows(entries, "question"))
     assert texts == ["Shipping: How long does it take?", "Refunds: How long does it take?"] and row_entry == [0, 1]
     # The same words under two headings are two questions to the sentence model: each its own vector.
     kb = store.build(entries, [], [])
-    rows = np.asarray(kb.sense.rows)
-    assert float(rows[0] @ rows[1]) < 0.95
-    assert np.allclose(rows[0], sentence.vectors(["Shipping: How long does it take?"])[0], atol=1e-5)
+    vecs = np.asarray(kb.sense.rows)
+    assert float(vecs[0] @ vecs[1]) < 0.95
+    assert np.allclose(vecs[0], sentence.vectors(["Shipping: How long does it take?"])[0], atol=1e-5)
     p = tmp_path / "store.md"
     p.write_text(STORE_MD)
     assert "Parcels" in mlbot.load([str(p)]).ask("when will my delivery come").best.entry.text

@@ -44,7 +44,7 @@ CALIBRATION = (-7.623, 8.947, 7.961, 2.002, -0.377)
 # these, fitted the same way (scripts/tune_quality.py --learn --fit), serve those with it. The article's set
 # counts three times here: with the sentence model in the mix, it is the collection that lexical fields still
 # decide, and the one mlbot ships with.
-# They were learned before FAQ questions were read under their headings (store._in_context). Learned again after,
+# They were learned before FAQ questions were read under their headings (rows.in_context). Learned again after,
 # they fitted the development set better and the blind set (scripts/fresh/article-blind.jsonl) worse, 31 of 38 right
 # against 37: these were kept, and only the curve refitted.
 SENSE_WEIGHTS = dict.fromkeys(WEIGHTS, 0.0)

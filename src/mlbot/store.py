@@ -14,7 +14,6 @@ import os
 import shutil
 import tempfile
 import time
-from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -30,6 +29,7 @@ from .index import FIELD_ARRAYS, SEMANTIC_ARRAYS, SPACE_ARRAYS, Field, Semantic,
 from .meaning import ARRAYS as MEANING_ARRAYS
 from .meaning import Meaning
 from .model import Entry
+from .rows import document_title, entry_rows, in_context, paragraph_topics
 from .synonyms import read_user as read_user_synonyms
 
 FORMAT = 19          # bump when the layout, the analyzers or the word vectors change: older caches are rebuilt
@@ -161,7 +161,7 @@ def build(entries: list[Entry], files: list[dict], warnings: list[str],
         if progress:
             progress("building the index", n, steps)
 
-    rows = {kind: _rows(entries, kind) for kind in ROWS}
+    rows = {kind: entry_rows(entries, kind) for kind in ROWS}
     docs = rows["doc"][0]
     # Each kind of row is split into words once, when an analyzer first needs it; the word space reads whole
     # entries straight from their text (index.count_words), which is most of the work on a large collection.
@@ -216,7 +216,7 @@ def build(entries: list[Entry], files: list[dict], warnings: list[str],
                                    f"(reinstall mlbot)"]
     sense, sense_missing = None, False
     if wants_vectors and len(entries) <= SENSE_MAX_ENTRIES:
-        sense, sense_missing = _build_sense(docs, _in_context(entries, rows["question"]), progress, sense_db)
+        sense, sense_missing = _build_sense(docs, in_context(entries, rows["question"]), progress, sense_db)
     if sense_missing:
         from .sentence import WEIGHTS as SENSE_WEIGHTS
         warnings = [*warnings, f"the sentence model in {SENSE_WEIGHTS} is missing or damaged: answering without it "
@@ -227,9 +227,9 @@ def build(entries: list[Entry], files: list[dict], warnings: list[str],
     np.cumsum([len(x) for x in lines], out=offsets[1:])
     meta = {
         "format": index_format(), "n_entries": len(entries), "files": files, "warnings": warnings,
-        "title": _title(entries),
+        "title": document_title(entries),
         "faq": [[i, q] for i, e in enumerate(entries) for q in e.questions[:1]],
-        "topics": _topics(entries, rows["question"]) if len(entries) <= TOPICS_MAX_ENTRIES else [],
+        "topics": paragraph_topics(entries, rows["question"]) if len(entries) <= TOPICS_MAX_ENTRIES else [],
         "built": time.time(),
         "spaces": {n: {"analyzer": s.analyzer, "n_docs": s.n_docs} for n, s in spaces.items()},
         "fields": {n: {"space": f.space, "n_rows": f.n_rows} for n, f in fields.items()},
@@ -269,94 +269,10 @@ def _build_sense(docs: list[str], questions: tuple[list[str], list[int]], progre
     return Meaning(vecs[:len(docs)], vecs[len(docs):], np.asarray(questions[1], np.int32), model="sentence"), False
 
 
-def _in_context(entries: list[Entry], rows: tuple[list[str], list[int]]) -> tuple[list[str], list[int]]:
-    """Return the question rows as the sentence model reads them: a question an entry asks after the headings it sits
-    under (not the title), which say what it is about. "What are the main challenges in this role?" alone matches
-    any question about challenges; under "Common Questions People Ask About Ml Engineers" it is about ML engineers.
-    The lexical fields read the question alone: the headings' words would count for every entry under them."""
-    texts, row_entry = rows
-    out = []
-    for text, i in zip(texts, row_entry):
-        e = entries[i]
-        context = " ".join(e.headings[1:]) if e.questions else ""
-        out.append(f"{context}: {text}" if context else text)
-    return out, row_entry
-
-
 SENSE_DB = "sentence-vectors.sqlite"   # beside the index: the sentence vectors of the texts read (sentence.vectors)
 
 
-def _rows(entries: list[Entry], kind: str) -> tuple[list[str], list[int]]:
-    texts: list[str] = []
-    row_entry: list[int] = []
-    under = _sections(entries) if kind not in ("text", "doc") else (Counter(), Counter())
-    for i, e in enumerate(entries):
-        if kind in ("text", "doc"):
-            # The headings above an entry (not the document title, which every entry shares) say what it is
-            # about: "What are the main challenges in this role?" sits under "Common questions about ML engineers".
-            context = " ".join(e.headings[1:])
-            if kind == "doc":
-                texts.append(" ".join((context, *e.questions, e.text)))
-            else:
-                texts.append(e.text if e.questions else " ".join((context, e.text)))
-            row_entry.append(i)
-        else:
-            phrasings = e.questions or _heading_question(e, under)
-            for q in (phrasings if kind == "question" else (" ".join(phrasings),) if phrasings else ()):
-                texts.append(q)
-                row_entry.append(i)
-    return texts, row_entry
-
-
-# A heading over at most this many paragraphs is what they answer ("## Office"); over more it is a chapter title
-# that tells them nothing apart, and reading it as each one's question would only cost time.
-HEADING_QUESTION_MAX_PARAGRAPHS = 3
-
-
-def _sections(entries: list[Entry]) -> tuple[Counter, Counter]:
-    """How many paragraphs (entries without a question) sit directly under each heading path of each document, and
-    how many its whole section holds, subsections included."""
-    direct: Counter = Counter()
-    whole: Counter = Counter()
-    for e in entries:
-        if not e.questions:
-            direct[(e.source.path, e.headings)] += 1
-            for j in range(1, len(e.headings) + 1):
-                whole[(e.source.path, e.headings[:j])] += 1
-    return direct, whole
-
-
-def _heading_question(e: Entry, sections: tuple[Counter, Counter]) -> tuple[str, ...]:
-    """The headings a paragraph answers, read as its questions: its own heading ("How ML engineers actually work")
-    when it is over only a few paragraphs, and the headings above that one whose whole section is as short ("Why ML
-    engineers are in demand" over "Understanding the context"). The title names the whole document: it is read as
-    the question only of the document's lead, the paragraphs directly under it."""
-    direct, whole = sections
-    h, path = e.headings, e.source.path
-    if not h or direct[(path, h)] > HEADING_QUESTION_MAX_PARAGRAPHS:
-        return ()
-    return (h[-1],) + tuple(h[j] for j in range(len(h) - 2, 0, -1)
-                            if whole[(path, h[:j + 1])] <= HEADING_QUESTION_MAX_PARAGRAPHS)
-
-
 TOPICS_MAX_ENTRIES = 5_000   # past this, paragraphs are not named in the meta (it is read by every start)
-
-
-def _topics(entries: list[Entry], rows: tuple[list[str], list[int]]) -> list[list]:
-    """[index, heading] for each paragraph a heading names (its question rows, _heading_question): of its headings,
-    the one that says most, by length ("Why ML engineers are in demand" over "Understanding the context")."""
-    best: dict[int, str] = {}
-    for text, i in zip(*rows):
-        if not entries[i].questions and len(text) > len(best.get(i, "")):
-            best[i] = text
-    return [[i, t] for i, t in sorted(best.items())]
-
-
-def _title(entries: list[Entry]) -> str | None:
-    for e in entries:
-        if e.headings:
-            return e.headings[0]
-    return None
 
 
 def save(kb: KnowledgeBase, folder: Path) -> None:

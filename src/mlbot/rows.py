@@ -1,0 +1,94 @@
+"""Entries -> the rows each field reads: an entry's question phrasings (or, for a paragraph, the headings it answers,
+read as questions), all of them joined, its answer text, and the whole entry; the question rows as the sentence model
+reads them (under their headings); and the headings that name paragraphs, for suggesting them after a refusal.
+"""
+from __future__ import annotations
+
+from collections import Counter
+
+from .model import Entry
+
+
+def entry_rows(entries: list[Entry], kind: str) -> tuple[list[str], list[int]]:
+    """Return the texts of one kind of row (store.ROWS) and the entry each belongs to."""
+    texts: list[str] = []
+    row_entry: list[int] = []
+    under = sections(entries) if kind not in ("text", "doc") else (Counter(), Counter())
+    for i, e in enumerate(entries):
+        if kind in ("text", "doc"):
+            # The headings above an entry (not the document title, which every entry shares) say what it is
+            # about: "What are the main challenges in this role?" sits under "Common questions about ML engineers".
+            context = " ".join(e.headings[1:])
+            if kind == "doc":
+                texts.append(" ".join((context, *e.questions, e.text)))
+            else:
+                texts.append(e.text if e.questions else " ".join((context, e.text)))
+            row_entry.append(i)
+        else:
+            phrasings = e.questions or heading_questions(e, under)
+            for q in (phrasings if kind == "question" else (" ".join(phrasings),) if phrasings else ()):
+                texts.append(q)
+                row_entry.append(i)
+    return texts, row_entry
+
+
+def in_context(entries: list[Entry], rows: tuple[list[str], list[int]]) -> tuple[list[str], list[int]]:
+    """Return the question rows as the sentence model reads them: a question an entry asks after the headings it sits
+    under (not the title), which say what it is about. "What are the main challenges in this role?" alone matches
+    any question about challenges; under "Common Questions People Ask About Ml Engineers" it is about ML engineers.
+    The lexical fields read the question alone: the headings' words would count for every entry under them."""
+    texts, row_entry = rows
+    out = []
+    for text, i in zip(texts, row_entry):
+        e = entries[i]
+        context = " ".join(e.headings[1:]) if e.questions else ""
+        out.append(f"{context}: {text}" if context else text)
+    return out, row_entry
+
+
+# A heading over at most this many paragraphs is what they answer ("## Office"); over more it is a chapter title
+# that tells them nothing apart, and reading it as each one's question would only cost time.
+HEADING_QUESTION_MAX_PARAGRAPHS = 3
+
+
+def sections(entries: list[Entry]) -> tuple[Counter, Counter]:
+    """How many paragraphs (entries without a question) sit directly under each heading path of each document, and
+    how many its whole section holds, subsections included."""
+    direct: Counter = Counter()
+    whole: Counter = Counter()
+    for e in entries:
+        if not e.questions:
+            direct[(e.source.path, e.headings)] += 1
+            for j in range(1, len(e.headings) + 1):
+                whole[(e.source.path, e.headings[:j])] += 1
+    return direct, whole
+
+
+def heading_questions(e: Entry, counts: tuple[Counter, Counter]) -> tuple[str, ...]:
+    """The headings a paragraph answers, read as its questions: its own heading ("How ML engineers actually work")
+    when it is over only a few paragraphs, and the headings above that one whose whole section is as short ("Why ML
+    engineers are in demand" over "Understanding the context"). The title names the whole document: it is read as
+    the question only of the document's lead, the paragraphs directly under it."""
+    direct, whole = counts
+    h, path = e.headings, e.source.path
+    if not h or direct[(path, h)] > HEADING_QUESTION_MAX_PARAGRAPHS:
+        return ()
+    return (h[-1],) + tuple(h[j] for j in range(len(h) - 2, 0, -1)
+                            if whole[(path, h[:j + 1])] <= HEADING_QUESTION_MAX_PARAGRAPHS)
+
+
+def paragraph_topics(entries: list[Entry], rows: tuple[list[str], list[int]]) -> list[list]:
+    """[index, heading] for each paragraph a heading names (its question rows, heading_questions): of its headings,
+    the one that says most, by length ("Why ML engineers are in demand" over "Understanding the context")."""
+    best: dict[int, str] = {}
+    for text, i in zip(*rows):
+        if not entries[i].questions and len(text) > len(best.get(i, "")):
+            best[i] = text
+    return [[i, t] for i, t in sorted(best.items())]
+
+
+def document_title(entries: list[Entry]) -> str | None:
+    for e in entries:
+        if e.headings:
+            return e.headings[0]
+    return None
