@@ -485,6 +485,21 @@ def test_eval_rejects_a_bad_line_naming_it(run_mlbot, warm_cache, tmp_path):
     assert "line 2" in one_line_error(p)
 
 
+@pytest.mark.parametrize("lines, said", [
+    ([{"question": "  ", "expected": None}], "line 1: the question is empty"),
+    ([{"question": "how do I forward my calls", "expected": "help.md:3"},
+      {"question": "how do I forward my calls", "expected": "help.md:999"},
+      {"question": "voicemail", "expected": "Press the Rewind key"}], "lines 2, 3: the expected answer 'help.md:999'"),
+], ids=["empty question", "labels that name no entry"])
+def test_eval_names_the_line_of_a_label_it_cannot_use(run_mlbot, kb_md, tmp_path, lines, said):
+    # A label naming no entry (a typo, an entry since removed) would pass for a wrong answer: eval stops instead.
+    labels = tmp_path / "labels.jsonl"
+    labels.write_text("".join(json.dumps(x) + "\n" for x in lines))
+    p = run_mlbot("eval", str(labels), f"--docs={kb_md}")
+    assert p.returncode == 2 and not p.stdout
+    assert said in one_line_error(p)
+
+
 # --- errors and tracebacks --------------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("args, env", [

@@ -353,12 +353,13 @@ def cmd_chat(args: argparse.Namespace) -> int:
 # ------------------------------------------------------------------------------------------------------ eval
 
 def cmd_eval(args: argparse.Namespace) -> int:
-    from .evaluate import evaluate, read_labelled
+    from .evaluate import check_labels, evaluate, read_labelled
     from .store import bundled_docs
 
     path = args.file or str(bundled_docs().with_name("dev-questions.jsonl"))
     labelled = read_labelled(path)
     bot = _load(args)
+    check_labels(bot.kb, labelled, path)
     report = evaluate(bot, labelled)
     if args.json:
         print(json.dumps(report.to_dict()))

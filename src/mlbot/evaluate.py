@@ -9,12 +9,14 @@ from .errors import UsageError
 from .model import Entry, Match, Reply
 
 SWEEP = (0, 10, 20, 30, 40, 50, 60, 70, 80, 90)
+MIN_LABEL_TEXT = 8   # a shorter expected text ("Yes") would be found in too many answers: only an id can be that short
 
 
 @dataclass(frozen=True)
 class Labelled:
     question: str
     expected: str | None   # an entry id, an answer's or question's text, or None: the documents do not answer
+    line: int = 0          # where it is in its file, for errors
 
 
 @dataclass
@@ -65,10 +67,37 @@ def read_labelled(path: str | Path) -> list[Labelled]:
                 raise TypeError
         except (ValueError, KeyError, TypeError):
             raise UsageError(f"{path}, line {n}: expected {{\"question\": str, \"expected\": str or null}}") from None
-        out.append(Labelled(q, None if exp is None else str(exp)))
+        if not q.strip():
+            raise UsageError(f"{path}, line {n}: the question is empty")
+        out.append(Labelled(q, None if exp is None else str(exp), n))
     if not out:
         raise UsageError(f"{path} holds no labelled questions")
     return out
+
+
+def check_labels(kb, labelled: list[Labelled], path: str | Path) -> None:
+    """Raise UsageError naming the lines whose expected answer is no entry of kb: counted as misses, a typo in a
+    label or an entry since removed would pass for a wrong answer."""
+    wanted = {x.expected for x in labelled if x.expected is not None}
+    if not wanted:
+        return
+    ids, questions, texts = set(), set(), []
+    for e in kb.entries():
+        ids.add(e.id)
+        questions.update(_plain(q) for q in e.questions)
+        texts.append(_plain(e.text))
+    left = {w for w in wanted if w not in ids and _plain(w) not in questions}
+    if left:
+        every_text = "\x00".join(texts)
+        left = {w for w in left if len(_plain(w)) < MIN_LABEL_TEXT or _plain(w) not in every_text}
+    bad = [x for x in labelled if x.expected in left]
+    if not bad:
+        return
+    lines = ", ".join(str(x.line) for x in bad[:5]) + (f" and {len(bad) - 5} more" if len(bad) > 5 else "")
+    raise UsageError(f"{path}, line{'s' if len(bad) > 1 else ''} {lines}: the expected answer "
+                     f"{bad[0].expected[:60]!r}{' (and others)' if len(bad) > 1 else ''} is no entry of the documents. "
+                     f"Give an entry's id as `mlbot ask --json` shows it, the text of its question, or a part of its "
+                     f"answer of {MIN_LABEL_TEXT} characters or more; or null for a question they do not answer")
 
 
 def is_expected(m: Match, expected: str) -> bool:
@@ -79,10 +108,14 @@ def is_expected(m: Match, expected: str) -> bool:
 def _is_entry(e: Entry, expected: str) -> bool:
     if e.id == expected:
         return True
-    want = " ".join(expected.split()).lower()
-    if len(want) < 8:
+    want = _plain(expected)
+    if len(want) < MIN_LABEL_TEXT:
         return False
-    return want in " ".join(e.text.split()).lower() or any(want == " ".join(q.split()).lower() for q in e.questions)
+    return want in _plain(e.text) or any(want == _plain(q) for q in e.questions)
+
+
+def _plain(text: str) -> str:
+    return " ".join(text.split()).lower()
 
 
 def evaluate(bot, labelled: list[Labelled]) -> Report:
