@@ -490,13 +490,13 @@ def cmd_review(args: argparse.Namespace) -> int:
                                                "items": list(done.items), "file": str(done.path)}},
                                  ensure_ascii=False))
             else:
-                from .render import safe
+                from .render import one_line, safe
                 n = len(done.questions)
                 print(safe(f"attached {n} question{'s' * (n != 1)} to {done.entry} as alternate phrasing"
                            f"{'s' * (n != 1)} (saved in {done.path}); {len(done.items)} item"
                            f"{'s' * (len(done.items) != 1)} left the queue"))
                 for q in done.questions:
-                    print(f"  + {_one_line(q)}")
+                    print(f"  + {one_line(q)}")
             return ExitStatus.OK
         if args.dismiss:
             ids = review.dismiss(bot, log, args.dismiss, all_docs=all_docs)
@@ -511,107 +511,13 @@ def cmd_review(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(queue.to_dict(), ensure_ascii=False))
     elif _fancy():
-        _rich_review(queue)
+        from .render import console
+        from .render_review import rich_review
+        console().print(rich_review(queue))
     else:
-        _plain_review(queue)
+        from .render_review import plain_review
+        print(plain_review(queue))
     return ExitStatus.OK
-
-
-_SHOWN_STATUS = {"no_answer": "refused", "ambiguous": "ambiguous", "bad": "marked bad"}
-
-
-def _one_line(text: str | None) -> str:
-    """Return untrusted text safe for one terminal line: escapes stripped, line breaks flattened."""
-    from .render import safe
-    return " ".join(safe(text).split())
-
-
-def _review_lines(g) -> dict[str, list[str]]:
-    """Return a group's parts as lines of plain text: heading, questions, answers given and candidates."""
-    from .feedback import normalise
-
-    last = g.group.last_seen.replace("T", " ").rstrip("Z")[:16]
-    statuses = ", ".join(f"{_SHOWN_STATUS.get(k, k)} ×{n}" for k, n in g.group.statuses.items())
-    asked: dict[str, list[int]] = {}
-    texts: dict[str, str] = {}
-    for item in reversed(g.group.items):
-        key = normalise(item.question)
-        asked.setdefault(key, []).append(item.id)
-        texts.setdefault(key, item.question)
-    questions = [f"[{', '.join(map(str, ids[:5]))}{', …' if len(ids) > 5 else ''}] {_one_line(texts[k])[:200]}"
-                 for k, ids in list(asked.items())[:8]]
-    if len(asked) > 8:
-        questions.append(f"… and {len(asked) - 8} more")
-    answers = [f"{_one_line(a.entry)} ({a.confidence:.0f}%{f', ×{a.count}' if a.count > 1 else ''}) "
-               f"“{_one_line(a.text)[:70]}”" for a in g.group.answers[:3]]
-    from .review import WHY
-    candidates = [f"{c.number}. {_one_line(c.entry)}  {_one_line(c.question)[:60]}  ({WHY.get(c.why, c.why)})"
-                  for c in g.candidates[:5]]
-    where = [f"asked of other documents: {_one_line(g.elsewhere)}"] if g.elsewhere else []
-    return {"heading": [f"{g.label}  {g.group.count}× · last asked {last} · {statuses}"],
-            "questions": questions, "answers": answers, "candidates": candidates, "where": where}
-
-
-def _review_summary(queue) -> tuple[str, list[str]]:
-    n = sum(g.group.count for g in queue.groups)
-    head = (f"{n} question{'s' * (n != 1)} to review in {len(queue.groups)} group{'s' * (len(queue.groups) != 1)}"
-            if queue.groups else "Nothing to review: no question was refused, ambiguous or marked /bad.")
-    notes = []
-    if queue.other_docs:
-        notes.append(f"{queue.other_docs} more question{'s' * (queue.other_docs != 1)} were asked of other "
-                     f"documents (mlbot review --all).")
-    if queue.groups:
-        notes.append("Fix a group: mlbot review --attach g1 --to 1  (a candidate number, 'top' for the answer "
-                     "given, or an entry id)")
-        notes.append("Drop it:     mlbot review --dismiss g1  (or item numbers, the ones in brackets)")
-    return head, notes
-
-
-def _plain_review(queue) -> None:
-    head, notes = _review_summary(queue)
-    print(head)
-    for g in queue.groups:
-        parts = _review_lines(g)
-        print()
-        print(parts["heading"][0])
-        for line in parts["where"] + parts["questions"]:
-            print(f"    {line}")
-        if parts["answers"]:
-            print("    answered with: " + "; ".join(parts["answers"]))
-        for n, line in enumerate(parts["candidates"]):
-            print(("    candidates:    " if n == 0 else "                   ") + line)
-    if notes:
-        print()
-    for note in notes:
-        print(note)
-
-
-def _rich_review(queue) -> None:
-    from rich.table import Table
-    from rich.text import Text
-
-    from .render import console
-
-    out = console()
-    head, notes = _review_summary(queue)
-    out.print(Text(head, style="bold"))
-    if queue.groups:
-        table = Table(show_lines=True, expand=True)
-        table.add_column("group", no_wrap=True, style="bold cyan")
-        table.add_column("questions (item numbers)", ratio=3)
-        table.add_column("answered with", ratio=2)
-        table.add_column("candidates (--to N)", ratio=2)
-        for g in queue.groups:
-            parts = _review_lines(g)
-            first = Text(f"{g.label}\n{g.group.count}×\n", style="bold cyan")
-            first.append("\n".join(f"{_SHOWN_STATUS.get(k, k)} {n}" for k, n in g.group.statuses.items()),
-                         style="dim")
-            table.add_row(first, Text("\n".join(parts["where"] + parts["questions"])),
-                          Text("\n".join(parts["answers"]) or "—", style="dim"),
-                          Text("\n".join(parts["candidates"]) or "—"))
-        out.print(table)
-    for note in notes:
-        out.print(Text(note, style="dim"))
 
 
 def cmd_lint(args: argparse.Namespace) -> int:
@@ -621,6 +527,7 @@ def cmd_lint(args: argparse.Namespace) -> int:
     so it can gate a docs change in CI.
     """
     from .lint import lint
+    from .render import one_line
 
     bot = _load(args)
     findings = lint(bot.kb)
@@ -629,7 +536,7 @@ def cmd_lint(args: argparse.Namespace) -> int:
                          ensure_ascii=False))
     else:
         for f in findings:
-            print(_one_line(f.format()))
+            print(one_line(f.format()))
         if findings:
             _stderr(f"{len(findings)} finding{'s' * (len(findings) != 1)} in {bot.kb.n_entries} entries")
         else:

@@ -22,6 +22,11 @@ def safe(text: str | None) -> str:
     return strip_controls(text or "")
 
 
+def one_line(text: str | None) -> str:
+    """Return untrusted text safe for one terminal line: escapes stripped, line breaks flattened."""
+    return " ".join(safe(text).split())
+
+
 def where(m: Match) -> str:
     s = m.entry.source
     parts = [safe(s.path)]
