@@ -186,6 +186,11 @@ def test_a_refusal_suggests_a_paragraph_by_the_heading_that_names_it():
     assert reply.status == "no_answer" and reply.suggestions[:2] == ("Why visitor numbers are rising", "The Harbour Museum")
     assert reply.suggested[:2] == (school, 0)
     assert len(reply.suggested) == len(reply.suggestions) and "suggested" not in reply.to_dict()
+    # A "did you mean" names a paragraph choice by the same heading (Match.topic), outside the JSON.
+    tie = Bot(kb).decide("why more visitors", Ranking([Ranked(school, 0.5), Ranked(0, 0.499)], 1.0), 3)
+    assert tie.status == "ambiguous" and [m.topic for m in tie.results] == ["Why visitor numbers are rising",
+                                                                            "The Harbour Museum"]
+    assert "topic" not in tie.to_dict()["results"][0]
 
 
 def test_the_cut_off_answer_is_shown_as_the_document_has_it(article_bot):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import re
 import unicodedata
+from dataclasses import replace
 
 import pytest
 from hypothesis import given, settings
@@ -126,6 +127,17 @@ def test_plain_ambiguous_paragraph_choice_shows_its_first_words():
     para = entry("one two three four five six seven eight nine ten eleven twelve thirteen", None)
     reply = Reply("q", "ambiguous", 50.0, (match(para, 50.0), match(PIN, 49.0)), "Did you mean one of these?")
     assert "1. one two three four five six seven eight nine ten eleven twelve …  (50%)" in plain_reply(reply)
+
+
+def test_a_paragraph_choice_is_named_by_the_heading_that_names_it():
+    para = replace(match(entry("one two three four five six seven eight nine ten eleven twelve thirteen", None), 50.0),
+                   topic="How the \x1b[31mwork\x1b[0m is done")
+    reply = Reply("q", "ambiguous", 50.0, (match(PIN, 50.0), para), "Did you mean one of these?")
+    assert "2. How the work is done  (50%)" in plain_reply(reply)
+    titles = [line for line in render(rich_reply(reply, numbered=True), width=120).splitlines()
+              if line.startswith("╭─")]
+    assert titles[1].startswith("╭─ 2. How the work is done ─")
+    assert reply.to_dict()["results"][1]["question"] is None   # the JSON contract: a paragraph has no question
 
 
 @pytest.mark.parametrize("status", ["answered", "ambiguous", "no_answer", "chitchat"])

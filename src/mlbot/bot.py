@@ -110,7 +110,7 @@ class Bot:
         e = self.kb.entry(i)
         sure = answer_confidence(self.kb, score, margin, coverage, by_sense)
         return Match(e, score, sure, highlight(e.text, q), best_phrasing(e.questions, q),
-                     index=i)
+                     index=i, topic=None if e.questions else self.kb.topics().get(i))
 
     def reply_for(self, index: int, question: str | None = None) -> Reply:
         """Return an answered Reply showing one entry (a numbered choice the user picked)."""

@@ -69,6 +69,7 @@ class Match:
     highlight: str = ""
     matched_question: str | None = None
     index: int = -1          # the entry's place in its index, for picking it again
+    topic: str | None = None   # for a paragraph, the heading that names it (shown as a choice's name; not in JSON)
 
     def to_dict(self) -> dict[str, Any]:
         e = self.entry

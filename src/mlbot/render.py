@@ -59,7 +59,7 @@ def plain_reply(reply: Reply, *, explain: bool = False) -> str:
     if reply.status == "ambiguous":
         out.append("Did you mean one of these?")
         for n, m in enumerate(reply.results[:reply.choices], 1):
-            out.append(f"{n}. {safe(m.entry.question) or _first_words(m.entry.text)}  ({label(m.confidence)})")
+            out.append(f"{n}. {_choice_name(m)}  ({label(m.confidence)})")
             out.append(_indent(_plain_match(m)))
         return "\n".join(out)
     m = reply.results[0]
@@ -83,6 +83,12 @@ def _plain_match(m: Match) -> str:
 
 def _indent(text: str) -> str:
     return "\n".join("   " + line if line else line for line in text.splitlines())
+
+
+def _choice_name(m: Match, n_words: int = 12) -> str:
+    """Return what names a match among others: its question, else the heading that names a paragraph, else the
+    paragraph's first words."""
+    return safe(m.matched_question or m.entry.question or m.topic) or _first_words(m.entry.text, n_words)
 
 
 def _first_words(text: str, n: int = 12) -> str:
@@ -162,9 +168,8 @@ def match_panel(m: Match, *, title_prefix: str = "") -> RenderableType:
         body.append(Markdown(text, hyperlinks=False))
     if m.entry.truncated:
         body.append(Text(CUT_OFF, style="italic yellow"))
-    asked = safe(m.matched_question or m.entry.question) or ""
-    if title_prefix and not asked:   # a numbered choice needs a name to pick it by: as the plain rendering names it
-        asked = _first_words(m.entry.text)
+    # A numbered choice needs a name to pick it by, as the plain rendering names it.
+    asked = _choice_name(m) if title_prefix else safe(m.matched_question or m.entry.question)
     title = Text(title_prefix + asked, style="bold")
     subtitle = Text(f"{where(m)} · confidence {label(m.confidence)}", style="dim")
     return Panel(Group(*body), title=title if title.plain else None, title_align="left",
@@ -233,4 +238,4 @@ def _term(c) -> str:
 
 
 def _name(m: Match) -> str:
-    return safe(m.entry.question) or _first_words(m.entry.text, 10)
+    return _choice_name(m, 10)

@@ -21,8 +21,8 @@ Ask a question in your own words and press Enter. Commands:
   /sources         where the last answers came from, and the documents loaded
   /good, /bad      tell the bot whether the last answer was right
   /quit            leave (or Ctrl-D, or type exit)
-A number picks one of the numbered choices the bot offered. Tab completes the documents' own questions;
-Ctrl-C clears the line."""
+A number picks one of the numbered choices the bot offered.
+Tab completes the documents' own questions; Ctrl-C clears the line."""
 
 QUIT = {"/quit", "/exit", "/q", "exit", "quit", ":q"}
 
