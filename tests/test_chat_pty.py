@@ -148,10 +148,13 @@ def test_help_lists_the_commands(chat, warm_cache):
         assert command in text
 
 
-def test_list_numbers_the_documents_questions(chat, warm_cache):
+def test_list_numbers_what_the_documents_answer_and_a_number_picks(chat, warm_cache):
     c = chat()
-    c.type("/list", rf"1\.{G}What{G}skills{G}and{G}training")
-    c.shows(rf"4\.{G}What{G}are{G}the{G}main{G}challenges")
+    # The FAQ questions and the headings that name the article's paragraphs, in document order.
+    c.type("/list", rf"3\.{G}How{G}Ml{G}Engineers{G}Actually{G}Work")
+    c.shows(rf"4\.{G}What{G}skills{G}and{G}training")
+    c.shows(rf"7\.{G}What{G}are{G}the{G}main{G}challenges")
+    c.type("3", rf"develop,{G}test,{G}and{G}deploy{G}models")
 
 
 def test_more_why_and_sources_after_an_answer(chat, warm_cache):
@@ -176,7 +179,7 @@ def test_unknown_command_is_named(chat, warm_cache):
 def test_related_questions_can_be_picked_by_number(chat, warm_cache):
     c = chat()
     c.type("can I work remotely as an ML engineer?", r"Related questions \(type a number to ask\):")
-    m = c.shows(r"1\. ([^\n]+\?)")
+    m = c.shows(r"1\. ([^\n]+)\n")
     first = m.group(1).strip()
     reply = c.type("1", r"confidence \d+%")
     assert first.split()[0] in reply.string[:reply.end()]
@@ -258,7 +261,7 @@ def test_piped_chat_answers_each_line(run_mlbot, warm_cache):
     assert p.returncode == 0
     out = p.stdout.decode()
     assert "remote work is common" in " ".join(out.replace("│", " ").split())
-    assert "  4. What are the main challenges in this role?" in out
+    assert "  7. What are the main challenges in this role?" in out
     assert "Hello!" not in out, "nothing after exit is answered"
     assert b"Traceback" not in p.stderr
 

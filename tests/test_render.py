@@ -129,6 +129,14 @@ def test_plain_ambiguous_paragraph_choice_shows_its_first_words():
     assert "1. one two three four five six seven eight nine ten eleven twelve …  (50%)" in plain_reply(reply)
 
 
+def test_a_long_heading_never_cuts_the_confidence_off_an_answer():
+    long = "Why the Role of Ml Engineer Is Shaping the Future of Innovation in the U.S. and Far Beyond It"
+    reply = Reply("q", "answered", 95.0, (match(entry("Engineers build systems.", None, heading=long), 95.0),))
+    bottom = render(rich_reply(reply), width=80).splitlines()[-1]
+    assert bottom.endswith("· confidence 95% ─╯") and "help.md › Why the Role of Ml Engineer Is Shaping…" in bottom
+    assert long in plain_reply(reply)   # plain text keeps the whole heading
+
+
 def test_a_paragraph_choice_is_named_by_the_heading_that_names_it():
     para = replace(match(entry("one two three four five six seven eight nine ten eleven twelve thirteen", None), 50.0),
                    topic="How the \x1b[31mwork\x1b[0m is done")

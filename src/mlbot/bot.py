@@ -119,17 +119,28 @@ class Bot:
         return Reply(q, "answered", 100.0, (Match(e, 1.0, 100.0, highlight(e.text, q), index=index),))
 
     def related(self, index: int, n: int = 3) -> list[tuple[int, str]]:
-        """Return up to n (entry, question) pairs from the documents close to entry `index`, other than itself."""
+        """Return up to n (entry, question) pairs from the documents close to entry `index`, other than itself: an
+        FAQ entry by its question, a paragraph by the heading that names it."""
         e = self.kb.entry(index)
         probe = " ".join((*e.questions[:1], e.text))[:MAX_QUESTION]
+        topics = self.kb.topics()
         out = []
         for r in rank(self.kb, probe, 12).items:
             other = self.kb.entry(r.index)
-            if r.index != index and other.question and other.text and r.score > 0.05:
-                out.append((r.index, other.question))
+            name = other.question or topics.get(r.index)
+            if r.index != index and name and other.text and r.score > 0.05:
+                out.append((r.index, name))
             if len(out) >= n:
                 break
         return out
+
+    def contents(self) -> list[tuple[int, str]]:
+        """Return (entry index, name) for what the documents answer, in document order: each FAQ question, and each
+        paragraph a heading names (KnowledgeBase.topics)."""
+        named = dict(self.kb.faq())
+        for i, t in self.kb.topics().items():
+            named.setdefault(i, t)
+        return sorted(named.items())
 
     def neighbours(self, index: int) -> list[int]:
         """Return the entries just before and after entry `index` in the same document."""

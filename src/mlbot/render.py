@@ -14,6 +14,7 @@ from .sanitize import strip_controls
 if TYPE_CHECKING:
     from rich.console import Console, RenderableType
 
+SUBTITLE_HEADING = 40   # characters of a heading shown under an answer (the whole of it in /sources and plain text)
 CUT_OFF = "The document stops here: this answer is cut off mid-sentence, and mlbot will not guess the rest."
 
 
@@ -27,11 +28,15 @@ def one_line(text: str | None) -> str:
     return " ".join(safe(text).split())
 
 
-def where(m: Match) -> str:
+def where(m: Match, heading_chars: int | None = None) -> str:
+    """Return where an answer is: its file, the heading it sits under (cut to heading_chars) and its line."""
     s = m.entry.source
     parts = [safe(s.path)]
     if s.heading:
-        parts.append(safe(s.heading))
+        heading = " ".join(safe(s.heading).split())
+        if heading_chars and len(heading) > heading_chars:
+            heading = heading[:heading_chars - 1].rstrip() + "…"
+        parts.append(heading)
     return " › ".join(parts) + f", line {s.line}"
 
 
@@ -171,7 +176,8 @@ def match_panel(m: Match, *, title_prefix: str = "") -> RenderableType:
     # A numbered choice needs a name to pick it by, as the plain rendering names it.
     asked = _choice_name(m) if title_prefix else safe(m.matched_question or m.entry.question)
     title = Text(title_prefix + asked, style="bold")
-    subtitle = Text(f"{where(m)} · confidence {label(m.confidence)}", style="dim")
+    # A long heading is cut so that the panel's border never cuts the confidence off.
+    subtitle = Text(f"{where(m, SUBTITLE_HEADING)} · confidence {label(m.confidence)}", style="dim")
     return Panel(Group(*body), title=title if title.plain else None, title_align="left",
                  subtitle=subtitle, subtitle_align="right", border_style=_colour(m.confidence), padding=(0, 1))
 

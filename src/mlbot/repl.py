@@ -15,16 +15,17 @@ from .sanitize import decode_input
 HELP = """\
 Ask a question in your own words and press Enter. Commands:
   /help            this help
-  /list            the questions the documents answer
+  /list            what the documents answer: their questions and headings
   /more            more answers to the last question, then the text around it
   /why             why the bot chose its answer: the terms that matched and the runner-up
   /sources         where the last answers came from, and the documents loaded
   /good, /bad      tell the bot whether the last answer was right
   /quit            leave (or Ctrl-D, or type exit)
 A number picks one of the numbered choices the bot offered.
-Tab completes the documents' own questions; Ctrl-C clears the line."""
+Tab completes the documents' own questions and headings; Ctrl-C clears the line."""
 
 QUIT = {"/quit", "/exit", "/q", "exit", "quit", ":q"}
+LIST_MAX = 200   # /list numbers this many of what the documents answer
 
 
 def history_path() -> Path:
@@ -139,13 +140,7 @@ class Chat:
         if cmd in ("/help", "/h", "/?"):
             self.out.print(Text(HELP))
         elif cmd == "/list":
-            faq = self.bot.kb.faq()
-            if not faq:
-                self.out.print(Text("These documents have no FAQ questions; ask about anything they cover."))
-            for n, (_, q) in enumerate(faq[:200], 1):
-                self.out.print(Text(f"{n:>3}. {safe(q)}"))
-            if len(faq) > 200:
-                self.out.print(Text(f"… and {len(faq) - 200} more", style="dim"))
+            self.list_contents()
         elif cmd == "/more":
             self.more()
         elif cmd == "/why":
@@ -156,6 +151,20 @@ class Chat:
             self.feedback(cmd == "/good")
         else:
             self.out.print(Text(f"unknown command {cmd}; type /help", style="yellow"))
+
+    def list_contents(self) -> None:
+        """Number what the documents answer (their questions, and the headings that name paragraphs) to pick from."""
+        from rich.text import Text
+        listed = self.bot.contents()
+        if not listed:
+            self.out.print(Text("These documents have no FAQ questions or headings; ask about anything they cover."))
+            return
+        self.out.print(Text("What the documents answer (type a number to ask):", style="dim"))
+        for n, (_, name) in enumerate(listed[:LIST_MAX], 1):
+            self.out.print(Text(f"{n:>3}. {safe(name)}"))
+        if len(listed) > LIST_MAX:
+            self.out.print(Text(f"… and {len(listed) - LIST_MAX} more", style="dim"))
+        self.state.choices = [i for i, _ in listed[:LIST_MAX]]
 
     def more(self) -> None:
         from rich.text import Text
@@ -264,12 +273,13 @@ def _run_plain(chat: Chat) -> int:
 
 
 class QuestionCompleter:
-    """Tab completion: the documents' own questions containing what was typed, and the slash commands."""
+    """Tab completion: the documents' own questions (and the headings that name paragraphs) containing what was typed,
+    and the slash commands."""
 
     def __new__(cls, bot: Bot):
         from prompt_toolkit.completion import Completer, Completion
 
-        questions = [q for _, q in bot.kb.faq()]
+        questions = [q for _, q in bot.contents()]
         commands = ["/help", "/list", "/more", "/why", "/sources", "/good", "/bad", "/quit"]
 
         class _Completer(Completer):
