@@ -60,10 +60,12 @@ def _common(p: argparse.ArgumentParser) -> None:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog="mlbot", description=DESCRIPTION, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = _Parser(prog="mlbot", usage="%(prog)s [-h] [--version] [--traceback] [COMMAND] [OPTIONS]",
+                     description=DESCRIPTION, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--version", action="store_true", help="print the version and exit")
     parser.add_argument("--traceback", action="store_true", help="show the full traceback on errors (or MLBOT_DEBUG=1)")
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    # The commands are listed once, in DESCRIPTION, in the order a user meets them.
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser, help=argparse.SUPPRESS)
 
     p = sub.add_parser("ask", help="answer one question", description=(
         "Answer QUESTION from the documents. With '-', read questions from stdin, one per line, and answer each.\n"
