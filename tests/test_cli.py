@@ -5,6 +5,7 @@ from __future__ import annotations
 import importlib.util
 import json
 import os
+import re
 import sys
 from pathlib import Path
 
@@ -400,6 +401,13 @@ def test_help_exits_0(run_mlbot, args, want):
     assert p.returncode == 0
     assert want in p.stdout
     assert p.stderr == b""
+
+
+def test_help_lists_each_command_once_and_each_command_names_itself(run_mlbot):
+    out = run_mlbot("--help").stdout.decode()
+    for command in ("chat", "ask", "eval", "index", "info", "review", "lint"):
+        assert len(re.findall(rf"(?m)^ +{command} ", out)) == 1, command
+        assert run_mlbot(command, "--help").stdout.decode().startswith(f"usage: mlbot {command} ")
 
 
 def test_version(run_mlbot):

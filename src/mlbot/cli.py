@@ -65,7 +65,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="store_true", help="print the version and exit")
     parser.add_argument("--traceback", action="store_true", help="show the full traceback on errors (or MLBOT_DEBUG=1)")
     # The commands are listed once, in DESCRIPTION, in the order a user meets them.
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser, help=argparse.SUPPRESS)
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser, help=argparse.SUPPRESS,
+                                prog="mlbot")
 
     p = sub.add_parser("ask", help="answer one question", description=(
         "Answer QUESTION from the documents. With '-', read questions from stdin, one per line, and answer each.\n"
