@@ -80,7 +80,7 @@ def article() -> Collection:
 def fresh() -> list[Collection]:
     """The sets in scripts/fresh/: questions written after the weights were fitted, for the report only (they have
     no tuning half, and tune_quality.py never loads them)."""
-    from mlbot.ingest.markdown import parse_markdown
+    from mlbot import ingest
     folder = ROOT / "scripts" / "fresh"
 
     def read(name: str) -> list[dict]:
@@ -92,10 +92,13 @@ def fresh() -> list[Collection]:
                       [(d["question"], d["expected"]) for d in read("article-blind.jsonl")]),
            Collection("article (blind 2)", art.entries, [],
                       [(d["question"], d["expected"]) for d in read("article-blind2.jsonl")])]
-    entries = parse_markdown((folder / "handbook.md").read_text(encoding="utf-8"), "handbook.md")
-    by_question = {e.questions[0]: e.id for e in entries if e.questions}
-    out.append(Collection("handbook (fresh)", entries, [],
-                          [(d["question"], by_question[d["expected"]]) for d in read("handbook.jsonl")]))
+    for name, doc in (("handbook", "handbook.md"), ("library", "library.html"), ("bike shop", "bikeshop.csv")):
+        [found] = ingest.discover([folder / doc])
+        entries = ingest.parse_file(found)
+        by_question = {e.questions[0]: e.id for e in entries if e.questions}
+        labels = read(doc.rsplit(".", 1)[0] + ".jsonl")
+        out.append(Collection(f"{name} (fresh)", entries, [],
+                              [(d["question"], d["expected"] and by_question[d["expected"]]) for d in labels]))
     return out
 
 
