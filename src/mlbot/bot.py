@@ -137,8 +137,11 @@ class Bot:
     def contents(self) -> list[tuple[int, str]]:
         """Return (entry index, name) for what the documents answer, in document order: each FAQ question, and each
         paragraph a heading names (KnowledgeBase.topics)."""
-        named = dict(self.kb.faq())
-        for i, t in self.kb.topics().items():
+        faq, topics = self.kb.faq(), self.kb.topics()
+        if not topics:
+            return faq   # already in document order
+        named = dict(faq)
+        for i, t in topics.items():
             named.setdefault(i, t)
         return sorted(named.items())
 
