@@ -285,6 +285,19 @@ def test_eval_counts_a_right_answer_offered_as_a_later_choice(phone):
     assert "100.0% more offered as a later choice" in out and "(ambiguous, offered as choice 2)" in out
 
 
+def test_eval_misses_name_what_came_first_and_never_carry_escapes(phone):
+    from mlbot.evaluate import Labelled
+    from mlbot.render_eval import plain_report
+
+    q = "how long is the reset link valid"
+    top = phone.ask(q).results[0]
+    report = evaluate(phone, [Labelled(q, "help.md:999\x1b[31m")])
+    assert report.misses[0]["got_question"] == (top.matched_question or top.entry.question)
+    out = plain_report(report)
+    assert f"got {top.entry.id} “{report.misses[0]['got_question']}”" in out
+    assert "\x1b" not in out and "expected help.md:999, got" in out
+
+
 def test_eval_counts_a_refusal_that_suggests_the_right_question_first(phone):
     from mlbot.evaluate import Labelled
 

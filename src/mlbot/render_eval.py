@@ -29,7 +29,7 @@ def plain_report(r: Report) -> str:
         lines.append("")
         lines.append(f"misses ({len(r.misses)}):")
         for m in r.misses[:20]:
-            lines.append(f"  {safe(m['question'])!r}: expected {m['expected']}, got {m['got']} ({_status(m)})")
+            lines.append(_miss(m))
     return "\n".join(lines)
 
 
@@ -56,9 +56,15 @@ def rich_report(r: Report):
     parts = [head, right, t]
     if r.misses:
         parts.append(Text(f"misses ({len(r.misses)}):", style="bold"))
-        parts.extend(Text(f"  {safe(m['question'])!r}: expected {m['expected']}, got {m['got']} ({_status(m)})")
-                     for m in r.misses[:20])
+        parts.extend(Text(_miss(m)) for m in r.misses[:20])
     return Group(*parts)
+
+
+def _miss(m: dict) -> str:
+    """Return one miss as a line: the question, what was expected, what came first (by id and question) and how."""
+    got = safe(m["got"]) + (f" “{safe(m['got_question'])}”" if m.get("got_question") else "")
+    expected = "no answer" if m["expected"] is None else safe(m["expected"])
+    return f"  {safe(m['question'])!r}: expected {expected}, got {got} ({_status(m)})"
 
 
 def _status(miss: dict) -> str:
