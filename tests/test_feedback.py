@@ -480,3 +480,17 @@ def test_chat_with_a_corrupt_log_still_answers_and_says_feedback_was_not_saved(b
     assert "could not be saved" in text
     assert len(warnings) == 1
     assert path.read_bytes() == GARBAGE["random bytes"]
+
+
+@pytest.mark.parametrize("via_list, recorded", [(False, True), (True, False)], ids=["suggestion", "/list"])
+def test_a_pick_after_a_refusal_is_its_answer_unless_it_came_from_list(bot, via_list, recorded):
+    # A numbered suggestion after "I'm not sure" says what the question was after; a pick from /list may be browsing.
+    log = FeedbackLog.open(key(bot))
+    c, buf = chat(bot, log)
+    c.handle(UNKNOWN)
+    assert c.state.last.status == "no_answer" and c.state.choices
+    if via_list:
+        c.handle("/list")
+    c.handle("1")
+    [row] = rows()
+    assert row["question"] == UNKNOWN and (row["picked"] is not None) == recorded

@@ -39,6 +39,7 @@ class ChatState:
 
     last: Reply | None = None
     choices: list[int] = field(default_factory=list)   # entries offered as numbered choices
+    listed: bool = False   # the choices are /list's, not the last reply's
     shown: int = 1
 
 
@@ -101,6 +102,7 @@ class Chat:
         self.state.last = reply
         self.state.shown = 1
         self.state.choices = []
+        self.state.listed = False
         # The suggestions after a refusal can be picked by number: each names an entry.
         pickable = reply.status == "no_answer" and bool(reply.suggestions) \
             and len(reply.suggested) == len(reply.suggestions)
@@ -126,8 +128,9 @@ class Chat:
 
     def pick(self, index: int) -> None:
         asked = self.state.last
-        # A pick after a "did you mean" or a refusal says which entry the question was after (mlbot review).
-        chose = asked is not None and asked.status in ("ambiguous", "no_answer")
+        # A pick after a "did you mean" or a refusal says which entry the question was after (mlbot review); a pick
+        # from /list may be browsing, and says nothing of the last question.
+        chose = asked is not None and asked.status in ("ambiguous", "no_answer") and not self.state.listed
         reply = self.bot.reply_for(index, asked.question if chose else None)
         self.session.remember(reply)
         if self.log is not None and chose:
@@ -165,6 +168,7 @@ class Chat:
         if len(listed) > LIST_MAX:
             self.out.print(Text(f"… and {len(listed) - LIST_MAX} more", style="dim"))
         self.state.choices = [i for i, _ in listed[:LIST_MAX]]
+        self.state.listed = True
 
     def more(self) -> None:
         from rich.text import Text
