@@ -64,7 +64,7 @@ def test_a_finished_last_answer_is_not_marked_cut_off():
 def test_query_vectors_equal_scikit_learns_transform(space):
     entries = parse_text(ARTICLE.read_text(encoding="utf-8"), "ml-engineer.txt")
     kb = build(entries, [], [])
-    docs = entry_rows(entries, "doc")[0]
+    docs = entry_rows(entries)["doc"][0]
     vec = make_vectorizer(space).fit(docs)
     for q in ["Can I work remotely as an ML engineer?", "skills needed: Python or R?", "bake bread", "ML ML ML",
               "How long does it take to gain practical, hands-on experience?"]:
@@ -78,7 +78,7 @@ def test_query_vectors_equal_scikit_learns_transform(space):
 def test_the_vocabulary_is_the_one_scikit_learn_learned():
     entries = parse_text(ARTICLE.read_text(encoding="utf-8"), "ml-engineer.txt")
     kb = build(entries, [], [])
-    vec = make_vectorizer("word").fit(entry_rows(entries, "doc")[0])
+    vec = make_vectorizer("word").fit(entry_rows(entries)["doc"][0])
     assert [t.decode() for t in kb.spaces["word"].vocab.tolist()] == vec.get_feature_names_out().tolist()
     assert np.allclose(kb.spaces["word"].idf, vec.idf_)
     assert set(ROWS) == {"question", "joined", "text", "doc"}
@@ -158,7 +158,7 @@ def test_headings_a_paragraph_answers_are_its_questions():
     from mlbot.ingest.markdown import parse_markdown
 
     entries = parse_markdown(HANDBOOK_MD, "museum.md")
-    texts, row_entry = entry_rows(entries, "question")
+    texts, row_entry = entry_rows(entries)["question"]
     asked = {}
     for text, i in zip(texts, row_entry):
         asked.setdefault(entries[i].text.split()[0], []).append(text)

@@ -118,7 +118,7 @@ def test_a_question_is_read_under_the_headings_it_sits_under(tmp_path):
     from mlbot.ingest.markdown import parse_markdown
 
     entries = parse_markdown(STORE_MD, "store.md")
-    texts, row_entry = rows.in_context(entries, rows.entry_rows(entries, "question"))
+    texts, row_entry = rows.in_context(entries, rows.entry_rows(entries)["question"])
     assert texts == ["Shipping: How long does it take?", "Refunds: How long does it take?"] and row_entry == [0, 1]
     # The same words under two headings are two questions to the sentence model: each its own vector.
     kb = store.build(entries, [], [])

@@ -10,7 +10,7 @@ from . import chitchat
 from .analyze import content_terms
 from .calibrate import threshold_of
 from .errors import UsageError
-from .model import Match, Reply
+from .model import Entry, Match, Reply
 from .rank import Contribution, Ranked, Ranking, answer_confidence, explain_match, rank, words_matched
 from .sanitize import one_line, strip_controls
 from .store import KnowledgeBase, open_index
@@ -110,7 +110,7 @@ class Bot:
         e = self.kb.entry(i)
         sure = answer_confidence(self.kb, score, margin, coverage, by_sense)
         return Match(e, score, sure, highlight(e.text, q), best_phrasing(e.questions, q),
-                     index=i, topic=None if e.questions else self.kb.topics().get(i))
+                     index=i, topic=None if e.questions else self._name(i, e))
 
     def reply_for(self, index: int, question: str | None = None) -> Reply:
         """Return an answered Reply showing one entry (a numbered choice the user picked)."""
@@ -123,16 +123,19 @@ class Bot:
         FAQ entry by its question, a paragraph by the heading that names it."""
         e = self.kb.entry(index)
         probe = " ".join((*e.questions[:1], e.text))[:MAX_QUESTION]
-        topics = self.kb.topics()
         out = []
         for r in rank(self.kb, probe, 12).items:
             other = self.kb.entry(r.index)
-            name = other.question or topics.get(r.index)
+            name = self._name(r.index, other)
             if r.index != index and name and other.text and r.score > 0.05:
                 out.append((r.index, name))
             if len(out) >= n:
                 break
         return out
+
+    def _name(self, index: int, e: Entry) -> str | None:
+        """Return what names entry `index` to a user: its question, or the heading that names a paragraph."""
+        return e.question or self.kb.topics().get(index)
 
     def contents(self) -> list[tuple[int, str]]:
         """Return (entry index, name) for what the documents answer, in document order: each FAQ question, and each
@@ -170,10 +173,9 @@ class Bot:
     def _suggest(self, ranking: Ranking) -> tuple[tuple[str, ...], tuple[int, ...]]:
         """Return up to three things to ask instead, with the entry each names: the closest entries' questions (or,
         for a paragraph, the heading that names it), then the documents' first questions."""
-        topics = self.kb.topics()
         picks: dict[str, int] = {}
         for r in ranking.items:
-            name = self.kb.entry(r.index).question or topics.get(r.index)
+            name = self._name(r.index, self.kb.entry(r.index))
             if name and name not in picks:
                 picks[name] = r.index
         for i, q in self.kb.faq()[:6]:

@@ -493,7 +493,8 @@ def cmd_review(args: argparse.Namespace) -> int:
                                                "items": list(done.items), "file": str(done.path)}},
                                  ensure_ascii=False))
             else:
-                from .render import one_line, safe
+                from .render import safe
+                from .sanitize import one_line
                 n = len(done.questions)
                 print(safe(f"attached {n} question{'s' * (n != 1)} to {done.entry} as alternate phrasing"
                            f"{'s' * (n != 1)} (saved in {done.path}); {len(done.items)} item"
@@ -530,7 +531,7 @@ def cmd_lint(args: argparse.Namespace) -> int:
     so it can gate a docs change in CI.
     """
     from .lint import lint
-    from .render import one_line
+    from .sanitize import one_line
 
     bot = _load(args)
     findings = lint(bot.kb)

@@ -9,7 +9,7 @@ import functools
 from typing import TYPE_CHECKING
 
 from .model import Match, Reply
-from .sanitize import strip_controls
+from .sanitize import one_line, strip_controls
 
 if TYPE_CHECKING:
     from rich.console import Console, RenderableType
@@ -23,17 +23,12 @@ def safe(text: str | None) -> str:
     return strip_controls(text or "")
 
 
-def one_line(text: str | None) -> str:
-    """Return untrusted text safe for one terminal line: escapes stripped, line breaks flattened."""
-    return " ".join(safe(text).split())
-
-
 def where(m: Match, heading_chars: int | None = None) -> str:
     """Return where an answer is: its file, the heading it sits under (cut to heading_chars) and its line."""
     s = m.entry.source
     parts = [safe(s.path)]
     if s.heading:
-        heading = " ".join(safe(s.heading).split())
+        heading = one_line(s.heading)
         if heading_chars and len(heading) > heading_chars:
             heading = heading[:heading_chars - 1].rstrip() + "…"
         parts.append(heading)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from .render import one_line
+from .sanitize import one_line
 
 if TYPE_CHECKING:
     from rich.console import RenderableType

@@ -9,27 +9,27 @@ from collections import Counter
 from .model import Entry
 
 
-def entry_rows(entries: list[Entry], kind: str) -> tuple[list[str], list[int]]:
-    """Return the texts of one kind of row (store.ROWS) and the entry each belongs to."""
-    texts: list[str] = []
-    row_entry: list[int] = []
-    under = sections(entries) if kind not in ("text", "doc") else (Counter(), Counter())
+def entry_rows(entries: list[Entry]) -> dict[str, tuple[list[str], list[int]]]:
+    """Return each kind of row (store.ROWS) as its texts and the entry each belongs to: the question phrasings (a
+    paragraph's are the headings it answers), all of them joined, the answer text and the whole entry."""
+    under = sections(entries)
+    out: dict[str, tuple[list[str], list[int]]] = {kind: ([], []) for kind in ("question", "joined", "text", "doc")}
     for i, e in enumerate(entries):
-        if kind in ("text", "doc"):
-            # The headings above an entry (not the document title, which every entry shares) say what it is
-            # about: "What are the main challenges in this role?" sits under "Common questions about ML engineers".
-            context = " ".join(e.headings[1:])
-            if kind == "doc":
-                texts.append(" ".join((context, *e.questions, e.text)))
-            else:
-                texts.append(e.text if e.questions else " ".join((context, e.text)))
-            row_entry.append(i)
-        else:
-            phrasings = e.questions or heading_questions(e, under)
-            for q in (phrasings if kind == "question" else (" ".join(phrasings),) if phrasings else ()):
-                texts.append(q)
-                row_entry.append(i)
-    return texts, row_entry
+        phrasings = e.questions or heading_questions(e, under)
+        for q in phrasings:
+            out["question"][0].append(q)
+            out["question"][1].append(i)
+        if phrasings:
+            out["joined"][0].append(" ".join(phrasings))
+            out["joined"][1].append(i)
+        # The headings above an entry (not the document title, which every entry shares) say what it is about:
+        # "What are the main challenges in this role?" sits under "Common questions about ML engineers".
+        context = " ".join(e.headings[1:])
+        out["doc"][0].append(" ".join((context, *e.questions, e.text)))
+        out["text"][0].append(e.text if e.questions else " ".join((context, e.text)))
+    out["doc"][1].extend(range(len(entries)))
+    out["text"][1].extend(range(len(entries)))
+    return out
 
 
 def in_context(entries: list[Entry], rows: tuple[list[str], list[int]]) -> tuple[list[str], list[int]]:

@@ -23,9 +23,9 @@ def strip_controls(text: str, *, keep_newlines: bool = True) -> str:
     return (_KEEP_LINES if keep_newlines else _ONE_LINE).sub("", text)
 
 
-def one_line(text: str) -> str:
-    """Return text as one line: controls removed, runs of blanks collapsed to one space."""
-    return " ".join(_ONE_LINE.sub(" ", text).split())
+def one_line(text: str | None) -> str:
+    """Return text as one line: controls removed, runs of blanks collapsed to one space ("" for None)."""
+    return " ".join(_ONE_LINE.sub(" ", text or "").split())
 
 
 def decode_input(raw: bytes) -> str:

@@ -145,7 +145,7 @@ def index_format() -> str:
     return _index_format
 
 
-_index_format: str | None = None
+_index_format: str | None = None   # kept at module level, not in a functools cache, so a test can patch it
 
 
 def build(entries: list[Entry], files: list[dict], warnings: list[str],
@@ -161,7 +161,7 @@ def build(entries: list[Entry], files: list[dict], warnings: list[str],
         if progress:
             progress("building the index", n, steps)
 
-    rows = {kind: entry_rows(entries, kind) for kind in ROWS}
+    rows = entry_rows(entries)
     docs = rows["doc"][0]
     # Each kind of row is split into words once, when an analyzer first needs it; the word space reads whole
     # entries straight from their text (index.count_words), which is most of the work on a large collection.
