@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import mlbot
-from mlbot import sentence, store
+from mlbot import chitchat, sentence, store
 from mlbot.bot import Bot, highlight
 from mlbot.errors import MlbotError, UsageError
 from mlbot.evaluate import evaluate, read_labelled
@@ -116,10 +116,12 @@ def test_off_topic_questions_are_refused_with_suggestions(article_bot, question)
 
 
 @pytest.mark.parametrize("question, kind", [("hello", "greeting"), ("thanks!", "thanks"), ("who are you?", "identity"),
-                                            ("bye", "goodbye"), ("help", "help")])
+                                            ("bye", "goodbye"), ("help", "help"), ("what is this about?", "help"),
+                                            ("What's this document about", "help")])
 def test_small_talk_never_touches_the_index(article_bot, question, kind):
     reply = article_bot.ask(question)
     assert reply.status == "chitchat" and reply.results == () and reply.message
+    assert chitchat.classify(question) == kind
 
 
 def test_the_development_set_keeps_its_floor(article_bot):

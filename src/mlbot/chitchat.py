@@ -10,7 +10,10 @@ _KINDS: list[tuple[str, re.Pattern[str]]] = [
                           r"|perfect,? thanks|ok thanks|okay thanks)")),
     ("goodbye", re.compile(r"(bye+|goodbye|good bye|see you( later)?|see ya|farewell|cya|later|good night)")),
     ("help", re.compile(r"(help|help me|what can you do|how does this work|how do i use (this|you)|what do you know"
-                        r"( about)?|what can i ask( you)?|commands|usage|\?)")),
+                        r"( about)?|what can i ask( you)?( about)?|commands|usage|\?"
+                        r"|what('s| is|s) (this|the|this bot|this document|the document|this article|the article)"
+                        r"( all)? about|what (topics|subjects|questions) (do|can) you (cover|answer|know)"
+                        r"|what do you cover|what can you answer|what can you tell me( about)?)")),
     ("identity", re.compile(r"(who are you|what are you|what is your name|what's your name|whats your name"
                             r"|are you (a )?(bot|human|robot|real|an ai)|who made you|who built you)")),
     ("howareyou", re.compile(r"(how are you( doing)?|how's it going|hows it going|how are things|what's up|whats up"
