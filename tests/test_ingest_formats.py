@@ -219,6 +219,26 @@ def test_html_hidden_elements_are_never_indexed(hidden):
     assert [e.text for e in entries] == ["before", "after"]
 
 
+def test_html_page_chrome_of_links_and_controls_is_not_a_paragraph():
+    page = (
+        '<header><p>Caring since 1998</p><a class="btn" href="/book">Book an appointment</a></header>'
+        '<aside><h3>Quick links</h3><ul><li><a href="/book">Book online</a></li><li><a href="/x">Meet us</a></li></ul>'
+        '<form><input name="email"><button type="submit">Sign up</button><select><option>Weekly</option></select>'
+        '<textarea>Your note</textarea></form></aside>'
+        '<main><h1>FAQ</h1><dl><dt>Where are the forms?</dt><dd><a href="/forms">New patient forms</a></dd></dl>'
+        '<p>See <a href="/hours">our hours</a> before you come.</p><p><a name="top">Anchored text.</a></p></main>'
+        '<footer><p>220 Mill Road · (555) 014-2280</p><p><a href="/p">Privacy</a> | <a href="/a">Access</a></p></footer>'
+    )
+    entries = parse_html(page, "c.html")
+    assert [(e.questions, e.text) for e in entries] == [
+        ((), "Caring since 1998"),
+        (("Where are the forms?",), "New patient forms"),   # a link that answers a question is kept
+        ((), "See our hours before you come."),
+        ((), "Anchored text."),   # an anchor is no link
+        ((), "220 Mill Road · (555) 014-2280"),
+    ]
+
+
 def test_html_head_without_its_end_tag_hides_only_itself():
     entries = parse_html("<html><head><title>T</title><p>Visible text.</p>", "h.html")
     assert [(e.text, e.headings) for e in entries] == [("Visible text.", ("T",))]

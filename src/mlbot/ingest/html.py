@@ -1,6 +1,8 @@
 """HTML: the page title and h1-h6 are headings; a heading that asks a question is an FAQ entry answered by what follows
 it, as are a `<dt>` or `<summary>` that asks one; the text of every other block (paragraph, list item, cell, quote,
-preformatted text) is a paragraph entry. Script, style, navigation and other inert markup are never read.
+preformatted text) is a paragraph entry. Script, style, navigation, form controls and other inert markup are never
+read, nor a paragraph made of links alone (a sidebar's list of links, a "Book now" button, a footer's "Privacy |
+Terms"): it names pages, it answers nothing. Inside an FAQ answer such a link is kept.
 
 Only the standard library's html.parser is used. It is event-driven and never recurses, and so is this reader, so
 a page of 100,000 nested elements costs no more than a flat one.
@@ -13,7 +15,7 @@ from html.parser import HTMLParser
 from ..model import Entry, Source
 from .text import clean, looks_like_question
 
-_HIDDEN = frozenset({"script", "style", "nav", "template", "noscript", "svg", "head"})
+_HIDDEN = frozenset({"script", "style", "nav", "template", "noscript", "svg", "head", "button", "select", "textarea"})
 _HEAD_TAGS = frozenset({"title", "meta", "link", "base", "script", "style", "noscript", "template"})
 _HEADINGS = {"title": 0, "h1": 1, "h2": 2, "h3": 3, "h4": 4, "h5": 5, "h6": 6, "dt": 7, "summary": 7}
 _CONTAINERS = {"dt": "dl", "summary": "details"}   # whose end also ends the answer to a question term or summary
@@ -47,6 +49,8 @@ class _PageReader(HTMLParser):
         self.open_headings: list[tuple[int, str]] = []
         self.faq: _Faq | None = None
         self.ids: dict[str, int] = {}        # how often each line's id was used: minified pages are one line
+        self.links = 0                       # depth of <a href>
+        self.said = [0, 0]                   # letters and digits of the block read outside links, and inside
 
     def close(self) -> None:
         super().close()
@@ -76,6 +80,8 @@ class _PageReader(HTMLParser):
             self.capture = tag
         elif tag == "pre":
             self.pre += 1
+        elif tag == "a" and any(k == "href" for k, _ in attrs):
+            self.links += 1
         elif tag == "br":
             self.buf.append("\n")
 
@@ -91,6 +97,8 @@ class _PageReader(HTMLParser):
             self._end_block()
         if tag == "pre":
             self.pre = max(0, self.pre - 1)
+        elif tag == "a":
+            self.links = max(0, self.links - 1)
         if self.faq and self.faq.container == tag:
             self._close_faq()
             self._pop_headings(_HEADINGS["dt"])
@@ -101,18 +109,19 @@ class _PageReader(HTMLParser):
         if not self.line and data.strip():
             self.line = self.getpos()[0] + data[: len(data) - len(data.lstrip())].count("\n")
         self.buf.append(data)
+        self.said[self.links > 0] += sum(c.isalnum() for c in data)
 
     def _end_block(self) -> None:
         """Turn the text read since the last block boundary into a heading, an answer part or a paragraph."""
-        raw, line = "".join(self.buf), self.line
-        self.buf, self.line = [], 0
+        raw, line, (unlinked, linked) = "".join(self.buf), self.line, self.said
+        self.buf, self.line, self.said = [], 0, [0, 0]
         text = clean(raw if self.pre else " ".join(raw.split()))
         tag, self.capture = self.capture, None
         if tag is None or (tag in _CONTAINERS and not looks_like_question(text)):
             if tag and self.faq and self.faq.level == _HEADINGS[tag]:
                 self._close_faq()   # the next term of a list whose previous term asked a question
                 self._pop_headings(_HEADINGS[tag])
-            if text:
+            if text and (unlinked or not linked or self.faq or tag):
                 self._add_paragraph(text, line)
         elif tag == "title":
             if text and not any(level == 0 for level, _ in self.open_headings):
