@@ -181,6 +181,19 @@ PAGE = """<!DOCTYPE html>
 """
 
 
+def test_text_q_and_a_pairs_lose_their_markers_and_list_numbers():
+    doc = ("Help\n\nQ: How do I\nreset my password?\nA: Use the link.\nQ: Password change\nA: Settings > Password.\n"
+           "Q1. Can I pay by card?\nAnswer: Yes, all cards.\n\nQ: What about refunds?\n\nA: Within 30 days.\n\n"
+           "4. Where are you?\nWe are in town.\n")
+    assert [(e.id, e.questions, e.text) for e in parse_text(doc, "t.txt")] == [
+        ("t.txt:3", ("How do I reset my password?",), "Use the link."),   # a question may wrap to its A: line
+        ("t.txt:6", ("Password change",), "Settings > Password."),        # marked: a question without "?"
+        ("t.txt:8", ("Can I pay by card?",), "Yes, all cards."),
+        ("t.txt:11", ("What about refunds?",), "Within 30 days."),
+        ("t.txt:15", ("Where are you?",), "We are in town."),
+    ]
+
+
 def test_html_question_heading_answer_runs_to_the_next_heading():
     faq = by_question(parse_html(PAGE, "help.html"))["How do I reset my password?"]
     assert faq.text == "Open settings.\nClick reset\nCheck your mail"

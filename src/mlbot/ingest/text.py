@@ -1,5 +1,7 @@
 """Plain text: a title line, short heading lines, paragraphs separated by blank lines, and questions (lines ending
-in `?`) each followed by its answer. The bundled article is the model of this shape."""
+in `?`) each followed by its answer. The bundled article is the model of this shape. `Q:`/`A:` pairs (also
+`Question:`, `Q1.`), with or without blank lines between them, are FAQ entries whose question may run over lines;
+the markers, and a question's list number ("3. How do I…?"), are not part of what the entry says."""
 from __future__ import annotations
 
 import re
@@ -8,6 +10,9 @@ from ..model import Entry, Source
 from ..sanitize import strip_controls
 
 _END = re.compile(r"""[.!?…:;)\]"'»”’*`]\s*$""")
+_Q_MARK = re.compile(r"(?:Q|Question)[ \t]*\d{0,3}[ \t]*[:.)][ \t]+(?=\S)", re.IGNORECASE)
+_A_MARK = re.compile(r"(?:A|Answer)[ \t]*\d{0,3}[ \t]*[:.)][ \t]+(?=\S)", re.IGNORECASE)
+_NUMBER = re.compile(r"\d{1,3}[.)][ \t]+(?=\S)")
 
 
 def clean(line: str) -> str:
@@ -55,6 +60,20 @@ def _blocks(text: str) -> list[tuple[int, list[str]]]:
     return blocks
 
 
+def _question(line: str) -> str:
+    """Return a question line without its list number: "3. How do I…?" asks "How do I…?"."""
+    return line[_NUMBER.match(line).end():] if _NUMBER.match(line) else line
+
+
+def _split_pairs(blocks: list[tuple[int, list[str]]]) -> list[tuple[int, list[str]]]:
+    """Return blocks split before every `Q:` line: pairs written without blank lines between them."""
+    out = []
+    for start, lines in blocks:
+        cuts = [0] + [i for i, x in enumerate(lines) if i and _Q_MARK.match(x)]
+        out.extend((start + a, lines[a:b]) for a, b in zip(cuts, cuts[1:] + [len(lines)]))
+    return out
+
+
 def parse_text(text: str, path: str) -> list[Entry]:
     """Return the FAQ and paragraph entries of a plain-text document."""
     entries: list[Entry] = []
@@ -73,16 +92,34 @@ def parse_text(text: str, path: str) -> list[Entry]:
             source=Source(path, c[-1] if c else None, at_line), headings=c,
         ))
 
-    blocks = _blocks(text)
+    blocks = _split_pairs(_blocks(text))
     for line, lines in blocks:
         first = lines[0]
+        if (m := _Q_MARK.match(first)):
+            # A marked question: up to its `A:` line (it may wrap), else its first line; the answer after it.
+            a = next((i for i, x in enumerate(lines) if i and _A_MARK.match(x)), 1)
+            question = " ".join([first[m.end():], *lines[1:a]])
+            answer = lines[a:]
+            if answer and (am := _A_MARK.match(answer[0])):
+                answer = [answer[0][am.end():], *answer[1:]]
+            if pending:
+                add((pending[1],), "", pending[0])
+                pending = None
+            if answer:
+                add((question,), " ".join(answer), line)
+                after_paragraph = True
+            else:
+                pending = (line, question)
+            continue
+        if pending and (am := _A_MARK.match(first)):
+            lines = [first[am.end():], *lines[1:]]
         if len(lines) == 1 and title is None and not entries and not looks_like_question(first):
             title = first
             continue
         if len(lines) == 1 and looks_like_question(first):
             if pending:
                 add((pending[1],), "", pending[0])
-            pending = (line, first)
+            pending = (line, _question(first))
             continue
         if len(lines) == 1 and looks_like_heading(first) and pending is None:
             if after_paragraph:
@@ -94,7 +131,7 @@ def parse_text(text: str, path: str) -> list[Entry]:
             if pending:
                 add((pending[1],), "", pending[0])
                 pending = None
-            add((first,), " ".join(lines[1:]), line)
+            add((_question(first),), " ".join(lines[1:]), line)
         elif pending:
             add((pending[1],), " ".join(lines), pending[0])
             pending = None

@@ -1,0 +1,48 @@
+"""Ten FAQ documents in ten shapes, written by someone who never saw mlbot: each is read into its question and
+answer pairs, and their labelled questions (asked in other words, two unanswerable each) are answered."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from mlbot import ingest
+from mlbot.bot import load
+from mlbot.evaluate import check_labels, evaluate, read_labelled
+
+SHAPES = Path(__file__).resolve().parent / "data" / "shapes"
+DOCS = {   # document: the FAQ pairs it holds
+    "gym.md": 9, "insurance.md": 10, "hotel.md": 10, "school.html": 9, "clinic.html": 9, "software.txt": 10,
+    "airline.txt": 10, "shop.csv": 10, "bank.json": 10, "museum.json": 9,
+}
+
+
+@pytest.mark.parametrize("name", sorted(DOCS))
+def test_each_shape_is_read_into_its_question_and_answer_pairs(name):
+    [doc] = ingest.discover([SHAPES / name])
+    entries = ingest.parse_file(doc)
+    faq = [e for e in entries if e.questions]
+    assert len(faq) == DOCS[name]
+    assert all(e.text.strip() and e.questions[0].endswith("?") for e in faq)
+    # Whatever is not an FAQ pair is the page's own prose, never its links, buttons or markup.
+    for e in entries:
+        assert "<" not in e.text and "**" not in e.text and not e.text.startswith(("Q:", "A:"))
+
+
+def test_the_shapes_questions_are_answered_and_the_others_refused():
+    answerable = right = unanswerable = refused = 0
+    for name in sorted(DOCS):
+        labels = SHAPES / f"{name.rsplit('.', 1)[0]}.questions.jsonl"
+        bot = load([str(SHAPES / name)])
+        labelled = read_labelled(labels)
+        check_labels(bot.kb, labelled, labels)   # every expected answer is an entry of its document
+        report = evaluate(bot, labelled)
+        answerable += report.n_answerable
+        right += round(report.top1 * report.n_answerable)
+        unanswerable += report.n_unanswerable
+        refused += round(report.refused * report.n_unanswerable)
+    assert (answerable, unanswerable) == (30, 20)
+    # Measured 27 of 30 right first and 18 of 20 refused (two "do you have a pool / spa" questions met the gym's
+    # showers and the hotel's parking); the floors leave room for small changes.
+    assert right >= 25
+    assert refused >= 16
