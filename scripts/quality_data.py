@@ -99,7 +99,27 @@ def fresh() -> list[Collection]:
         labels = read(doc.rsplit(".", 1)[0] + ".jsonl")
         out.append(Collection(f"{name} (fresh)", entries, [],
                               [(d["question"], d["expected"] and by_question[d["expected"]]) for d in labels]))
+    out.append(shapes())
     return out
+
+
+def shapes() -> Collection:
+    """tests/data/shapes: ten FAQ documents in ten shapes read as one folder, as a user points mlbot at theirs; each
+    document's questions name their answer by a piece of its text."""
+    from mlbot import ingest
+    folder = ROOT / "tests" / "data" / "shapes"
+    docs = [f for f in sorted(folder.iterdir()) if f.suffix != ".jsonl" and f.name != "README.md"]
+    entries = [e for doc in ingest.discover(docs) for e in ingest.parse_file(doc)]
+    labelled = []
+    for f in sorted(folder.glob("*.questions.jsonl")):
+        for line in f.read_text(encoding="utf-8").splitlines():
+            d = json.loads(line)
+            if d["expected"] is None:
+                labelled.append((d["question"], None))
+                continue
+            [eid] = [e.id for e in entries if d["expected"] in e.text]
+            labelled.append((d["question"], eid))
+    return Collection("ten shapes (fresh)", entries, [], labelled)
 
 
 def load_all(data_arg: str | None) -> list[Collection]:

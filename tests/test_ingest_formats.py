@@ -194,6 +194,17 @@ def test_text_q_and_a_pairs_lose_their_markers_and_list_numbers():
     ]
 
 
+@pytest.mark.parametrize("reader, doc", [
+    (parse_markdown, "# FAQ\n\n## 1. How do I reset it?\n\nIn settings.\n"),
+    (parse_markdown, "# FAQ\n\n**2) How do I reset it?**\n\nIn settings.\n"),
+    (parse_html, "<h1>FAQ</h1><h3>1. How do I reset it?</h3><p>In settings.</p>"),
+    (parse_html, "<dl><dt>12) How do I reset it?</dt><dd>In settings.</dd></dl>"),
+])
+def test_a_numbered_question_is_asked_without_its_number(reader, doc):
+    [entry] = [e for e in reader(doc, "f") if e.questions]
+    assert (entry.questions, entry.text) == (("How do I reset it?",), "In settings.")
+
+
 def test_html_question_heading_answer_runs_to_the_next_heading():
     faq = by_question(parse_html(PAGE, "help.html"))["How do I reset my password?"]
     assert faq.text == "Open settings.\nClick reset\nCheck your mail"

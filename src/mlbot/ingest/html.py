@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from html.parser import HTMLParser
 
 from ..model import Entry, Source
-from .text import clean, looks_like_question
+from .text import clean, looks_like_question, question_text
 
 _HIDDEN = frozenset({"script", "style", "nav", "template", "noscript", "svg", "head", "button", "select", "textarea"})
 _HEAD_TAGS = frozenset({"title", "meta", "link", "base", "script", "style", "noscript", "template"})
@@ -137,7 +137,7 @@ class _PageReader(HTMLParser):
             self.faq.parts.append(text)   # a subheading inside an answer belongs to it
         self._pop_headings(level)
         if asks:
-            self.faq = _Faq(text, line, level, self._chain(), container)
+            self.faq = _Faq(question_text(text), line, level, self._chain(), container)
         self.open_headings.append((level, text))
 
     def _pop_headings(self, level: int) -> None:

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from ..model import Entry, Source
 from ..sanitize import strip_controls
-from .text import clean, looks_like_question, looks_truncated
+from .text import clean, looks_like_question, looks_truncated, question_text
 
 _NEWLINE = re.compile(r"\r\n|\r|\n")   # not str.splitlines: it also splits at \f and \x1c, so lines would drift
 _ATX = re.compile(r" {0,3}(#{1,6})(?:[ \t]+(.*))?$")
@@ -182,7 +182,7 @@ def parse_markdown(text: str, path: str) -> list[Entry]:
 
     def add(questions: tuple[str, ...], body: str, line: int, headings: tuple[str, ...]) -> None:
         source = Source(path, headings[-1] if headings else None, line)
-        entries.append(Entry(f"{path}:{line}", questions, body, source, headings))
+        entries.append(Entry(f"{path}:{line}", tuple(map(question_text, questions)), body, source, headings))
 
     def close_faq(end: int) -> None:
         nonlocal faq

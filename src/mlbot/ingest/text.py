@@ -60,8 +60,8 @@ def _blocks(text: str) -> list[tuple[int, list[str]]]:
     return blocks
 
 
-def _question(line: str) -> str:
-    """Return a question line without its list number: "3. How do I…?" asks "How do I…?"."""
+def question_text(line: str) -> str:
+    """Return a question without its list number: "3. How do I…?" asks "How do I…?"."""
     return line[_NUMBER.match(line).end():] if _NUMBER.match(line) else line
 
 
@@ -119,7 +119,7 @@ def parse_text(text: str, path: str) -> list[Entry]:
         if len(lines) == 1 and looks_like_question(first):
             if pending:
                 add((pending[1],), "", pending[0])
-            pending = (line, _question(first))
+            pending = (line, question_text(first))
             continue
         if len(lines) == 1 and looks_like_heading(first) and pending is None:
             if after_paragraph:
@@ -131,7 +131,7 @@ def parse_text(text: str, path: str) -> list[Entry]:
             if pending:
                 add((pending[1],), "", pending[0])
                 pending = None
-            add((_question(first),), " ".join(lines[1:]), line)
+            add((question_text(first),), " ".join(lines[1:]), line)
         elif pending:
             add((pending[1],), " ".join(lines), pending[0])
             pending = None
