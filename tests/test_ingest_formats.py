@@ -263,6 +263,28 @@ def test_html_page_chrome_of_links_and_controls_is_not_a_paragraph():
     ]
 
 
+@pytest.mark.parametrize("page, expected", [
+    # Bootstrap: the toggle is a button inside a heading; a label that does not ask stays a heading.
+    ('<h1>FAQ</h1><h2><button data-bs-toggle="collapse">How do I pay?</button></h2><div><p>By card.</p></div>'
+     '<h2><button>Shipping</button></h2><div>Free over $50.</div>',
+     [(("How do I pay?",), "By card.", ("FAQ",)), ((), "Free over $50.", ("FAQ", "Shipping"))]),
+    # A button of its own, the answer in the panel after it; a form's button is not read.
+    ('<h1>FAQ</h1><button class="accordion">Can I return it?</button><div class="panel"><p>Within 30 days.</p></div>'
+     '<button class="accordion">Do you ship abroad?</button><div class="panel"><p>Yes, to the EU.</p></div>'
+     '<form><button>Sign up</button></form>',
+     [(("Can I return it?",), "Within 30 days.", ("FAQ",)), (("Do you ship abroad?",), "Yes, to the EU.", ("FAQ",))]),
+    # A link that opens part of the page.
+    ('<h1>FAQ</h1><div><a href="#a1" data-toggle="collapse">Where are you?</a></div><div id="a1"><p>In town.</p></div>',
+     [(("Where are you?",), "In town.", ("FAQ",))]),
+    # Links to other pages that ask questions answer nothing here, and take no answer from what follows.
+    ('<h1>Help</h1><h3>Popular</h3><ul><li><a href="/faq/1">How do I reset it?</a></li>'
+     '<li><a href="/faq/2">Can I pay by card?</a></li></ul><p>Call us on 555.</p>',
+     [((), "Call us on 555.", ("Help", "Popular"))]),
+])
+def test_html_accordion_toggles_ask_and_links_elsewhere_do_not(page, expected):
+    assert [(e.questions, e.text, e.headings) for e in parse_html(page, "a.html")] == expected
+
+
 def test_html_head_without_its_end_tag_hides_only_itself():
     entries = parse_html("<html><head><title>T</title><p>Visible text.</p>", "h.html")
     assert [(e.text, e.headings) for e in entries] == [("Visible text.", ("T",))]

@@ -1,8 +1,10 @@
 """HTML: the page title and h1-h6 are headings; a heading that asks a question is an FAQ entry answered by what follows
 it, as are a `<dt>` or `<summary>` that asks one; the text of every other block (paragraph, list item, cell, quote,
-preformatted text) is a paragraph entry. Script, style, navigation, form controls and other inert markup are never
-read, nor a paragraph made of links alone (a sidebar's list of links, a "Book now" button, a footer's "Privacy |
-Terms"): it names pages, it answers nothing. Inside an FAQ answer such a link is kept.
+preformatted text) is a paragraph entry. Script, style, navigation, form fields and other inert markup are never
+read. A button, or a paragraph made of links alone, that asks a question opens an FAQ entry answered by what follows
+it (an accordion's toggles); one that does not ask is page chrome (a sidebar's list of links, "Sign up", a footer's
+"Privacy | Terms"): it names pages and answers nothing. Inside a heading a button is the heading's text, and inside an
+FAQ answer a link is kept.
 
 Only the standard library's html.parser is used. It is event-driven and never recurses, and so is this reader, so
 a page of 100,000 nested elements costs no more than a flat one.
@@ -15,7 +17,7 @@ from html.parser import HTMLParser
 from ..model import Entry, Source
 from .text import clean, looks_like_question, question_text
 
-_HIDDEN = frozenset({"script", "style", "nav", "template", "noscript", "svg", "head", "button", "select", "textarea"})
+_HIDDEN = frozenset({"script", "style", "nav", "template", "noscript", "svg", "head", "select", "textarea"})
 _HEAD_TAGS = frozenset({"title", "meta", "link", "base", "script", "style", "noscript", "template"})
 _HEADINGS = {"title": 0, "h1": 1, "h2": 2, "h3": 3, "h4": 4, "h5": 5, "h6": 6, "dt": 7, "summary": 7}
 _CONTAINERS = {"dt": "dl", "summary": "details"}   # whose end also ends the answer to a question term or summary
@@ -33,6 +35,7 @@ class _Faq:
     level: int
     headings: tuple[str, ...]
     container: str | None
+    toggle: bool = False     # opened by a button or link: with nothing after it, it was a link to elsewhere
     parts: list[str] = field(default_factory=list)
 
 
@@ -49,8 +52,8 @@ class _PageReader(HTMLParser):
         self.open_headings: list[tuple[int, str]] = []
         self.faq: _Faq | None = None
         self.ids: dict[str, int] = {}        # how often each line's id was used: minified pages are one line
-        self.links = 0                       # depth of <a href>
-        self.said = [0, 0]                   # letters and digits of the block read outside links, and inside
+        self.links: list[bool] = []          # open <a href> elements: does each toggle part of this page?
+        self.said = [0, 0, 0]                # letters and digits of the block: outside links, in links, in toggles
 
     def close(self) -> None:
         super().close()
@@ -74,6 +77,11 @@ class _PageReader(HTMLParser):
             self.hidden.clear()   # a body tag in the head ends it, as in a browser; a missing </head> hides nothing
         if self._gated(tag):
             return
+        if tag == "button":
+            if self.capture is None:   # inside a heading (Bootstrap's accordion) its label is the heading's text
+                self._end_block()
+                self.capture = tag
+            return
         if tag in _BLOCKS:
             self._end_block()
         if tag in _HEADINGS:
@@ -81,7 +89,7 @@ class _PageReader(HTMLParser):
         elif tag == "pre":
             self.pre += 1
         elif tag == "a" and any(k == "href" for k, _ in attrs):
-            self.links += 1
+            self.links.append(_toggles(attrs))
         elif tag == "br":
             self.buf.append("\n")
 
@@ -93,12 +101,12 @@ class _PageReader(HTMLParser):
             return
         if self._gated(tag):
             return
-        if tag in _BLOCKS:
+        if tag in _BLOCKS or (tag == "button" and self.capture == "button"):
             self._end_block()
         if tag == "pre":
             self.pre = max(0, self.pre - 1)
-        elif tag == "a":
-            self.links = max(0, self.links - 1)
+        elif tag == "a" and self.links:
+            self.links.pop()
         if self.faq and self.faq.container == tag:
             self._close_faq()
             self._pop_headings(_HEADINGS["dt"])
@@ -109,19 +117,23 @@ class _PageReader(HTMLParser):
         if not self.line and data.strip():
             self.line = self.getpos()[0] + data[: len(data) - len(data.lstrip())].count("\n")
         self.buf.append(data)
-        self.said[self.links > 0] += sum(c.isalnum() for c in data)
+        self.said[2 if self.links and self.links[-1] else bool(self.links)] += sum(c.isalnum() for c in data)
 
     def _end_block(self) -> None:
         """Turn the text read since the last block boundary into a heading, an answer part or a paragraph."""
-        raw, line, (unlinked, linked) = "".join(self.buf), self.line, self.said
-        self.buf, self.line, self.said = [], 0, [0, 0]
+        raw, line, (unlinked, linked, toggles) = "".join(self.buf), self.line, self.said
+        self.buf, self.line, self.said = [], 0, [0, 0, 0]
         text = clean(raw if self.pre else " ".join(raw.split()))
         tag, self.capture = self.capture, None
+        if tag == "button" or (tag is None and (linked or toggles) and not unlinked and not self.faq):
+            if looks_like_question(text) and not linked:   # an accordion's toggle; other controls and links: chrome
+                self._heading(_HEADINGS["dt"], text, line or self.getpos()[0], None, toggle=True)
+            return
         if tag is None or (tag in _CONTAINERS and not looks_like_question(text)):
             if tag and self.faq and self.faq.level == _HEADINGS[tag]:
                 self._close_faq()   # the next term of a list whose previous term asked a question
                 self._pop_headings(_HEADINGS[tag])
-            if text and (unlinked or not linked or self.faq or tag):
+            if text:
                 self._add_paragraph(text, line)
         elif tag == "title":
             if text and not any(level == 0 for level, _ in self.open_headings):
@@ -129,7 +141,7 @@ class _PageReader(HTMLParser):
         else:
             self._heading(_HEADINGS[tag], text, line or self.getpos()[0], _CONTAINERS.get(tag))
 
-    def _heading(self, level: int, text: str, line: int, container: str | None) -> None:
+    def _heading(self, level: int, text: str, line: int, container: str | None, toggle: bool = False) -> None:
         asks = looks_like_question(text)
         if self.faq and (level <= self.faq.level or asks):
             self._close_faq()
@@ -137,7 +149,7 @@ class _PageReader(HTMLParser):
             self.faq.parts.append(text)   # a subheading inside an answer belongs to it
         self._pop_headings(level)
         if asks:
-            self.faq = _Faq(question_text(text), line, level, self._chain(), container)
+            self.faq = _Faq(question_text(text), line, level, self._chain(), container, toggle)
         self.open_headings.append((level, text))
 
     def _pop_headings(self, level: int) -> None:
@@ -168,11 +180,18 @@ class _PageReader(HTMLParser):
 
     def _close_faq(self) -> None:
         faq, self.faq = self.faq, None
-        if faq:
+        if faq and (faq.parts or not faq.toggle):
             source = Source(self.path, faq.headings[-1] if faq.headings else None, faq.line)
             self.entries.append(
                 Entry(self._id(faq.line), (faq.question,), "\n".join(faq.parts), source, faq.headings)
             )
+
+
+def _toggles(attrs: list[tuple[str, str | None]]) -> bool:
+    """True for a link that opens part of its own page (an accordion's `href="#answer-3"`, `data-bs-toggle`), not
+    another page."""
+    return any(k in ("aria-controls", "aria-expanded", "data-toggle", "data-bs-toggle") or
+               (k == "href" and (v or "").startswith("#")) for k, v in attrs)
 
 
 def parse_html(text: str, path: str) -> list[Entry]:
