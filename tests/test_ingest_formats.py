@@ -134,6 +134,21 @@ def test_markdown_bold_and_q_a_questions(doc, question, answer):
     assert entry.source.line == 1
 
 
+def test_markdown_tables_list_items_and_marked_headings_of_questions():
+    doc = ("# FAQ\n\n| Question | Answer |\n|---|---|\n| What are your hours? | 8:00 to 18:00.<br>Closed Sundays. |\n"
+           "| Can I pay by card? | Yes \\| any card. |\n\n- **Q:** Do I need to book?\n  **A:** Yes, online.\n"
+           "- **Q:** Is there parking?\n  **A:** No.\n\n#### Q: Are dogs allowed?\n\nOn a lead.\n\n## Plans\n\n"
+           "| Plan | Price |\n|---|---|\n| Basic | $5 |\n")
+    assert [(e.id, e.questions, e.text) for e in parse_markdown(doc, "f.md")] == [
+        ("f.md:5", ("What are your hours?",), "8:00 to 18:00.\nClosed Sundays."),
+        ("f.md:6", ("Can I pay by card?",), "Yes | any card."),
+        ("f.md:8", ("Do I need to book?",), "Yes, online."),
+        ("f.md:10", ("Is there parking?",), "No."),
+        ("f.md:13", ("Are dogs allowed?",), "On a lead."),
+        ("f.md:19", (), "| Plan | Price |\n|---|---|\n| Basic | $5 |"),   # not a table of questions: kept as written
+    ]
+
+
 def test_markdown_q_a_pairs_in_a_row():
     doc = "# FAQ\n\nQ: One?\nA: First.\nQ: Two?\nA: Second.\n"
     entries = parse_markdown(doc, "qa.md")
@@ -285,6 +300,48 @@ def test_html_accordion_toggles_ask_and_links_elsewhere_do_not(page, expected):
     assert [(e.questions, e.text, e.headings) for e in parse_html(page, "a.html")] == expected
 
 
+def test_html_bold_questions_open_their_answers():
+    page = ("<h1>FAQs</h1><p><strong>Do you deliver?</strong><br>Within 5 miles.</p>"
+            "<p><b>Can I order a cake?</b></p><p>Yes, with 5 days' notice.</p><p><strong>Note:</strong> cash only.</p>")
+    assert [(e.questions, e.text) for e in parse_html(page, "b.html")] == [
+        (("Do you deliver?",), "Within 5 miles."),
+        (("Can I order a cake?",), "Yes, with 5 days' notice.\nNote: cash only."),   # a bold lead that does not ask
+    ]
+
+
+@pytest.mark.parametrize("table", [
+    "<tr><th>Question</th><th>Answer</th></tr><tr><td>Is it free?</td><td>Yes, <em>always</em>.</td></tr>"
+    "<tr><td>1. Who teaches?</td><td>Our tutors.</td></tr>",
+    "<tr><td>Is it free?</td><td>Yes, <em>always</em>.</td></tr><tr><td>1. Who teaches?</td><td>Our tutors.</td></tr>",
+])
+def test_html_tables_of_questions_and_answers_are_faq_entries(table):
+    entries = parse_html(f"<h1>FAQ</h1><table>{table}</table><p>After.</p>", "t.html")
+    assert [(e.questions, e.text, e.headings) for e in entries] == [
+        (("Is it free?",), "Yes, always.", ("FAQ",)),
+        (("Who teaches?",), "Our tutors.", ("FAQ",)),
+        ((), "After.", ("FAQ",)),
+    ]
+
+
+def test_html_other_tables_stay_cells():
+    page = "<table><tr><th>Plan</th><th>Price</th></tr><tr><td>Basic</td><td>$5</td></tr></table>"
+    assert [(e.questions, e.text) for e in parse_html(page, "t.html")] == [
+        ((), "Plan"), ((), "Price"), ((), "Basic"), ((), "$5")]
+
+
+def test_html_an_answer_stops_at_the_footer_and_a_sidebar_keeps_its_headings():
+    page = ("<h1>Help</h1><h2>Where are you?</h2><p>In town.</p>"
+            "<aside><h2>Recent posts</h2><p>Our new rye.</p></aside><p>Body text.</p>"
+            "<h3>Was this page helpful?</h3><button>Yes</button>"
+            "<footer><form><label>Search this site</label></form><p>12 Bank St.</p></footer>")
+    assert [(e.questions, e.text, e.headings) for e in parse_html(page, "f.html")] == [
+        (("Where are you?",), "In town.", ("Help",)),
+        ((), "Our new rye.", ("Help", "Recent posts")),
+        ((), "Body text.", ("Help",)),   # the sidebar's heading ended with it
+        ((), "12 Bank St.", ("Help",)),  # and a question with nothing after it answers nothing
+    ]
+
+
 def test_html_head_without_its_end_tag_hides_only_itself():
     entries = parse_html("<html><head><title>T</title><p>Visible text.</p>", "h.html")
     assert [(e.text, e.headings) for e in entries] == [("Visible text.", ("T",))]
@@ -378,6 +435,18 @@ def test_csv_without_question_and_answer_columns_is_refused(text):
 def test_json_shapes(doc):
     (entry,) = parse_json(json.dumps(doc, indent=2), "faq.json")
     assert (entry.questions, entry.text) == (("Is it free?",), "Yes.")
+
+
+def test_csv_delimiter_is_the_one_that_splits_the_header_and_json_groups_are_headings():
+    rows = parse_csv('question;answer\r\n"Price?";"28 €; 7 € per extra adult"\r\nDogs?;Yes\r\n', "c.csv")
+    assert [(e.questions, e.text) for e in rows] == [(("Price?",), "28 €; 7 € per extra adult"), (("Dogs?",), "Yes")]
+    doc = json.dumps({"categories": [
+        {"name": "Billing", "items": [{"question": "When is my bill due?", "answer": "On the 1st."}]},
+        {"name": "Roaming", "items": [{"question": "Does it work abroad?", "answer": "In the EU."}]}]}, indent=1)
+    assert [(e.questions, e.text, e.headings, e.source.heading) for e in parse_json(doc, "g.json")] == [
+        (("When is my bill due?",), "On the 1st.", ("Billing",), "Billing"),
+        (("Does it work abroad?",), "In the EU.", ("Roaming",), "Roaming"),
+    ]
 
 
 def test_json_alternate_questions_ids_and_lines():

@@ -15,9 +15,11 @@ from dataclasses import dataclass, field
 from html.parser import HTMLParser
 
 from ..model import Entry, Source
+from .tables import ANSWER_NAMES, QUESTION_NAMES
 from .text import clean, looks_like_question, question_text
 
-_HIDDEN = frozenset({"script", "style", "nav", "template", "noscript", "svg", "head", "select", "textarea"})
+_HIDDEN = frozenset({"script", "style", "nav", "template", "noscript", "svg", "head", "select", "textarea", "label"})
+_CHROME = frozenset({"footer", "aside"})   # an FAQ answer never runs on into them, nor do their headings run out
 _HEAD_TAGS = frozenset({"title", "meta", "link", "base", "script", "style", "noscript", "template"})
 _HEADINGS = {"title": 0, "h1": 1, "h2": 2, "h3": 3, "h4": 4, "h5": 5, "h6": 6, "dt": 7, "summary": 7}
 _CONTAINERS = {"dt": "dl", "summary": "details"}   # whose end also ends the answer to a question term or summary
@@ -54,6 +56,12 @@ class _PageReader(HTMLParser):
         self.ids: dict[str, int] = {}        # how often each line's id was used: minified pages are one line
         self.links: list[bool] = []          # open <a href> elements: does each toggle part of this page?
         self.said = [0, 0, 0]                # letters and digits of the block: outside links, in links, in toggles
+        self.bold = False                    # reading a <strong> or <b> that opens its block
+        self.lead: int | None = None         # where that bold lead ends in the block's text ("<b>Q?</b><br>A")
+        self.chrome: list[list[tuple[int, str]]] = []   # open footers and asides: the headings open at each start
+        self.tables: list[list[int]] = []    # open tables: [id, row, column] of the cell being read
+        self.cells: dict[int, tuple[int, int, int]] = {}   # entry index -> (table id, row, column) of its cell
+        self.n_tables = 0
 
     def close(self) -> None:
         super().close()
@@ -84,6 +92,21 @@ class _PageReader(HTMLParser):
             return
         if tag in _BLOCKS:
             self._end_block()
+        if tag in _CHROME:
+            if self.faq:
+                level = self.faq.level
+                self._close_faq()
+                self._pop_headings(level)
+            self.chrome.append(list(self.open_headings))
+        elif tag == "table":
+            self.n_tables += 1
+            self.tables.append([self.n_tables, -1, -1])
+        elif tag == "tr" and self.tables:
+            self.tables[-1][1:] = [self.tables[-1][1] + 1, -1]
+        elif tag in ("td", "th") and self.tables:
+            self.tables[-1][2] += 1
+        if tag in ("strong", "b") and self.capture is None and not any(self.said) and self.lead is None:
+            self.bold = True
         if tag in _HEADINGS:
             self.capture = tag
         elif tag == "pre":
@@ -107,6 +130,13 @@ class _PageReader(HTMLParser):
             self.pre = max(0, self.pre - 1)
         elif tag == "a" and self.links:
             self.links.pop()
+        elif tag in ("strong", "b") and self.bold:
+            self.bold, self.lead = False, len("".join(self.buf))
+        elif tag in _CHROME and self.chrome:   # the headings a sidebar or footer opened end with it
+            self._close_faq()
+            self.open_headings = self.chrome.pop()
+        elif tag == "table" and self.tables:
+            self._faq_table(self.tables.pop()[0])
         if self.faq and self.faq.container == tag:
             self._close_faq()
             self._pop_headings(_HEADINGS["dt"])
@@ -121,10 +151,16 @@ class _PageReader(HTMLParser):
 
     def _end_block(self) -> None:
         """Turn the text read since the last block boundary into a heading, an answer part or a paragraph."""
-        raw, line, (unlinked, linked, toggles) = "".join(self.buf), self.line, self.said
-        self.buf, self.line, self.said = [], 0, [0, 0, 0]
+        raw, line, (unlinked, linked, toggles), lead = "".join(self.buf), self.line, self.said, self.lead
+        self.buf, self.line, self.said, self.bold, self.lead = [], 0, [0, 0, 0], False, None
         text = clean(raw if self.pre else " ".join(raw.split()))
         tag, self.capture = self.capture, None
+        if tag is None and lead and looks_like_question(question := clean(" ".join(raw[:lead].split()))):
+            # "<p><strong>Do you deliver?</strong><br>Within 5 miles.</p>": a question, its answer after it.
+            self._heading(_HEADINGS["dt"], question, line or self.getpos()[0], None)
+            if answer := clean(" ".join(raw[lead:].split())):
+                self._add_paragraph(answer, line)
+            return
         if tag == "button" or (tag is None and (linked or toggles) and not unlinked and not self.faq):
             if looks_like_question(text) and not linked:   # an accordion's toggle; other controls and links: chrome
                 self._heading(_HEADINGS["dt"], text, line or self.getpos()[0], None, toggle=True)
@@ -176,11 +212,47 @@ class _PageReader(HTMLParser):
             return
         headings = self._chain()
         source = Source(self.path, headings[-1] if headings else None, line)
+        if self.tables:
+            self.cells[len(self.entries)] = tuple(self.tables[-1])
         self.entries.append(Entry(self._id(line), (), text, source, headings))
+
+    def _faq_table(self, table: int) -> None:
+        """Turn the cells of a table of questions and answers into FAQ entries: its header names a question and an
+        answer column, or its rows are pairs whose first cells ask."""
+        at = [i for i, cell in self.cells.items() if cell[0] == table]
+        grid: dict[tuple[int, int], list[Entry]] = {}
+        for i in at:
+            grid.setdefault(self.cells.pop(i)[1:], []).append(self.entries[i])
+        rows = sorted({r for r, _ in grid})
+        if not at or len(rows) < 2:
+            return
+
+        def text(r: int, c: int | None) -> str:
+            return "\n".join(e.text for e in grid.get((r, c), ()))
+
+        header = {text(rows[0], c).strip().lower(): c for r, c in grid if r == rows[0]}
+        q = next((header[n] for n in QUESTION_NAMES if n in header), None)
+        a = next((header[n] for n in ANSWER_NAMES if n in header), None)
+        if q is None or a is None:
+            asks = [r for r in rows if looks_like_question(text(r, 0))]
+            if len(asks) * 3 < len(rows) * 2 or {c for _, c in grid} - {0, 1}:
+                return
+            q, a = 0, 1
+        else:
+            rows = rows[1:]
+        pairs = []
+        for r in rows:
+            first = grid.get((r, q))
+            if first and looks_like_question(question := " ".join(e.text for e in first)) and text(r, a):
+                e = first[0]
+                pairs.append(Entry(e.id, (question_text(question),), text(r, a), e.source, e.headings))
+        if pairs:
+            start = min(at)
+            self.entries[start:] = [*pairs, *(e for i, e in enumerate(self.entries[start:], start) if i not in at)]
 
     def _close_faq(self) -> None:
         faq, self.faq = self.faq, None
-        if faq and (faq.parts or not faq.toggle):
+        if faq and faq.parts:   # a question with nothing after it answers nothing ("Was this page helpful?")
             source = Source(self.path, faq.headings[-1] if faq.headings else None, faq.line)
             self.entries.append(
                 Entry(self._id(faq.line), (faq.question,), "\n".join(faq.parts), source, faq.headings)

@@ -1,5 +1,7 @@
 """Markdown: a heading that asks a question is an FAQ entry whose answer is its whole section, Markdown kept; other
-headings are context for the paragraphs under them. `**Q: ...?**` lines and `Q:`/`A:` pairs are FAQ entries too.
+headings are context for the paragraphs under them. `**Q: ...?**` lines and `Q:`/`A:` pairs (`- **Q:** ...` list items
+with an `**A:**` line too) are FAQ entries, as are the rows of a table whose header names a question and an answer
+column (`| Question | Answer |`).
 
 Line-based, not a full CommonMark parser: it knows what decides where entries begin and end (ATX and setext
 headings, fenced code, thematic breaks, YAML front matter) and keeps everything else as the author wrote it.
@@ -11,6 +13,7 @@ from dataclasses import dataclass
 
 from ..model import Entry, Source
 from ..sanitize import strip_controls
+from .tables import ANSWER_NAMES, QUESTION_NAMES
 from .text import clean, looks_like_question, looks_truncated, question_text
 
 _NEWLINE = re.compile(r"\r\n|\r|\n")   # not str.splitlines: it also splits at \f and \x1c, so lines would drift
@@ -20,8 +23,10 @@ _BREAK = re.compile(r" {0,3}([-*_])(?:[ \t]*\1){2,}[ \t]*$")
 _FENCE = re.compile(r" {0,3}(`{3,}|~{3,})(.*)$")
 _LIST = re.compile(r" {0,3}(?:[-+*]|\d{1,9}[.)])(?:[ \t]|$)")
 _BOLD_QUESTION = re.compile(r"\*\*(?:Q:\s*)?([^*]+\?)\*\*$|\*\*Q:\*\*\s*(.+\?)$")
-_Q = re.compile(r" {0,3}Q:[ \t]*(.*)$")
-_A = re.compile(r" {0,3}A:[ \t]*")
+_Q = re.compile(r" {0,3}(?:(?:[-+*]|\d{1,9}[.)])[ \t]+)?(?:\*\*Q:\*\*|Q:)[ \t]*(.*)$")
+_A = re.compile(r" {0,4}(?:\*\*A:\*\*|A:)[ \t]*")
+_TABLE_RULE = re.compile(r" {0,3}\|?[ \t]*:?-+:?[ \t]*(?:\|[ \t]*:?-+:?[ \t]*)+\|?[ \t]*$")
+_CELL_BREAK = re.compile(r"<br\s*/?>", re.IGNORECASE)
 _PSEUDO = 7   # the level of a `**Q: ...?**` or `Q:` line: deeper than any heading, so every heading ends its answer
 
 
@@ -83,6 +88,35 @@ def _pseudo_question(lines: list[str], i: int, in_block: bool) -> str | None:
         if j < len(lines) and _A.match(lines[j]):
             return clean(m[1]) or None
     return None
+
+
+def _cells(line: str) -> list[str]:
+    """Return the cells of a table row: split at pipes not escaped, the outer ones dropped."""
+    row = line.strip()
+    row = row[1:] if row.startswith("|") else row
+    row = row[:-1] if row.endswith("|") and not row.endswith("\\|") else row
+    return [c.strip().replace("\\|", "|") for c in re.split(r"(?<!\\)\|", row)]
+
+
+def _table_pairs(lines: list[str]) -> list[tuple[int, str, str]] | None:
+    """Return (line offset, question, answer) for each row of a table of questions and answers, or None when the
+    block is no such table: its header names a question and an answer column, or it has two columns and most of its
+    first cells ask."""
+    if len(lines) < 3 or not _TABLE_RULE.match(lines[1]) or "|" not in lines[0]:
+        return None
+    names = [c.lower() for c in _cells(lines[0])]
+    q = next((names.index(n) for n in QUESTION_NAMES if n in names), None)
+    a = next((names.index(n) for n in ANSWER_NAMES if n in names), None)
+    rows = [(i, _cells(x)) for i, x in enumerate(lines[2:], 2)]
+    if q is None or a is None:
+        if len(names) != 2 or sum(looks_like_question(c[0]) for _, c in rows) * 3 < len(rows) * 2:
+            return None
+        q, a, rows = 0, 1, [(0, _cells(lines[0])), *rows]
+    out = []
+    for i, cells in rows:
+        if max(q, a) < len(cells) and (question := clean(_CELL_BREAK.sub(" ", cells[q]))) and cells[a].strip():
+            out.append((i, question, "\n".join(clean(x) for x in _CELL_BREAK.split(cells[a]))))
+    return out or None
 
 
 def _tokens(lines: list[str]) -> list[_Heading | _Block]:
@@ -193,7 +227,10 @@ def parse_markdown(text: str, path: str) -> list[Entry]:
 
     for token in _tokens(lines):
         if isinstance(token, _Block):
-            if faq is None:
+            if faq is None and (pairs := _table_pairs(lines[token.start:token.end])):
+                for offset, question, answer in pairs:
+                    add((question,), answer, token.start + offset + 1, chain())
+            elif faq is None:
                 add((), _paragraph(lines[token.start:token.end]), token.start + 1, chain())
             continue
         # A question nested in an answer is its own entry, so the answer above it stops there (no duplicated text).

@@ -1,6 +1,7 @@
 """Tables of questions and answers: CSV and TSV with a header row (QnA Maker's export loads as is), JSON and JSON
 Lines. Rows that share an answer become one entry whose questions are the alternate phrasings, in order of first
-appearance; an entry's line is that of its first row."""
+appearance; an entry's line is that of its first row. JSON may group its entries (`{"categories": [{"name":
+"Billing", "items": [...]}]}`): a group's name is the heading of the entries in it."""
 from __future__ import annotations
 
 import bisect
@@ -8,7 +9,7 @@ import csv
 import io
 import json
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -16,13 +17,14 @@ from ..model import Entry, Source
 from . import warn
 from .text import clean
 
-_QUESTION = ("question", "questions", "q", "query")
-_ANSWER = ("answer", "answers", "a", "response")
+QUESTION_NAMES = _QUESTION = ("question", "questions", "q", "query")   # a table's question column, by its header
+ANSWER_NAMES = _ANSWER = ("answer", "answers", "a", "response")
 _HEADER_ERROR = "no question and answer columns in the header; expected e.g. 'Question,Answer'"
 _JSON_ERROR = ("no questions or answers found; expected a list of objects like "
                '{"question": "...", "answer": "..."} ("questions" may list alternate phrasings)')
 # Keys that hold the list of entries when a JSON document is an object (QnA Maker's export uses qnaDocuments).
 _LIST_KEYS = ("faq", "faqs", "entries", "items", "data", "questions", "qna", "qnalist", "qnadocuments", "records")
+_GROUP_NAMES = ("name", "title", "category", "section", "topic", "group", "heading", "label")
 
 
 @dataclass
@@ -31,6 +33,7 @@ class _Row:
     questions: list[str]
     answer: str
     line: int
+    headings: tuple[str, ...] = ()
 
 
 def _merge(rows: Iterable[_Row], path: str) -> list[Entry]:
@@ -44,14 +47,15 @@ def _merge(rows: Iterable[_Row], path: str) -> list[Entry]:
             continue
         first = by_answer.get(answer) if answer else None
         if first is None:
-            first = _Row(row.id or f"{path}:{row.line}", [], answer, row.line)
+            first = _Row(row.id or f"{path}:{row.line}", [], answer, row.line, row.headings)
             kept.append(first)
             if answer:
                 by_answer[answer] = first
         for q in questions:
             if q not in first.questions:
                 first.questions.append(q)
-    return [Entry(str(r.id), tuple(r.questions), r.answer, Source(path, None, r.line)) for r in kept]
+    return [Entry(str(r.id), tuple(r.questions), r.answer, Source(path, r.headings[-1] if r.headings else None, r.line),
+                  r.headings) for r in kept]
 
 
 def _column(names: list[str], wanted: tuple[str, ...]) -> int | None:
@@ -83,9 +87,18 @@ def _parse_delimited(text: str, path: str, delimiter: str) -> list[Entry]:
 
 
 def parse_csv(text: str, path: str) -> list[Entry]:
-    """Return the entries of a CSV table (a header line with tabs and no commas is read as TSV)."""
+    """Return the entries of a CSV table. Its delimiter is the one of `,` `;` tab `|` that splits the header into
+    question and answer columns (a spreadsheet saved in a European locale writes `;`), else `,`."""
     first = text.lstrip().split("\n", 1)[0]
-    return _parse_delimited(text, path, "\t" if "\t" in first and "," not in first else ",")
+    for delimiter in sorted(",;\t|", key=first.count, reverse=True):
+        try:
+            header = next(csv.reader([first], delimiter=delimiter), [])
+        except csv.Error:   # the whole text is read below, and its error reported there
+            continue
+        names = [c.strip().lstrip("\ufeff").lower() for c in header]
+        if _column(names, _QUESTION) is not None and _column(names, _ANSWER) is not None:
+            return _parse_delimited(text, path, delimiter)
+    return _parse_delimited(text, path, ",")
 
 
 def parse_tsv(text: str, path: str) -> list[Entry]:
@@ -131,6 +144,20 @@ def _items(data: Any, depth: int = 0) -> list[Any]:
     return found or []
 
 
+def _grouped(items: list[Any], headings: tuple[str, ...] = (), depth: int = 0) -> Iterator[tuple[Any, tuple[str, ...]]]:
+    """Yield each object of items with the names of the groups it sits in: an object without both a question and
+    an answer that holds a list of objects is a group of them."""
+    for obj in items:
+        row = _row(obj, 1) if isinstance(obj, dict) else None
+        inner = _object_list(obj.values()) if isinstance(obj, dict) and depth < 8 else None
+        if inner is None or (row is not None and row.questions and clean(row.answer)):
+            yield obj, headings
+            continue
+        keys = {str(k).lower(): v for k, v in obj.items()}
+        name = next((n for k in _GROUP_NAMES if isinstance(v := keys.get(k), str) and (n := clean(v))), None)
+        yield from _grouped(inner, (*headings, name) if name else headings, depth + 1)
+
+
 def parse_json(text: str, path: str) -> list[Entry]:
     """Return the entries of a JSON document. Raises ValueError when it holds no question or answer."""
     try:
@@ -141,10 +168,11 @@ def parse_json(text: str, path: str) -> list[Entry]:
     line_starts = [0] + [m.end() for m in re.finditer("\n", text)]
     cursor = 0
     rows: list[_Row] = []
-    for obj in _items(data):
+    for obj, headings in _grouped(_items(data)):
         row = _row(obj, 1) if isinstance(obj, dict) else None
         if row is None:
             continue
+        row.headings = headings
         needle = (row.questions or [row.answer])[0]
         for encoded in dict.fromkeys((json.dumps(needle, ensure_ascii=False), json.dumps(needle))):
             at = text.find(encoded, cursor)

@@ -61,8 +61,11 @@ def _blocks(text: str) -> list[tuple[int, list[str]]]:
 
 
 def question_text(line: str) -> str:
-    """Return a question without its list number: "3. How do I…?" asks "How do I…?"."""
-    return line[_NUMBER.match(line).end():] if _NUMBER.match(line) else line
+    """Return a question without its marker or list number: "Q: How do I…?" and "3. How do I…?" ask "How do I…?"."""
+    for mark in (_Q_MARK, _NUMBER):
+        if m := mark.match(line):
+            line = line[m.end():]
+    return line
 
 
 def _split_pairs(blocks: list[tuple[int, list[str]]]) -> list[tuple[int, list[str]]]:
