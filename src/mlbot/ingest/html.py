@@ -60,7 +60,7 @@ class _PageReader(HTMLParser):
         self.lead: int | None = None         # where that bold lead ends in the block's text ("<b>Q?</b><br>A")
         self.chrome: list[list[tuple[int, str]]] = []   # open footers and asides: the headings open at each start
         self.tables: list[list[int]] = []    # open tables: [id, row, column] of the cell being read
-        self.cells: dict[int, tuple[int, int, int]] = {}   # entry index -> (table id, row, column) of its cell
+        self.cells: dict[int, list[tuple[int, int, int]]] = {}   # table id -> (entry index, row, column) of cells
         self.n_tables = 0
 
     def close(self) -> None:
@@ -213,16 +213,18 @@ class _PageReader(HTMLParser):
         headings = self._chain()
         source = Source(self.path, headings[-1] if headings else None, line)
         if self.tables:
-            self.cells[len(self.entries)] = tuple(self.tables[-1])
+            table, row, column = self.tables[-1]
+            self.cells.setdefault(table, []).append((len(self.entries), row, column))
         self.entries.append(Entry(self._id(line), (), text, source, headings))
 
     def _faq_table(self, table: int) -> None:
         """Turn the cells of a table of questions and answers into FAQ entries: its header names a question and an
         answer column, or its rows are pairs whose first cells ask."""
-        at = [i for i, cell in self.cells.items() if cell[0] == table]
+        cells = self.cells.pop(table, [])
+        at = {i for i, _, _ in cells}
         grid: dict[tuple[int, int], list[Entry]] = {}
-        for i in at:
-            grid.setdefault(self.cells.pop(i)[1:], []).append(self.entries[i])
+        for i, row, column in cells:
+            grid.setdefault((row, column), []).append(self.entries[i])
         rows = sorted({r for r, _ in grid})
         if not at or len(rows) < 2:
             return
