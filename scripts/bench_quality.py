@@ -89,6 +89,19 @@ def run_minilm(entries, queries):
     return [[entries[j].id for j in row] for row in order], S.max(axis=1)
 
 
+def each_part(run, c, queries: list[str]):
+    """Return run(entries, queries) for a collection, or for each of its parts on its own, the results joined in
+    order (lists added, arrays concatenated, times averaged)."""
+    if not c.parts:
+        return run(c.entries, queries)
+    assert queries == [q for q, _ in c.test], "a collection asked in parts has no out-of-scope questions of others"
+    outs = [run(p.entries, [q for q, _ in p.test]) for p in c.parts]
+    if any(o is None for o in outs):
+        return None
+    return tuple(sum(xs, []) if isinstance(xs[0], list) else np.concatenate(xs) if isinstance(xs[0], np.ndarray)
+                 else float(np.mean(xs)) for xs in zip(*outs))
+
+
 def calibration(conf: np.ndarray, right: np.ndarray) -> list[tuple[str, int, float]]:
     rows = []
     for lo, hi in BANDS:
@@ -118,7 +131,7 @@ def main() -> int:
         queries = [q for q, _ in labelled]
         gold = [g for _, g in labelled]
         extra = [q for q in oos.get(c.name, [])]
-        ranked, conf, status, per_q = run_mlbot(c.entries, queries + extra)
+        ranked, conf, status, per_q = each_part(run_mlbot, c, queries + extra)
         m = ranking_metrics(ranked[:len(queries)], gold)
         is_in = np.array([g is not None for g in gold] + [False] * len(extra))
         au = auroc(conf[is_in], conf[~is_in])
@@ -126,12 +139,12 @@ def main() -> int:
                      f"| {m['recall5']:.3f} | {fmt(au)} |")
         right = np.array([bool(r) and r[0] == g for r, g in zip(ranked[:len(queries)], gold)] + [False] * len(extra))
         calib.append((c.name, calibration(conf, right)))
-        bm_ranked, bm_score = run_bm25(c.entries, queries + extra)
+        bm_ranked, bm_score = each_part(run_bm25, c, queries + extra)
         bm = ranking_metrics(bm_ranked[:len(queries)], gold)
         lines.append(f"| {c.name} | | bm25s (stemmed) | {bm['top1']:.3f} | {bm['mrr10']:.3f} | {bm['recall5']:.3f} "
                      f"| {fmt(auroc(bm_score[is_in], bm_score[~is_in]))} |")
         if not a.no_minilm:
-            ml = run_minilm(c.entries, queries + extra)
+            ml = each_part(run_minilm, c, queries + extra)
             if ml is not None:
                 mm = ranking_metrics(ml[0][:len(queries)], gold)
                 lines.append(f"| {c.name} | | all-MiniLM-L6-v2 | {mm['top1']:.3f} | {mm['mrr10']:.3f} "

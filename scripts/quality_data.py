@@ -23,6 +23,7 @@ class Collection:
     entries: list[Entry]
     tune: list[tuple[str, str | None]]     # (question, expected entry id or None)
     test: list[tuple[str, str | None]]
+    parts: list[Collection] | None = None  # documents asked each on its own (their tests, in order, make up test)
 
 
 def data_dir(arg: str | None) -> Path | None:
@@ -104,22 +105,23 @@ def fresh() -> list[Collection]:
 
 
 def shapes() -> Collection:
-    """tests/data/shapes: ten FAQ documents in ten shapes read as one folder, as a user points mlbot at theirs; each
-    document's questions name their answer by a piece of its text."""
+    """tests/data/shapes: twenty FAQ documents in twenty shapes, each asked its own questions on its own (the businesses
+    have nothing to do with each other); their questions name their answer by a piece of its text."""
     from mlbot import ingest
     folder = ROOT / "tests" / "data" / "shapes"
-    docs = [f for f in sorted(folder.iterdir()) if f.suffix != ".jsonl" and f.name != "README.md"]
-    entries = [e for doc in ingest.discover(docs) for e in ingest.parse_file(doc)]
-    labelled = []
+    parts = []
     for f in sorted(folder.glob("*.questions.jsonl")):
+        [doc] = [d for d in folder.iterdir() if d.name.startswith(f.name.removesuffix("questions.jsonl"))
+                 and d.suffix not in (".jsonl",)]
+        entries = ingest.parse_file(ingest.discover([doc])[0])
+        labelled = []
         for line in f.read_text(encoding="utf-8").splitlines():
             d = json.loads(line)
-            if d["expected"] is None:
-                labelled.append((d["question"], None))
-                continue
-            [eid] = [e.id for e in entries if d["expected"] in e.text]
+            [eid] = [e.id for e in entries if d["expected"] in e.text] if d["expected"] is not None else [None]
             labelled.append((d["question"], eid))
-    return Collection("ten shapes (fresh)", entries, [], labelled)
+        parts.append(Collection(doc.name, entries, [], labelled))
+    return Collection("twenty shapes, each on its own (fresh)", [e for p in parts for e in p.entries], [],
+                      [x for p in parts for x in p.test], parts)
 
 
 def load_all(data_arg: str | None) -> list[Collection]:

@@ -105,9 +105,11 @@ def main() -> None:
         # Their sum, in questions, is what to judge by: one set alone moves by a question or two either way.
         right = np.zeros(2, int)
         for c in fresh():
-            s, g, _ = field_scores(build(c.entries, [], []), c.test)
-            n = int((g >= 0).sum())
-            now, new = round(p1(s, g, IN_USE) * n), round(p1(s, g, w) * n)
+            now = new = n = 0
+            for part in c.parts or [c]:   # documents asked each on its own
+                s, g, _ = field_scores(build(part.entries, [], []), part.test)
+                k = int((g >= 0).sum())
+                now, new, n = now + round(p1(s, g, IN_USE) * k), new + round(p1(s, g, w) * k), n + k
             right += (now, new)
             print(f"  {c.name}: current {now} of {n}, learned {new}")
         print(f"  all fresh sets: current {right[0]}, learned {right[1]}")
