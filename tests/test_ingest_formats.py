@@ -407,6 +407,12 @@ def test_csv_header_names(header):
     assert (entry.questions, entry.text, entry.source.line) == (("Is it fast?",), "Yes.", 2)
 
 
+@pytest.mark.parametrize("header", ["FAQ Question,FAQ Answer (EN),Category", "Answer ID,Question text,Answer text"])
+def test_csv_columns_named_in_more_words(header):
+    row = "How?,Like so.,x" if header.startswith("FAQ") else "7,How?,Like so."
+    assert [(e.questions, e.text) for e in parse_csv(f"{header}\n{row}\n", "f.csv")] == [(("How?",), "Like so.")]
+
+
 def test_csv_id_column_blank_rows_and_empty_answers():
     text = 'id,question,answer\nfaq-1,Who?,"Us, mostly."\n\n,,\nfaq-3,Unanswered?,\n,,Answer without question.\n'
     entries = parse_csv(text, "i.csv")

@@ -59,7 +59,14 @@ def _merge(rows: Iterable[_Row], path: str) -> list[Entry]:
 
 
 def _column(names: list[str], wanted: tuple[str, ...]) -> int | None:
-    return next((names.index(w) for w in wanted if w in names), None)
+    """Return the column named one of `wanted`, else the first whose name holds one of them as a word of three
+    letters or more ("FAQ Question", "Answer (EN)"; not "Answer ID"), else None."""
+    exact = next((names.index(w) for w in wanted if w in names), None)
+    if exact is not None:
+        return exact
+    words = [set(re.findall(r"[a-z]+", n)) for n in names]
+    return next((i for i, ws in enumerate(words)
+                 if any(w in ws for w in wanted if len(w) > 2) and not ws & {"id", "no", "number", "count"}), None)
 
 
 def _parse_delimited(text: str, path: str, delimiter: str) -> list[Entry]:
