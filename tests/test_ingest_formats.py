@@ -149,6 +149,20 @@ def test_markdown_tables_list_items_and_marked_headings_of_questions():
     ]
 
 
+def test_markdown_details_bold_leads_dotted_pairs_and_numbered_bold_questions():
+    doc = ("# Tool\n\nIntro.\n\n<details><summary>Which Python versions?</summary>\n\n3.9 to 3.13, pin `tool<2.0`."
+           "\n\n</details>\n\n**Is it free?** Yes, MIT licensed.\n\nQ. How do I join?\nA. Bring ID.\n\n"
+           "1. **Where do lessons start?**\n\n   At your home.\n   Or at work.\n\n## More\n\nEnd.\n")
+    assert [(e.id, e.questions, e.text) for e in parse_markdown(doc, "r.md")] == [
+        ("r.md:3", (), "Intro."),
+        ("r.md:5", ("Which Python versions?",), "3.9 to 3.13, pin `tool<2.0`."),
+        ("r.md:11", ("Is it free?",), "Yes, MIT licensed."),
+        ("r.md:13", ("How do I join?",), "Bring ID."),
+        ("r.md:16", ("Where do lessons start?",), "At your home.\nOr at work."),
+        ("r.md:23", (), "End."),
+    ]
+
+
 def test_markdown_q_a_pairs_in_a_row():
     doc = "# FAQ\n\nQ: One?\nA: First.\nQ: Two?\nA: Second.\n"
     entries = parse_markdown(doc, "qa.md")
@@ -323,6 +337,13 @@ def test_html_tables_of_questions_and_answers_are_faq_entries(table):
     ]
 
 
+def test_html_a_table_in_an_answer_is_read_row_by_row():
+    page = ("<h4>How much?</h4><p>Prices:</p><table><tr><th>Item</th><th>Price</th></tr>"
+            "<tr><td>Shirt</td><td>£3.50</td></tr></table><h4>Open?</h4><ul><li>Mon: 7-10</li></ul>")
+    assert [(e.questions, e.text) for e in parse_html(page, "l.html")] == [
+        (("How much?",), "Prices:\nItem | Price\nShirt | £3.50"), (("Open?",), "Mon: 7-10")]
+
+
 def test_html_other_tables_stay_cells():
     page = "<table><tr><th>Plan</th><th>Price</th></tr><tr><td>Basic</td><td>$5</td></tr></table>"
     assert [(e.questions, e.text) for e in parse_html(page, "t.html")] == [
@@ -453,6 +474,15 @@ def test_csv_delimiter_is_the_one_that_splits_the_header_and_json_groups_are_hea
         (("When is my bill due?",), "On the 1st.", ("Billing",), "Billing"),
         (("Does it work abroad?",), "In the EU.", ("Roaming",), "Roaming"),
     ]
+
+
+def test_csv_header_below_a_title_row_and_json_lists_side_by_side():
+    rows = parse_csv("\ufeffSociety FAQ - exported 2024-03-01,,,\nTimestamp,Question,Answer,Owner\n1,Rent?,£64 a year,Jo\n",
+                     "g.csv")
+    assert [(e.id, e.questions, e.text) for e in rows] == [("g.csv:3", ("Rent?",), "£64 a year")]
+    doc = json.dumps({"faq": {"en": [{"q": "Open?", "a": "Always."}], "fr": [{"q": "Ouvert ?", "a": "Toujours."}]}})
+    assert [(e.questions, e.text, e.headings) for e in parse_json(doc, "p.json")] == [
+        (("Open?",), "Always.", ("en",)), (("Ouvert ?",), "Toujours.", ("fr",))]
 
 
 def test_json_alternate_questions_ids_and_lines():

@@ -1,7 +1,8 @@
-"""Twenty FAQ documents in twenty shapes, written by someone who never saw mlbot: each is read into its question
+"""Thirty FAQ documents in thirty shapes, written by someone who never saw mlbot: each is read into its question
 and answer pairs, and their labelled questions (asked in other words, two unanswerable each) are answered."""
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -19,6 +20,12 @@ DOCS = {   # document: the FAQ pairs it holds
     # "Question:"/"Answer:" text under ALL-CAPS sections, a ";"-separated cp1252 CSV, JSON grouped by category.
     "coworking.md": 8, "vet.md": 8, "festival.md": 8, "saas.html": 8, "bakery.html": 8, "citycouncil.html": 7,
     "tutoring.html": 8, "utility.txt": 8, "campsite.csv": 8, "telecom.json": 9,
+    # The third ten: <details> in a GitHub README, "**Question?** Answer" paragraphs, "Q."/"A." pairs, a numbered list
+    # of bold questions with indented answers, Word's "Save as Web Page" in cp1252, an <ol> of questions, answers
+    # holding lists and price tables, ALL-CAPS questions in text, a CSV with a title row above its header, JSON in
+    # two languages.
+    "opensource.md": 8, "dentist.md": 9, "library2.md": 8, "driving.md": 8, "wordsave.htm": 8, "charity.html": 8,
+    "laundry.html": 8, "orchestra.txt": 8, "garden.csv": 8, "parking.json": 12,
 }
 
 
@@ -32,7 +39,8 @@ def test_each_shape_is_read_into_its_question_and_answer_pairs(name):
     assert not any(e.questions[0].startswith(("Q:", "Q.", "1. ", "**")) for e in faq)   # markers and numbers go
     # Whatever is not an FAQ pair is the page's own prose, never its links, buttons or markup.
     for e in entries:
-        assert "<" not in e.text and "**" not in e.text and not e.text.startswith(("Q:", "A:"))
+        assert not re.search(r"</?[a-zA-Z][^>]*>", e.text)
+        assert not (e.questions and e.text.startswith(("Q:", "A:", "Q.", "A.", "**")))
 
 
 def test_the_shapes_questions_are_answered_and_the_others_refused():
@@ -47,8 +55,8 @@ def test_the_shapes_questions_are_answered_and_the_others_refused():
         right += round(report.top1 * report.n_answerable)
         unanswerable += report.n_unanswerable
         refused += round(report.refused * report.n_unanswerable)
-    assert (answerable, unanswerable) == (80, 40)
-    # Measured 71 of 80 right first and 37 of 40 refused ("do you have a pool / spa" questions met the gym's showers
-    # and the hotel's parking); the floors leave room for small changes.
-    assert right >= 66
-    assert refused >= 33
+    assert (answerable, unanswerable) == (130, 60)
+    # Measured 114 of 130 right first and 56 of 60 refused ("do you have a pool / spa" questions met the gym's
+    # showers and the hotel's parking); the floors leave room for small changes.
+    assert right >= 107
+    assert refused >= 52

@@ -39,6 +39,7 @@ class _Faq:
     container: str | None
     toggle: bool = False     # opened by a button or link: with nothing after it, it was a link to elsewhere
     parts: list[str] = field(default_factory=list)
+    cells: dict[int, list[tuple[int, int]]] = field(default_factory=dict)   # table id -> (part, row) of its cells
 
 
 class _PageReader(HTMLParser):
@@ -208,6 +209,8 @@ class _PageReader(HTMLParser):
 
     def _add_paragraph(self, text: str, line: int) -> None:
         if self.faq:
+            if self.tables:   # a table in an answer: its rows are read as lines of cells
+                self.faq.cells.setdefault(self.tables[-1][0], []).append((len(self.faq.parts), self.tables[-1][1]))
             self.faq.parts.append(text)
             return
         headings = self._chain()
@@ -220,6 +223,13 @@ class _PageReader(HTMLParser):
     def _faq_table(self, table: int) -> None:
         """Turn the cells of a table of questions and answers into FAQ entries: its header names a question and an
         answer column, or its rows are pairs whose first cells ask."""
+        if self.faq and (parts := self.faq.cells.pop(table, None)):
+            rows: dict[int, list[int]] = {}
+            for i, row in parts:
+                rows.setdefault(row, []).append(i)
+            joined = {ix[0]: " | ".join(self.faq.parts[i] for i in ix) for ix in rows.values()}
+            gone = {i for ix in rows.values() for i in ix[1:]}
+            self.faq.parts = [joined.get(i, p) for i, p in enumerate(self.faq.parts) if i not in gone]
         cells = self.cells.pop(table, [])
         at = {i for i, _, _ in cells}
         grid: dict[tuple[int, int], list[Entry]] = {}

@@ -9,6 +9,7 @@ headings, fenced code, thematic breaks, YAML front matter) and keeps everything 
 from __future__ import annotations
 
 import re
+import textwrap
 from dataclasses import dataclass
 
 from ..model import Entry, Source
@@ -23,8 +24,12 @@ _BREAK = re.compile(r" {0,3}([-*_])(?:[ \t]*\1){2,}[ \t]*$")
 _FENCE = re.compile(r" {0,3}(`{3,}|~{3,})(.*)$")
 _LIST = re.compile(r" {0,3}(?:[-+*]|\d{1,9}[.)])(?:[ \t]|$)")
 _BOLD_QUESTION = re.compile(r"\*\*(?:Q:\s*)?([^*]+\?)\*\*$|\*\*Q:\*\*\s*(.+\?)$")
-_Q = re.compile(r" {0,3}(?:(?:[-+*]|\d{1,9}[.)])[ \t]+)?(?:\*\*Q:\*\*|Q:)[ \t]*(.*)$")
-_A = re.compile(r" {0,4}(?:\*\*A:\*\*|A:)[ \t]*")
+_BOLD_LEAD = re.compile(r"\*\*([^*]+\?)\*\*[ \t]+(?=\S)")   # "**Question?** Answer on the same line."
+_LIST_MARK = re.compile(r"(?:[-+*]|\d{1,9}[.)])[ \t]+")
+_SUMMARY = re.compile(r" {0,3}(?:<details[^>]*>\s*)?<summary[^>]*>(.+?)</summary>\s*$", re.IGNORECASE)
+_DETAILS = re.compile(r" {0,3}</?details[^>]*>\s*$", re.IGNORECASE)   # a line of its own: read as a blank one
+_Q = re.compile(r" {0,3}(?:(?:[-+*]|\d{1,9}[.)])[ \t]+)?(?:\*\*Q[:.]\*\*|Q[:.])[ \t]*(.*)$")
+_A = re.compile(r" {0,4}(?:\*\*A[:.]\*\*|A[:.])[ \t]*")
 _TABLE_RULE = re.compile(r" {0,3}\|?[ \t]*:?-+:?[ \t]*(?:\|[ \t]*:?-+:?[ \t]*)+\|?[ \t]*$")
 _CELL_BREAK = re.compile(r"<br\s*/?>", re.IGNORECASE)
 _PSEUDO = 7   # the level of a `**Q: ...?**` or `Q:` line: deeper than any heading, so every heading ends its answer
@@ -75,11 +80,18 @@ def _continues(line: str) -> bool:
 
 
 def _pseudo_question(lines: list[str], i: int, in_block: bool) -> str | None:
-    """Return the question of a `**Q: ...?**` line opening a block, or of a `Q:` line followed by an `A:` line."""
+    """Return the question of a `**Q: ...?**` line opening a block (or list item), of a block that opens with
+    `**Question?**` and goes on with its answer, of a `<summary>` line that asks, or of a `Q:` line followed by an
+    `A:` line."""
     line = lines[i]
-    m = _BOLD_QUESTION.match(line.strip())
+    bare = line.strip()
+    bare = bare[m.end():] if (m := _LIST_MARK.match(bare)) else bare
+    m = _BOLD_QUESTION.match(bare) or _BOLD_LEAD.match(line)
     if m and not in_block:
         return clean(m[1] or m[2]) or None
+    m = _SUMMARY.match(line)
+    if m and looks_like_question(question := clean(re.sub(r"<[^>]+>", "", m[1]))):
+        return question
     m = _Q.match(line)
     if m:
         j = i + 1
@@ -145,7 +157,7 @@ def _tokens(lines: list[str]) -> list[_Heading | _Block]:
             close = _FENCE.match(line)
             if close and close[1][0] == fence[0] and len(close[1]) >= fence[1] and not close[2].strip():
                 fence = None
-        elif not line:
+        elif not line or _DETAILS.match(line):
             flush(i)
         elif m := _ATX.match(line):
             flush(i)
@@ -161,7 +173,8 @@ def _tokens(lines: list[str]) -> list[_Heading | _Block]:
             joinable = False
         elif (question := _pseudo_question(lines, i, start is not None)) is not None:
             flush(i)
-            out.append(_Heading(_PSEUDO, question, i, i + 1, True))
+            # Its answer starts on the next line, or on this one after a bold question.
+            out.append(_Heading(_PSEUDO, question, i, i + (not _BOLD_LEAD.match(line)), True))
             joinable = False
         else:
             if start is None:
@@ -186,11 +199,13 @@ def _trim(lines: list[str]) -> list[str]:
 
 
 def _section(lines: list[str], strip_answer: bool) -> str:
-    """Return the Markdown source of an answer; `strip_answer` drops the `A:` that opens a Q/A pair's answer."""
-    body = _trim(lines)
-    if strip_answer and body and (m := _A.match(body[0])):
+    """Return the Markdown source of an answer; `strip_answer` drops the `A:` that opens a Q/A pair's answer (or the
+    bold question before it on its line), and `<details>` lines, and takes off the indent all its lines share (an
+    answer under a list item)."""
+    body = _trim([x for x in lines if not _DETAILS.match(x)])
+    if strip_answer and body and (m := _BOLD_LEAD.match(body[0]) or _A.match(body[0])):
         body = _trim([body[0][m.end():], *body[1:]])
-    return "\n".join(body)
+    return textwrap.dedent("\n".join(body))
 
 
 def _paragraph(lines: list[str]) -> str:

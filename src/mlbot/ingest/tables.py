@@ -24,6 +24,7 @@ _JSON_ERROR = ("no questions or answers found; expected a list of objects like "
                '{"question": "...", "answer": "..."} ("questions" may list alternate phrasings)')
 # Keys that hold the list of entries when a JSON document is an object (QnA Maker's export uses qnaDocuments).
 _LIST_KEYS = ("faq", "faqs", "entries", "items", "data", "questions", "qna", "qnalist", "qnadocuments", "records")
+HEADER_ROWS = 5   # a table's header is one of its first five rows
 _GROUP_NAMES = ("name", "title", "category", "section", "topic", "group", "heading", "label")
 
 
@@ -80,12 +81,17 @@ def _parse_delimited(text: str, path: str, delimiter: str) -> list[Entry]:
             before = reader.line_num
     except csv.Error as e:
         raise ValueError(f"line {reader.line_num}: {e}") from None
-    rows = iter(numbered)
-    header = next((cells for _, cells in rows if any(c.strip() for c in cells)), None)
-    names = [c.strip().lstrip("\ufeff").lower() for c in header or ()]
-    qi, ai, ii = _column(names, _QUESTION), _column(names, _ANSWER), _column(names, ("id",))
-    if qi is None or ai is None:
+    # The header: the first row naming question and answer columns, among the first few (a spreadsheet export may
+    # put a title row above it).
+    filled = [k for k, (_, cells) in enumerate(numbered) if any(c.strip() for c in cells)][:HEADER_ROWS]
+    for k in filled:
+        names = [c.strip().lstrip("\ufeff").lower() for c in numbered[k][1]]
+        qi, ai, ii = _column(names, _QUESTION), _column(names, _ANSWER), _column(names, ("id",))
+        if qi is not None and ai is not None:
+            break
+    else:
         raise ValueError(_HEADER_ERROR)
+    rows = iter(numbered[k + 1:])
 
     def cell(cells: list[str], i: int | None) -> str:
         return cells[i] if i is not None and i < len(cells) else ""
@@ -96,15 +102,16 @@ def _parse_delimited(text: str, path: str, delimiter: str) -> list[Entry]:
 def parse_csv(text: str, path: str) -> list[Entry]:
     """Return the entries of a CSV table. Its delimiter is the one of `,` `;` tab `|` that splits the header into
     question and answer columns (a spreadsheet saved in a European locale writes `;`), else `,`."""
-    first = text.lstrip().split("\n", 1)[0]
-    for delimiter in sorted(",;\t|", key=first.count, reverse=True):
-        try:
-            header = next(csv.reader([first], delimiter=delimiter), [])
-        except csv.Error:   # the whole text is read below, and its error reported there
-            continue
-        names = [c.strip().lstrip("\ufeff").lower() for c in header]
-        if _column(names, _QUESTION) is not None and _column(names, _ANSWER) is not None:
-            return _parse_delimited(text, path, delimiter)
+    first = [x for x in text.split("\n", 2 * HEADER_ROWS)[:2 * HEADER_ROWS] if x.strip()][:HEADER_ROWS]
+    for delimiter in sorted(",;\t|", key="".join(first).count, reverse=True):
+        for line in first:
+            try:
+                header = next(csv.reader([line], delimiter=delimiter), [])
+            except csv.Error:   # the whole text is read below, and its error reported there
+                continue
+            names = [c.strip().lstrip("\ufeff").lower() for c in header]
+            if _column(names, _QUESTION) is not None and _column(names, _ANSWER) is not None:
+                return _parse_delimited(text, path, delimiter)
     return _parse_delimited(text, path, ",")
 
 
@@ -145,7 +152,11 @@ def _items(data: Any, depth: int = 0) -> list[Any]:
     found = _object_list(keys.get(k) for k in _LIST_KEYS)
     if found is None and _row(data, 1):
         return [data]
-    found = found or _object_list(data.values())
+    if found is None:
+        lists = [(str(k), v) for k, v in data.items() if _object_list([v]) is not None]
+        if len(lists) > 1:   # {"en": [...], "fr": [...]}: each list a group, named by its key
+            return [{"name": k, "items": v} for k, v in lists]
+        found = lists[0][1] if lists else None
     if found is None and depth < 2:   # e.g. {"data": {"faq": [...]}}
         found = next((f for v in data.values() if isinstance(v, dict) and (f := _items(v, depth + 1))), None)
     return found or []
