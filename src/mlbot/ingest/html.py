@@ -11,6 +11,7 @@ a page of 100,000 nested elements costs no more than a flat one.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 
@@ -19,6 +20,7 @@ from .tables import ANSWER_NAMES, QUESTION_NAMES
 from .text import clean, looks_like_question, question_text
 
 _HIDDEN = frozenset({"script", "style", "nav", "template", "noscript", "svg", "head", "select", "textarea", "label"})
+_WORD = re.compile(r"[^\W_]")   # a letter or digit
 _CHROME = frozenset({"footer", "aside"})   # an FAQ answer never runs on into them, nor do their headings run out
 _HEAD_TAGS = frozenset({"title", "meta", "link", "base", "script", "style", "noscript", "template"})
 _HEADINGS = {"title": 0, "h1": 1, "h2": 2, "h3": 3, "h4": 4, "h5": 5, "h6": 6, "dt": 7, "summary": 7}
@@ -56,7 +58,7 @@ class _PageReader(HTMLParser):
         self.faq: _Faq | None = None
         self.ids: dict[str, int] = {}        # how often each line's id was used: minified pages are one line
         self.links: list[bool] = []          # open <a href> elements: does each toggle part of this page?
-        self.said = [0, 0, 0]                # letters and digits of the block: outside links, in links, in toggles
+        self.said = [False, False, False]    # has the block a letter or digit: outside links, in links, in toggles
         self.bold = False                    # reading a <strong> or <b> that opens its block
         self.lead: int | None = None         # where that bold lead ends in the block's text ("<b>Q?</b><br>A")
         self.chrome: list[list[tuple[int, str]]] = []   # open footers and asides: the headings open at each start
@@ -148,12 +150,14 @@ class _PageReader(HTMLParser):
         if not self.line and data.strip():
             self.line = self.getpos()[0] + data[: len(data) - len(data.lstrip())].count("\n")
         self.buf.append(data)
-        self.said[2 if self.links and self.links[-1] else bool(self.links)] += sum(c.isalnum() for c in data)
+        where = 2 if self.links and self.links[-1] else bool(self.links)
+        if not self.said[where] and _WORD.search(data):
+            self.said[where] = True
 
     def _end_block(self) -> None:
         """Turn the text read since the last block boundary into a heading, an answer part or a paragraph."""
         raw, line, (unlinked, linked, toggles), lead = "".join(self.buf), self.line, self.said, self.lead
-        self.buf, self.line, self.said, self.bold, self.lead = [], 0, [0, 0, 0], False, None
+        self.buf, self.line, self.said, self.bold, self.lead = [], 0, [False, False, False], False, None
         text = clean(raw if self.pre else " ".join(raw.split()))
         tag, self.capture = self.capture, None
         if tag is None and lead and looks_like_question(question := clean(" ".join(raw[:lead].split()))):

@@ -84,6 +84,8 @@ def _pseudo_question(lines: list[str], i: int, in_block: bool) -> str | None:
     `**Question?**` and goes on with its answer, of a `<summary>` line that asks, or of a `Q:` line followed by an
     `A:` line."""
     line = lines[i]
+    if "**" not in line and "<" not in line and "Q" not in line[:16]:
+        return None   # most lines: none of the forms below can match (this runs for every line of a document)
     bare = line.strip()
     bare = bare[m.end():] if (m := _LIST_MARK.match(bare)) else bare
     m = _BOLD_QUESTION.match(bare) or _BOLD_LEAD.match(line)
@@ -157,7 +159,7 @@ def _tokens(lines: list[str]) -> list[_Heading | _Block]:
             close = _FENCE.match(line)
             if close and close[1][0] == fence[0] and len(close[1]) >= fence[1] and not close[2].strip():
                 fence = None
-        elif not line or _DETAILS.match(line):
+        elif not line or ("<" in line and _DETAILS.match(line)):
             flush(i)
         elif m := _ATX.match(line):
             flush(i)
