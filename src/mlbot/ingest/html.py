@@ -39,7 +39,6 @@ class _Faq:
     level: int
     headings: tuple[str, ...]
     container: str | None
-    toggle: bool = False     # opened by a button or link: with nothing after it, it was a link to elsewhere
     parts: list[str] = field(default_factory=list)
     cells: dict[int, list[tuple[int, int]]] = field(default_factory=dict)   # table id -> (part, row) of its cells
 
@@ -168,7 +167,7 @@ class _PageReader(HTMLParser):
             return
         if tag == "button" or (tag is None and (linked or toggles) and not unlinked and not self.faq):
             if looks_like_question(text) and not linked:   # an accordion's toggle; other controls and links: chrome
-                self._heading(_HEADINGS["dt"], text, line or self.getpos()[0], None, toggle=True)
+                self._heading(_HEADINGS["dt"], text, line or self.getpos()[0], None)
             return
         if tag is None or (tag in _CONTAINERS and not looks_like_question(text)):
             if tag and self.faq and self.faq.level == _HEADINGS[tag]:
@@ -182,7 +181,7 @@ class _PageReader(HTMLParser):
         else:
             self._heading(_HEADINGS[tag], text, line or self.getpos()[0], _CONTAINERS.get(tag))
 
-    def _heading(self, level: int, text: str, line: int, container: str | None, toggle: bool = False) -> None:
+    def _heading(self, level: int, text: str, line: int, container: str | None) -> None:
         asks = looks_like_question(text)
         if self.faq and (level <= self.faq.level or asks):
             self._close_faq()
@@ -190,7 +189,7 @@ class _PageReader(HTMLParser):
             self.faq.parts.append(text)   # a subheading inside an answer belongs to it
         self._pop_headings(level)
         if asks:
-            self.faq = _Faq(question_text(text), line, level, self._chain(), container, toggle)
+            self.faq = _Faq(question_text(text), line, level, self._chain(), container)
         self.open_headings.append((level, text))
 
     def _pop_headings(self, level: int) -> None:
