@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from mlbot.ingest import SkippedFile, take_warnings
+from mlbot.ingest import SkippedFile, discover, parse_file, take_warnings
 from mlbot.ingest.html import parse_html
 from mlbot.ingest.markdown import parse_markdown
 from mlbot.ingest.pdf import pdf_text
@@ -614,6 +614,60 @@ def test_pdf_that_cannot_be_read_is_skipped_by_name(tmp_path, data):
     path.write_bytes(data)
     with pytest.raises(SkippedFile, match=r"^skipped broken\.pdf: could not read the PDF"):
         pdf_text(path, "broken.pdf")
+
+
+W = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+STYLES = (f'<w:styles {W}><w:style w:styleId="Titre1"><w:name w:val="heading 1"/></w:style>'
+          f'<w:style w:styleId="Title"><w:name w:val="Title"/></w:style>'
+          f'<w:style w:styleId="ListBullet"><w:name w:val="List Bullet"/></w:style></w:styles>')
+
+
+def _docx(path, body: str, styles: str = STYLES) -> None:
+    import zipfile
+    with zipfile.ZipFile(path, "w") as z:
+        z.writestr("word/document.xml", f"<w:document {W}><w:body>{body}</w:body></w:document>")
+        z.writestr("word/styles.xml", styles)
+
+
+def _p(text: str, style: str = "", bold: bool = False) -> str:
+    ppr = f'<w:pPr><w:pStyle w:val="{style}"/></w:pPr>' if style else ""
+    rpr = "<w:rPr><w:b/></w:rPr>" if bold else ""
+    return f"<w:p>{ppr}<w:r>{rpr}<w:t>{text}</w:t></w:r></w:p>"
+
+
+def test_docx_headings_bold_questions_lists_and_tables(tmp_path):
+    cell = lambda t: f"<w:tc>{_p(t)}</w:tc>"   # noqa: E731
+    rows = [("Question", "Answer"), ("Are dogs allowed?", "On a lead."), ("Is there wifi?", "Yes.")]
+    table = "<w:tbl>" + "".join(f"<w:tr>{cell(q)}{cell(a)}</w:tr>" for q, a in rows) + "</w:tbl>"
+    body = (_p("Ferry FAQ", "Title") + _p("Intro text.") + _p("Tickets", "Titre1") + _p("How much is a return?", "Titre1")
+            + _p("£12.40 &amp; up.") + _p("Can I bring my bike?", bold=True) + _p("Yes, free.")
+            + _p("Before 7am", "ListBullet") + table)
+    _docx(tmp_path / "f.docx", body)
+    [doc] = discover([tmp_path])
+    assert [(e.questions, e.text, e.headings) for e in parse_file(doc)] == [
+        ((), "Intro text.", ("Ferry FAQ",)),
+        (("How much is a return?",), "£12.40 & up.", ("Ferry FAQ",)),   # a style named in French: still a heading
+        (("Can I bring my bike?",), "Yes, free.\n\n- Before 7am", ("Ferry FAQ", "How much is a return?")),
+        (("Are dogs allowed?",), "On a lead.", ("Ferry FAQ",)),
+        (("Is there wifi?",), "Yes.", ("Ferry FAQ",)),
+    ]
+
+
+@pytest.mark.parametrize("data", [b"PK\x03\x04 cut short", b"not a zip at all", b""])
+def test_docx_that_cannot_be_read_is_skipped_by_name(tmp_path, data):
+    (tmp_path / "broken.docx").write_bytes(data)
+    [doc] = discover([tmp_path])
+    with pytest.raises(SkippedFile, match=r"^skipped broken\.docx: could not read the Word document"):
+        parse_file(doc)
+
+
+def test_docx_that_unpacks_too_large_is_refused(tmp_path, monkeypatch):
+    from mlbot.ingest import docx
+    monkeypatch.setattr(docx, "MAX_XML", 100)
+    _docx(tmp_path / "big.docx", _p("x" * 200))
+    [doc] = discover([tmp_path])
+    with pytest.raises(SkippedFile, match=r"^skipped big\.docx: its word/document\.xml unpacks to more than"):
+        parse_file(doc)
 
 
 # --- Properties -------------------------------------------------------------------------------------------------

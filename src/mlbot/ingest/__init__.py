@@ -40,8 +40,8 @@ def _reader(suffix: str) -> Reader | None:
     return None
 
 
-SUFFIXES = (".md", ".markdown", ".txt", ".html", ".htm", ".csv", ".tsv", ".json", ".jsonl", ".pdf")
-READABLE = ".md, .txt, .html, .csv, .tsv, .json or .jsonl files"
+SUFFIXES = (".md", ".markdown", ".txt", ".html", ".htm", ".csv", ".tsv", ".json", ".jsonl", ".docx", ".pdf")
+READABLE = ".md, .txt, .html, .csv, .tsv, .json, .jsonl, .docx or .pdf files"
 
 
 class SkippedFile(Exception):
@@ -132,6 +132,10 @@ def parse_file(doc: DocFile) -> list[Entry]:
         text = pdf_text(doc.path, doc.rel)
         from .text import parse_text
         return parse_text(text, doc.rel)
+    if suffix == ".docx":
+        from .docx import docx_markdown
+        from .markdown import parse_markdown
+        return parse_markdown(docx_markdown(doc.path, doc.rel), doc.rel)
     reader = _reader(suffix)
     if reader is None:
         raise SkippedFile(f"skipped {doc.rel}: mlbot reads {READABLE}")

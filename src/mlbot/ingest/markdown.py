@@ -244,9 +244,11 @@ def parse_markdown(text: str, path: str) -> list[Entry]:
 
     for token in _tokens(lines):
         if isinstance(token, _Block):
-            if faq is None and (pairs := _table_pairs(lines[token.start:token.end])):
+            if pairs := _table_pairs(lines[token.start:token.end]):
+                close_faq(token.start)   # a table of questions is its own entries, never part of an answer above it
+                context = tuple(t for t in chain() if not looks_like_question(t))   # not the questions above it
                 for offset, question, answer in pairs:
-                    add((question,), answer, token.start + offset + 1, chain())
+                    add((question,), answer, token.start + offset + 1, context)
             elif faq is None:
                 add((), _paragraph(lines[token.start:token.end]), token.start + 1, chain())
             continue
