@@ -156,15 +156,10 @@ def evaluate(bot, labelled: list[Labelled]) -> Report:
         sweep=sweep, recommended=recommended,
         misses=[{"question": o.labelled.question, "expected": o.labelled.expected,
                  "got": o.reply.results[0].entry.id if o.reply.results else None,
-                 "got_question": _name(o.reply.results[0]) if o.reply.results else None, "status": o.reply.status,
+                 "got_question": o.reply.results[0].name if o.reply.results else None, "status": o.reply.status,
                  "rank": o.rank, "offered": _offered(o)}
                 for o in outcomes if (o.rank != 1 if o.labelled.expected else _answers(o.reply, bot.threshold))],
     )
-
-
-def _name(m: Match) -> str | None:
-    """The top answer's question (or, for a paragraph, the heading that names it), for reading a miss."""
-    return m.matched_question or m.entry.question or m.topic
 
 
 def _offered(o: Outcome) -> bool:

@@ -71,6 +71,11 @@ class Match:
     index: int = -1          # the entry's place in its index, for picking it again
     topic: str | None = None   # for a paragraph, the heading that names it (shown as a choice's name; not in JSON)
 
+    @property
+    def name(self) -> str | None:
+        """What names the answer to a user: the phrasing matched, its question, or the heading naming a paragraph."""
+        return self.matched_question or self.entry.question or self.topic
+
     def to_dict(self) -> dict[str, Any]:
         e = self.entry
         return {

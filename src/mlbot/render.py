@@ -88,7 +88,7 @@ def _indent(text: str) -> str:
 def _choice_name(m: Match, n_words: int = 12) -> str:
     """Return what names a match among others: its question, else the heading that names a paragraph, else the
     paragraph's first words."""
-    return safe(m.matched_question or m.entry.question or m.topic) or _first_words(m.entry.text, n_words)
+    return safe(m.name) or _first_words(m.entry.text, n_words)
 
 
 def _first_words(text: str, n: int = 12) -> str:

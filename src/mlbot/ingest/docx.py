@@ -30,7 +30,7 @@ def docx_markdown(path: Path, rel: str) -> str:
     except (OSError, zipfile.BadZipFile, KeyError, ET.ParseError, ValueError, RuntimeError, NotImplementedError,
             EOFError, zlib.error) as e:   # damaged, encrypted, or packed in a way zipfile cannot read
         raise SkippedFile(f"skipped {rel}: could not read the Word document ({type(e).__name__}: {e})") from None
-    levels = _heading_levels(styles)
+    levels = _style_levels(styles)
     blocks = []
     root = body.find(f"{_W}body")
     for el in root if root is not None else ():
@@ -47,7 +47,7 @@ def _xml(z: zipfile.ZipFile, name: str, rel: str) -> ET.Element:
     return ET.fromstring(z.read(name))
 
 
-def _heading_levels(styles: ET.Element | None) -> dict[str, int]:
+def _style_levels(styles: ET.Element | None) -> dict[str, int]:
     """Return the heading level of each paragraph style id ("Title" 1, "heading N" N + 1), and 0 for list styles."""
     out = {}
     for s in styles.iter(f"{_W}style") if styles is not None else ():

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from html.parser import HTMLParser
 
 from ..model import Entry, Source
-from .tables import ANSWER_NAMES, QUESTION_NAMES
+from .tables import qa_columns
 from .text import clean, looks_like_question, question_text
 
 _HIDDEN = frozenset({"script", "style", "nav", "template", "noscript", "svg", "head", "select", "textarea", "label"})
@@ -224,8 +224,8 @@ class _PageReader(HTMLParser):
         self.entries.append(Entry(self._id(line), (), text, source, headings))
 
     def _faq_table(self, table: int) -> None:
-        """Turn the cells of a table of questions and answers into FAQ entries: its header names a question and an
-        answer column, or its rows are pairs whose first cells ask."""
+        """At a table's end: in an FAQ answer, join each row's cells into one line; elsewhere, turn a table of
+        questions and answers (tables.qa_columns) into FAQ entries, one a row."""
         if self.faq and (parts := self.faq.cells.pop(table, None)):
             rows: dict[int, list[int]] = {}
             for i, row in parts:
@@ -245,16 +245,12 @@ class _PageReader(HTMLParser):
         def text(r: int, c: int | None) -> str:
             return "\n".join(e.text for e in grid.get((r, c), ()))
 
-        header = {text(rows[0], c).strip().lower(): c for r, c in grid if r == rows[0]}
-        q = next((header[n] for n in QUESTION_NAMES if n in header), None)
-        a = next((header[n] for n in ANSWER_NAMES if n in header), None)
-        if q is None or a is None:
-            asks = [r for r in rows if looks_like_question(text(r, 0))]
-            if len(asks) * 3 < len(rows) * 2 or {c for _, c in grid} - {0, 1}:
-                return
-            q, a = 0, 1
-        else:
-            rows = rows[1:]
+        width = max(c for _, c in grid) + 1
+        columns = qa_columns([text(rows[0], c) for c in range(width)], [text(r, 0) for r in rows])
+        if columns is None:
+            return
+        q, a, named = columns
+        rows = rows[1:] if named else rows
         pairs = []
         for r in rows:
             first = grid.get((r, q))

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from ..model import Entry, Source
 from ..sanitize import strip_controls
-from .tables import ANSWER_NAMES, QUESTION_NAMES
+from .tables import qa_columns
 from .text import clean, looks_like_question, looks_truncated, question_text
 
 _NEWLINE = re.compile(r"\r\n|\r|\n")   # not str.splitlines: it also splits at \f and \x1c, so lines would drift
@@ -118,14 +118,14 @@ def _table_pairs(lines: list[str]) -> list[tuple[int, str, str]] | None:
     first cells ask."""
     if len(lines) < 3 or not _TABLE_RULE.match(lines[1]) or "|" not in lines[0]:
         return None
-    names = [c.lower() for c in _cells(lines[0])]
-    q = next((names.index(n) for n in QUESTION_NAMES if n in names), None)
-    a = next((names.index(n) for n in ANSWER_NAMES if n in names), None)
+    header = _cells(lines[0])
     rows = [(i, _cells(x)) for i, x in enumerate(lines[2:], 2)]
-    if q is None or a is None:
-        if len(names) != 2 or sum(looks_like_question(c[0]) for _, c in rows) * 3 < len(rows) * 2:
-            return None
-        q, a, rows = 0, 1, [(0, _cells(lines[0])), *rows]
+    columns = qa_columns(header, [header[0], *(c[0] for _, c in rows)])
+    if columns is None:
+        return None
+    q, a, named = columns
+    if not named:
+        rows = [(0, header), *rows]
     out = []
     for i, cells in rows:
         if max(q, a) < len(cells) and (question := clean(_CELL_BREAK.sub(" ", cells[q]))) and cells[a].strip():

@@ -15,10 +15,10 @@ from typing import Any
 
 from ..model import Entry, Source
 from . import warn
-from .text import clean
+from .text import clean, looks_like_question
 
-QUESTION_NAMES = _QUESTION = ("question", "questions", "q", "query")   # a table's question column, by its header
-ANSWER_NAMES = _ANSWER = ("answer", "answers", "a", "response")
+_QUESTION = ("question", "questions", "q", "query")
+_ANSWER = ("answer", "answers", "a", "response")
 _HEADER_ERROR = "no question and answer columns in the header; expected e.g. 'Question,Answer'"
 _JSON_ERROR = ("no questions or answers found; expected a list of objects like "
                '{"question": "...", "answer": "..."} ("questions" may list alternate phrasings)')
@@ -70,6 +70,19 @@ def _column(names: list[str], wanted: tuple[str, ...]) -> int | None:
                  if any(w in ws for w in wanted if len(w) > 2) and not ws & {"id", "no", "number", "count"}), None)
 
 
+def qa_columns(header: list[str], first_cells: list[str] | None = None) -> tuple[int, int, bool] | None:
+    """Return (question column, answer column, whether `header` is a header row) of a table of questions and
+    answers, or None: its header names both columns, or (when its rows' first cells are given) it has two columns
+    and at least two thirds of those first cells ask. Shared by CSV and the tables of Markdown and HTML."""
+    names = [c.strip().lstrip("\ufeff").lower() for c in header]
+    q, a = _column(names, _QUESTION), _column(names, _ANSWER)
+    if q is not None and a is not None:
+        return q, a, True
+    if first_cells and len(header) == 2 and sum(map(looks_like_question, first_cells)) * 3 >= len(first_cells) * 2:
+        return 0, 1, False
+    return None
+
+
 def _parse_delimited(text: str, path: str, delimiter: str) -> list[Entry]:
     """Return the entries of a CSV or TSV table whose header names its question and answer columns."""
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
@@ -85,12 +98,12 @@ def _parse_delimited(text: str, path: str, delimiter: str) -> list[Entry]:
     # put a title row above it).
     filled = [k for k, (_, cells) in enumerate(numbered) if any(c.strip() for c in cells)][:HEADER_ROWS]
     for k in filled:
-        names = [c.strip().lstrip("\ufeff").lower() for c in numbered[k][1]]
-        qi, ai, ii = _column(names, _QUESTION), _column(names, _ANSWER), _column(names, ("id",))
-        if qi is not None and ai is not None:
+        if columns := qa_columns(numbered[k][1]):
             break
     else:
         raise ValueError(_HEADER_ERROR)
+    qi, ai, _ = columns
+    ii = _column([c.strip().lstrip("\ufeff").lower() for c in numbered[k][1]], ("id",))
     rows = iter(numbered[k + 1:])
 
     def cell(cells: list[str], i: int | None) -> str:
@@ -109,8 +122,7 @@ def parse_csv(text: str, path: str) -> list[Entry]:
                 header = next(csv.reader([line], delimiter=delimiter), [])
             except csv.Error:   # the whole text is read below, and its error reported there
                 continue
-            names = [c.strip().lstrip("\ufeff").lower() for c in header]
-            if _column(names, _QUESTION) is not None and _column(names, _ANSWER) is not None:
+            if qa_columns(header):
                 return _parse_delimited(text, path, delimiter)
     return _parse_delimited(text, path, ",")
 
