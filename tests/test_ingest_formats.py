@@ -607,6 +607,17 @@ def test_pdf_pages_are_joined_with_blank_lines(tmp_path):
     assert pdf_text(path, "faq.pdf") == "What is mlbot?\n\nAn offline bot."
 
 
+def test_pdf_sources_name_the_page(tmp_path):
+    pytest.importorskip("pypdf")
+    (tmp_path / "faq.pdf").write_bytes(make_pdf(["Ferry FAQ", "Are dogs allowed?", "Yes, on a lead.", "Is there wifi?",
+                                                 "Yes, free on every crossing."]))
+    [doc] = discover([tmp_path])
+    entries = parse_file(doc)
+    assert [(e.question, e.text, e.source.page) for e in entries if e.questions] == [
+        ("Are dogs allowed?", "Yes, on a lead.", 2), ("Is there wifi?", "Yes, free on every crossing.", 4)]
+    assert entries[-1].source.place == "page 4" and entries[-1].source.to_dict()["page"] == 4
+
+
 @pytest.mark.parametrize("data", [b"%PDF-1.4 cut short", b"not a pdf at all", b""])
 def test_pdf_that_cannot_be_read_is_skipped_by_name(tmp_path, data):
     pytest.importorskip("pypdf")
@@ -651,6 +662,10 @@ def test_docx_headings_bold_questions_lists_and_tables(tmp_path):
         (("Are dogs allowed?",), "On a lead.", ("Ferry FAQ",)),
         (("Is there wifi?",), "Yes.", ("Ferry FAQ",)),
     ]
+    # Word shows no line numbers: a source names the paragraph, counting the non-empty ones (table cells too).
+    assert [e.source.paragraph for e in parse_file(doc)] == [2, 4, 6, 11, 13]
+    assert [e.source.place for e in parse_file(doc)][:2] == ["paragraph 2", "paragraph 4"]
+    assert [Entry.from_json(e.to_json()) for e in parse_file(doc)] == parse_file(doc)   # as the index keeps them
 
 
 @pytest.mark.parametrize("data", [b"PK\x03\x04 cut short", b"not a zip at all", b""])

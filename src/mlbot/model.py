@@ -7,14 +7,33 @@ from typing import Any
 
 @dataclass(frozen=True)
 class Source:
-    """Where an entry came from: a path (relative to the folder given), the nearest heading and a 1-based line."""
+    """Where an entry came from: a path (relative to the folder given), the nearest heading and a 1-based line.
+
+    For a document mlbot reads as text it extracts (PDF, Word), `line` is a line of that text, which the user never
+    sees: `page` (PDF) or `paragraph` (Word, counting the non-empty ones, table cells included) says where it is."""
 
     path: str
     heading: str | None
     line: int
+    page: int | None = None
+    paragraph: int | None = None
+
+    @property
+    def place(self) -> str:
+        """Return where in the file, as a person would look for it: "page 3", "paragraph 12" or "line 25"."""
+        if self.page is not None:
+            return f"page {self.page}"
+        if self.paragraph is not None:
+            return f"paragraph {self.paragraph}"
+        return f"line {self.line}"
 
     def to_dict(self) -> dict[str, Any]:
-        return {"path": self.path, "heading": self.heading, "line": self.line}
+        out: dict[str, Any] = {"path": self.path, "heading": self.heading, "line": self.line}
+        if self.page is not None:
+            out["page"] = self.page
+        if self.paragraph is not None:
+            out["paragraph"] = self.paragraph
+        return out
 
 
 @dataclass(frozen=True)
@@ -53,7 +72,8 @@ class Entry:
             id=str(d["id"]),
             questions=tuple(d.get("questions") or ()),
             text=str(d["text"]),
-            source=Source(str(s["path"]), s.get("heading"), int(s["line"])),
+            source=Source(str(s["path"]), s.get("heading"), int(s["line"]),
+                          *(int(s[k]) if s.get(k) is not None else None for k in ("page", "paragraph"))),
             headings=tuple(d.get("headings") or ()),
             truncated=bool(d.get("truncated", False)),
         )

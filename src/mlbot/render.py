@@ -32,7 +32,7 @@ def where(m: Match, heading_chars: int | None = None) -> str:
         if heading_chars and len(heading) > heading_chars:
             heading = heading[:heading_chars - 1].rstrip() + "…"
         parts.append(heading)
-    return " › ".join(parts) + f", line {s.line}"
+    return " › ".join(parts) + f", {s.place}"
 
 
 def label(confidence: float) -> str:

@@ -32,7 +32,7 @@ from .model import Entry
 from .rows import document_title, entry_rows, in_context, paragraph_topics
 from .synonyms import read_user as read_user_synonyms
 
-FORMAT = 20          # bump when the layout, the analyzers, the readers or the word vectors change: old caches are rebuilt
+FORMAT = 21          # bump when the layout, the analyzers, the readers or the word vectors change: old caches are rebuilt
 SPACES = ("word", "bigram", "char")   # analyzers; a space's vocabulary and idf are fitted on whole entries
 # Kinds of row: a row per question phrasing; all phrasings of an entry joined; the answer text; the whole entry
 # (questions and text), which is also what each space is fitted on.

@@ -128,14 +128,11 @@ def parse_file(doc: DocFile) -> list[Entry]:
     """Return the entries of one document. Raises SkippedFile when it cannot be read or parsed."""
     suffix = doc.path.suffix.lower()
     if suffix == ".pdf":
-        from .pdf import pdf_text
-        text = pdf_text(doc.path, doc.rel)
-        from .text import parse_text
-        return parse_text(text, doc.rel)
+        from .pdf import parse_pdf
+        return parse_pdf(doc.path, doc.rel)
     if suffix == ".docx":
-        from .docx import docx_markdown
-        from .markdown import parse_markdown
-        return parse_markdown(docx_markdown(doc.path, doc.rel), doc.rel)
+        from .docx import parse_docx
+        return parse_docx(doc.path, doc.rel)
     reader = _reader(suffix)
     if reader is None:
         raise SkippedFile(f"skipped {doc.rel}: mlbot reads {READABLE}")

@@ -3,7 +3,8 @@ reader to split into entries (a heading or bold paragraph that asks is an FAQ qu
 one entry a row). Only the standard library: a .docx is a zip of XML.
 
 Headings are found by their style's name ("heading 2", "Title"; a style's id may be in the user's language) or an
-outline level. Lines in sources are lines of that Markdown: about two per paragraph.
+outline level. A source names the paragraph an entry starts at (Source.paragraph), counting the non-empty ones in
+document order, table cells included: Word shows no line numbers.
 """
 from __future__ import annotations
 
@@ -13,14 +14,27 @@ import zipfile
 import zlib
 from pathlib import Path
 
+from ..model import Entry
 from . import SkippedFile
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 MAX_XML = 64 * 2**20   # a document.xml larger than this unpacked is refused (a zip bomb, not an FAQ)
 
 
-def docx_markdown(path: Path, rel: str) -> str:
-    """Return a .docx document as Markdown. Raises SkippedFile when it cannot be read."""
+def parse_docx(path: Path, rel: str) -> list[Entry]:
+    """Return the entries of a .docx document, each source naming its paragraph. Raises SkippedFile when it cannot be
+    read."""
+    from dataclasses import replace
+
+    from .markdown import parse_markdown
+    markdown, paragraphs = docx_markdown(path, rel)
+    return [replace(e, source=replace(e.source, paragraph=paragraphs[e.source.line - 1] or None))
+            if 0 < e.source.line <= len(paragraphs) else e for e in parse_markdown(markdown, rel)]
+
+
+def docx_markdown(path: Path, rel: str) -> tuple[str, list[int]]:
+    """Return a .docx document as Markdown, and the number of the paragraph each of its lines comes from (0 for the
+    blank lines between blocks). Raises SkippedFile when it cannot be read."""
     try:
         with zipfile.ZipFile(path) as z:
             body = _xml(z, "word/document.xml", rel)
@@ -31,14 +45,29 @@ def docx_markdown(path: Path, rel: str) -> str:
             EOFError, zlib.error) as e:   # damaged, encrypted, or packed in a way zipfile cannot read
         raise SkippedFile(f"skipped {rel}: could not read the Word document ({type(e).__name__}: {e})") from None
     levels = _style_levels(styles)
-    blocks = []
+    lines: list[str] = []
+    numbers: list[int] = []
+    count = 0
     root = body.find(f"{_W}body")
     for el in root if root is not None else ():
         if el.tag == f"{_W}p":
-            blocks.append(_paragraph(el, levels))
+            block = _paragraph(el, levels)
+            if block:
+                count += 1
+                rows = [(block, count)]
+            else:
+                rows = []
         elif el.tag == f"{_W}tbl":
-            blocks.append(_table(el))
-    return "\n\n".join(b for b in blocks if b)
+            rows, count = _table(el, count)
+        else:
+            continue
+        if rows:
+            if lines:
+                lines.append("")
+                numbers.append(0)
+            lines.extend(text for text, _ in rows)
+            numbers.extend(n for _, n in rows)
+    return "\n".join(lines), numbers
 
 
 def _xml(z: zipfile.ZipFile, name: str, rel: str) -> ET.Element:
@@ -93,14 +122,19 @@ def _paragraph(p: ET.Element, levels: dict[str, int]) -> str:
     return text
 
 
-def _table(tbl: ET.Element) -> str:
-    """Return a table as a Markdown pipe table, its first row the header."""
+def _table(tbl: ET.Element, count: int) -> tuple[list[tuple[str, int]], int]:
+    """Return a table as the lines of a Markdown pipe table, its first row the header, each with the number of the row's
+    first non-empty paragraph; and the paragraphs counted so far, the table's included."""
     rows = []
     for tr in tbl.iter(f"{_W}tr"):
-        cells = [" ".join(t for t, _ in map(_text, tc.iter(f"{_W}p")) if t).replace("|", "\\|")
-                 for tc in tr.iter(f"{_W}tc")]
-        rows.append("| " + " | ".join(cells) + " |")
+        first = count + 1
+        cells = []
+        for tc in tr.iter(f"{_W}tc"):
+            texts = [t for t, _ in map(_text, tc.iter(f"{_W}p")) if t]
+            count += len(texts)
+            cells.append(" ".join(texts).replace("|", "\\|"))
+        rows.append(("| " + " | ".join(cells) + " |", min(first, count) if count else 0))
     if not rows:
-        return ""
-    width = rows[0].count(" | ") + 1
-    return "\n".join([rows[0], "|" + "---|" * width, *rows[1:]])
+        return [], count
+    width = rows[0][0].count(" | ") + 1
+    return [rows[0], ("|" + "---|" * width, rows[0][1]), *rows[1:]], count
