@@ -351,6 +351,15 @@ def test_docs_as_file_or_folder(run_mlbot, kb_md, which):
     assert d["results"][0]["source"]["line"] == 23   # the line of its "## How do I renew..." heading
 
 
+def test_a_yaml_faq_answers_beside_markdown(run_mlbot, kb_md):
+    (kb_md.parent / "faq.yml").write_text("faq:\n  - question: Are dogs allowed on the ferry?\n    answer: Yes, on a lead.\n"
+                                          "  - question: Is there wifi on board?\n    answer: Free, on every crossing.\n")
+    p = run_mlbot("ask", "--json", "can I bring my dog on the ferry", f"--docs={kb_md.parent}")
+    [d] = replies(p)
+    assert (p.returncode, d["status"], d["results"][0]["text"]) == (0, "answered", "Yes, on a lead.")
+    assert d["results"][0]["source"] == {"path": "faq.yml", "heading": None, "line": 2}
+
+
 # --- plain output -----------------------------------------------------------------------------------------------
 
 def test_piped_output_is_plain_and_not_wrapped(run_mlbot, warm_cache):

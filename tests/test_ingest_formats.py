@@ -12,13 +12,13 @@ from mlbot.ingest import SkippedFile, discover, parse_file, take_warnings
 from mlbot.ingest.html import parse_html
 from mlbot.ingest.markdown import parse_markdown
 from mlbot.ingest.pdf import pdf_text
-from mlbot.ingest.tables import parse_csv, parse_json, parse_jsonl, parse_tsv
+from mlbot.ingest.tables import parse_csv, parse_json, parse_jsonl, parse_tsv, parse_yaml
 from mlbot.ingest.text import parse_text
 from mlbot.model import Entry
 
 READERS = {
     "md": parse_markdown, "txt": parse_text, "html": parse_html,
-    "csv": parse_csv, "tsv": parse_tsv, "json": parse_json, "jsonl": parse_jsonl,
+    "csv": parse_csv, "tsv": parse_tsv, "json": parse_json, "jsonl": parse_jsonl, "yml": parse_yaml,
 }
 
 
@@ -513,6 +513,50 @@ def test_json_with_nothing_usable_is_refused(text):
         parse_json(text, "bad.json")
 
 
+YAML_FAQ = """\
+# a static site's _data/faq.yml
+- title: Tickets
+  questions:
+    - question: Are dogs allowed?
+      answer: Yes
+    - questions:
+        - How much is a return?
+        - Return fare?
+      answer: |
+        £12.40 for adults.
+
+        Children travel free.
+- title: On board
+  questions:
+    - q: When does the cafe open?
+      a: 2024-01-31
+"""
+
+
+def test_yaml_faq_groups_lines_and_scalars_read_as_written(tmp_path):
+    (tmp_path / "faq.yml").write_text(YAML_FAQ, encoding="utf-8")
+    [doc] = discover([tmp_path])
+    assert [(e.id, e.questions, e.text, e.headings) for e in parse_file(doc)] == [
+        ("faq.yml:4", ("Are dogs allowed?",), "Yes", ("Tickets",)),   # "Yes", not YAML 1.1's true
+        ("faq.yml:6", ("How much is a return?", "Return fare?"), "£12.40 for adults.\n\nChildren travel free.",
+         ("Tickets",)),
+        ("faq.yml:15", ("When does the cafe open?",), "2024-01-31", ("On board",)),   # not a date
+    ]
+    two = "- question: One?\n  answer: First.\n---\nfaq:\n  - q: Two?\n    a: Second.\n"
+    assert [(e.questions, e.source.line) for e in parse_yaml(two, "two.yaml")] == [(("One?",), 1), (("Two?",), 5)]
+
+
+@pytest.mark.parametrize("text, message", [
+    ("a: &x [1, 2]\nb: *x\n", r"aliases \(\*name\) are not read \(line 2\)"),   # the "billion laughs" start so
+    ("- question: x\n  answer: !!python/object/apply:os.system [ls]\n", r"could not determine a constructor"),
+    ("faq: [1,\n", r"line 2"),
+    ("just: text\n", "expected a list of mappings"),
+])
+def test_yaml_that_is_not_an_faq_is_refused_saying_why(text, message):
+    with pytest.raises(ValueError, match=message):
+        parse_yaml(text, "bad.yml")
+
+
 def test_jsonl_skips_a_malformed_line_keeps_the_rest_and_warns():
     text = '{"question": "One?", "answer": "First."}\n{"question": "Two?", "answer": \n\n{"q": "Three?", "a": "Third."}\n'
     entries = parse_jsonl(text, "kb.jsonl")
@@ -552,6 +596,7 @@ ANSWER_IN = {
     "tsv": lambda a: f"question\tanswer\nIs it safe?\t{a}\n",
     "json": lambda a: json.dumps([{"question": "Is it safe?", "answer": a}]),
     "jsonl": lambda a: json.dumps({"question": "Is it safe?", "answer": a}) + "\n",
+    "yml": lambda a: f"- question: Is it safe?\n  answer: |\n    {a}\n",
 }
 
 
@@ -703,7 +748,7 @@ def test_prose_readers_never_raise(fmt, text):
     st.text(),
     st.lists(st.sampled_from(list('{}[]":,\n\t\r qa') + ["question", "answer", "Question,Answer\n"])).map("".join),
 ))
-@pytest.mark.parametrize("fmt", ["csv", "tsv", "json", "jsonl"])
+@pytest.mark.parametrize("fmt", ["csv", "tsv", "json", "jsonl", "yml"])
 def test_table_readers_raise_nothing_but_value_error(fmt, text):
     try:
         READERS[fmt](text, f"any.{fmt}")

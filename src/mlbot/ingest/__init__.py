@@ -34,14 +34,18 @@ def _reader(suffix: str) -> Reader | None:
     if suffix == ".json":
         from .tables import parse_json
         return parse_json
+    if suffix in (".yml", ".yaml"):
+        from .tables import parse_yaml
+        return parse_yaml
     if suffix == ".jsonl":
         from .tables import parse_jsonl
         return parse_jsonl
     return None
 
 
-SUFFIXES = (".md", ".markdown", ".txt", ".html", ".htm", ".csv", ".tsv", ".json", ".jsonl", ".docx", ".pdf")
-READABLE = ".md, .txt, .html, .csv, .tsv, .json, .jsonl, .docx or .pdf files"
+SUFFIXES = (".md", ".markdown", ".txt", ".html", ".htm", ".csv", ".tsv", ".json", ".jsonl", ".yml", ".yaml", ".docx",
+            ".pdf")
+READABLE = ".md, .txt, .html, .csv, .tsv, .json, .jsonl, .yml, .docx or .pdf files"
 
 
 class SkippedFile(Exception):

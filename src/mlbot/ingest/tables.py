@@ -1,7 +1,8 @@
-"""Tables of questions and answers: CSV and TSV with a header row (QnA Maker's export loads as is), JSON and JSON
-Lines. Rows that share an answer become one entry whose questions are the alternate phrasings, in order of first
-appearance; an entry's line is that of its first row. JSON may group its entries (`{"categories": [{"name":
-"Billing", "items": [...]}]}`): a group's name is the heading of the entries in it."""
+"""Tables of questions and answers: CSV and TSV with a header row (QnA Maker's export loads as is), JSON, JSON
+Lines and YAML (a static site's `_data/faq.yml`). Rows that share an answer become one entry whose questions are the
+alternate phrasings, in order of first appearance; an entry's line is that of its first row. JSON and YAML may group
+their entries (`{"categories": [{"name": "Billing", "items": [...]}]}`): a group's name is the heading of the
+entries in it."""
 from __future__ import annotations
 
 import bisect
@@ -216,6 +217,69 @@ def parse_json(text: str, path: str) -> list[Entry]:
     if not entries:
         raise ValueError(_JSON_ERROR)
     return entries
+
+
+def parse_yaml(text: str, path: str) -> list[Entry]:
+    """Return the entries of a YAML document (or several, `---` between them), read as JSON is: a list of questions
+    and answers, a list under a key like "faq", or groups of them. Raises ValueError when it cannot be parsed or holds
+    no question or answer."""
+    import yaml  # only a YAML document pays for the import
+
+    try:
+        # Control characters (a terminal's escape sequences) are dropped as every reader drops them: PyYAML would
+        # refuse the whole file for one.
+        documents = list(yaml.load_all(_YAML_UNPRINTABLE.sub("", text), Loader=_yaml_loader()))
+    except yaml.YAMLError as e:
+        mark = getattr(e, "problem_mark", None)
+        problem = getattr(e, "problem", None) or "not valid YAML"
+        raise ValueError(f"{problem} (line {mark.line + 1})" if mark else problem) from None
+    except RecursionError:
+        raise ValueError("YAML nested too deeply") from None
+    rows: list[_Row] = []
+    for data in documents:
+        for obj, headings in _grouped(_items(data)):
+            row = _row(obj, getattr(obj, "line", 1)) if isinstance(obj, dict) else None
+            if row is not None:
+                row.headings = headings
+                rows.append(row)
+    entries = _merge(rows, path)
+    if not entries:
+        raise ValueError(_JSON_ERROR.replace("objects like", "mappings like"))
+    return entries
+
+
+_YAML_UNPRINTABLE = re.compile("[^\x09\x0A\x0D\x20-\x7E\x85\xA0-\uD7FF\uE000-\uFFFD\U00010000-\U0010FFFF]")
+
+
+class _Mapping(dict):
+    """A YAML mapping, with the line it starts on."""
+
+    line = 1
+
+
+def _yaml_loader():
+    """Return PyYAML's safe loader (plain data, never objects), made to keep each mapping's line, to read every
+    scalar as the text it is ("answer: Yes" is "Yes", not true; "2024-01-31" not a date) and to refuse aliases: an
+    alias repeats a node without copying it, and a few nested ones (the "billion laughs") would make the walk over
+    the document's groups take forever. An FAQ has no need of them."""
+    import yaml
+
+    class Loader(yaml.SafeLoader):
+        yaml_implicit_resolvers: dict = {}
+
+        def compose_node(self, parent, index):
+            if self.check_event(yaml.AliasEvent):
+                event = self.peek_event()
+                raise yaml.composer.ComposerError(None, None, "aliases (*name) are not read", event.start_mark)
+            return super().compose_node(parent, index)
+
+        def construct_mapping(self, node, deep=False):
+            out = _Mapping(super().construct_mapping(node, deep=True))
+            out.line = node.start_mark.line + 1
+            return out
+
+    Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, Loader.construct_mapping)
+    return Loader
 
 
 def parse_jsonl(text: str, path: str) -> list[Entry]:
