@@ -4,7 +4,7 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from . import chitchat
 from .analyze import content_terms
@@ -72,29 +72,31 @@ class Bot:
     def decide(self, q: str, ranking: Ranking, top_k: int, context: str | None = None) -> Reply:
         """Return the Reply for a ranking: answered, ambiguous (the top answers too close) or no_answer (too unsure)."""
         items = ranking.items
+        said = ranking.read_as or q   # the question as ranked: its misspelt words read as the documents' (rank.spell)
         best_other = [items[1].score if len(items) > 1 else 0.0] + [items[0].score] * (len(items) - 1) \
             if items else []
         by_sense = ranking.by_sense
-        matches = tuple(self._match(r.index, r.score, r.score - other, ranking.coverage, q, by_sense)
+        matches = tuple(self._match(r.index, r.score, r.score - other, ranking.coverage, said, by_sense)
                         for r, other in zip(items[:top_k], best_other))
         if not matches:
-            return Reply(q, "no_answer", 0.0, (), self._refusal(), tuple(self.examples()), context, self.threshold)
-        top = matches[0]
-        if top.confidence < self.threshold:
+            reply = Reply(q, "no_answer", 0.0, (), self._refusal(), tuple(self.examples()), context, self.threshold)
+        elif matches[0].confidence < self.threshold:
             texts, suggested = self._suggest(ranking)
-            return Reply(q, "no_answer", top.confidence, matches, self._refusal(), texts, context, self.threshold,
-                         suggested=suggested)
-        if len(items) > 1 and items[0].score > 0 and self._tied(q, items[0], items[1], by_sense):
+            reply = Reply(q, "no_answer", matches[0].confidence, matches, self._refusal(), texts, context,
+                          self.threshold, suggested=suggested)
+        elif len(items) > 1 and items[0].score > 0 and self._tied(said, items[0], items[1], by_sense):
             # The choices: every answer as close to the top one as the runner-up must be ("what does an ML engineer
             # do": the skills answer, the cut-off challenges one and the work paragraph within 5%).
-            tied = [items[1]] + [r for r in items[2:MAX_CHOICES] if self._tied(q, items[0], r, by_sense)]
-            offered = tuple(self._match(r.index, r.score, r.score - items[0].score, ranking.coverage, q, by_sense)
+            tied = [items[1]] + [r for r in items[2:MAX_CHOICES] if self._tied(said, items[0], r, by_sense)]
+            offered = tuple(self._match(r.index, r.score, r.score - items[0].score, ranking.coverage, said, by_sense)
                             for r in tied)
             shown = {m.entry.id for m in offered}
-            results = (top, *offered) + tuple(m for m in matches[1:] if m.entry.id not in shown)
-            return Reply(q, "ambiguous", top.confidence, results[:max(top_k, 1 + len(tied))],
-                         "Did you mean one of these?", (), context, self.threshold, choices=1 + len(tied))
-        return Reply(q, "answered", top.confidence, matches, "", (), context, self.threshold)
+            results = (matches[0], *offered) + tuple(m for m in matches[1:] if m.entry.id not in shown)
+            reply = Reply(q, "ambiguous", matches[0].confidence, results[:max(top_k, 1 + len(tied))],
+                          "Did you mean one of these?", (), context, self.threshold, choices=1 + len(tied))
+        else:
+            reply = Reply(q, "answered", matches[0].confidence, matches, "", (), context, self.threshold)
+        return replace(reply, read_as=ranking.read_as) if ranking.read_as else reply
 
     def _tied(self, q: str, first: Ranked, second: Ranked, by_sense: bool) -> bool:
         """Whether the top answer and another one are too close to choose between (decide)."""
@@ -159,9 +161,9 @@ class Bot:
         top = reply.results[0]
         runner = reply.results[1] if len(reply.results) > 1 else None
         by_sense = rank(self.kb, reply.question[:MAX_QUESTION], 2).by_sense   # as the reply was ranked
-        return Explanation(reply.question, top, explain_match(self.kb, reply.question, top.index, by_sense=by_sense),
-                           runner, explain_match(self.kb, reply.question, runner.index, by_sense=by_sense)
-                           if runner else [])
+        said = reply.read_as or reply.question   # its misspelt words as the documents spell them
+        return Explanation(reply.question, top, explain_match(self.kb, said, top.index, by_sense=by_sense),
+                           runner, explain_match(self.kb, said, runner.index, by_sense=by_sense) if runner else [])
 
     def _refusal(self) -> str:
         if self.default_answer:

@@ -128,6 +128,7 @@ class Reply:
     threshold: float | None = None   # the confidence below which this bot said no_answer (None for chit-chat)
     choices: int = 2                 # ambiguous: how many of the first results are offered as choices (2 or 3)
     suggested: tuple[int, ...] = ()  # no_answer: the entry each suggestion names, when known (not in the JSON)
+    read_as: str | None = None       # the question as ranked, when misspelt words were read as the documents' words
 
     @property
     def best(self) -> Match | None:
@@ -146,6 +147,8 @@ class Reply:
             d["suggestions"] = list(self.suggestions)
         if self.context_used:
             d["context"] = self.context_used
+        if self.read_as:
+            d["read_as"] = self.read_as
         if self.threshold is not None:
             d["threshold"] = round(self.threshold, 1)
         if self.status == "ambiguous":

@@ -91,6 +91,7 @@ class Ranking:
     items: list[Ranked]
     coverage: float
     by_sense: bool = False   # ranked with the sentence model's fields (SENSE_WEIGHTS), or without (WEIGHTS)
+    read_as: str | None = None   # the question as ranked, when misspelt words were read as the documents' (spelling.py)
 
 
 @dataclass
@@ -142,18 +143,32 @@ def _plan(kb: KnowledgeBase, weights: dict[str, float]) -> _Plan:
 
 def rank(kb: KnowledgeBase, question: str, top_k: int = 10) -> Ranking:
     """Return the top_k entries for question, best first: by every field but the sentence model's when they are
-    sure on their own (SURE_WITHOUT_SENSE), else, on an index that has it, with the sentence model too."""
-    read = _read(kb, question)   # the question's vectors and coverage serve both rankings
-    ranking = rank_by(kb, question, top_k if kb.sense is None else max(top_k, 2), by_sense=False, read=read)
-    if kb.sense is None:
-        return ranking
+    sure on their own (SURE_WITHOUT_SENSE), else, on an index that has it, with the sentence model too. Misspelt
+    words are read as the documents spell them first (spelling.py)."""
+    spelled = spell(kb, question)
+    read_as = spelled if spelled != question else None
+    read = _read(kb, spelled)   # the question's vectors and coverage serve both rankings
+    ranking = rank_by(kb, spelled, top_k if kb.sense is None else max(top_k, 2), by_sense=False, read=read)
     items = ranking.items   # two at least: the lead over the runner-up is part of being sure
-    if items and items[0].score > 0:
-        lead = items[0].score - (items[1].score if len(items) > 1 else 0.0)
-        if lead >= CLEAR_LEAD * items[0].score and answer_confidence(
-                kb, items[0].score, lead, ranking.coverage, by_sense=False) >= SURE_WITHOUT_SENSE:
-            return replace(ranking, items=items[:top_k])
-    return rank_by(kb, question, top_k, by_sense=True, read=read)
+    if kb.sense is not None and not (items and items[0].score > 0 and _sure(kb, items, ranking.coverage)):
+        ranking = rank_by(kb, spelled, top_k, by_sense=True, read=read)
+    return replace(ranking, items=ranking.items[:top_k], read_as=read_as)
+
+
+def _sure(kb: KnowledgeBase, items: list[Ranked], coverage: float) -> bool:
+    """True when the other fields' top answer leads clearly with a confidence of SURE_WITHOUT_SENSE or more."""
+    lead = items[0].score - (items[1].score if len(items) > 1 else 0.0)
+    return lead >= CLEAR_LEAD * items[0].score and answer_confidence(
+        kb, items[0].score, lead, coverage, by_sense=False) >= SURE_WITHOUT_SENSE
+
+
+def spell(kb: KnowledgeBase, question: str) -> str:
+    """Return question with its misspelt words read as the documents' words (spelling.py); as it is on an index
+    without the documents' words."""
+    if kb.spelling is None or "word" not in kb.spaces:
+        return question
+    space = kb.spaces["word"]
+    return kb.spelling.correct(question, lambda t: bool(space.lookup([t])[0] >= 0))
 
 
 def _read(kb: KnowledgeBase, question: str) -> tuple[dict, float]:

@@ -46,6 +46,8 @@ def plain_reply(reply: Reply, *, explain: bool = False) -> str:
     out: list[str] = []
     if reply.status == "chitchat":
         return safe(reply.message)
+    if reply.read_as:
+        out.append(f"(read as: {safe(reply.read_as)})")
     if reply.status == "no_answer":
         out.append(reply.message)
         if reply.suggestions:
@@ -124,8 +126,9 @@ def rich_reply(reply: Reply, *, explain: bool = False, numbered: bool = False) -
 
     if reply.status == "chitchat":
         return Text(safe(reply.message))
+    read_as = [Text(f"(read as: {safe(reply.read_as)})", style="dim")] if reply.read_as else []
     if reply.status == "no_answer":
-        parts: list = [Text(reply.message, style="yellow")]
+        parts: list = [*read_as, Text(reply.message, style="yellow")]
         if reply.suggestions:
             parts.append(Text("You could ask (type a number to ask):" if numbered else "You could ask:", style="dim"))
             parts.extend(Text(f"  {f'{n}.' if numbered else '•'} {safe(q)}")
@@ -134,7 +137,7 @@ def rich_reply(reply: Reply, *, explain: bool = False, numbered: bool = False) -
             parts.append(match_panel(reply.results[0], title_prefix="Closest (below the threshold): "))
         return Group(*parts)
     if reply.status == "ambiguous":
-        parts = [Text("Did you mean one of these?", style="bold yellow")]
+        parts = [*read_as, Text("Did you mean one of these?", style="bold yellow")]
         shown = reply.results[:reply.choices]
         for n, m in enumerate(shown, 1):
             parts.append(match_panel(m, title_prefix=f"{n}. "))
@@ -142,7 +145,7 @@ def rich_reply(reply: Reply, *, explain: bool = False, numbered: bool = False) -
             numbers = ", ".join(str(n) for n in range(1, len(shown))) + f" or {len(shown)}"
             parts.append(Text(f"Type {numbers} to pick one, or ask something else.", style="dim"))
         return Group(*parts)
-    parts = []
+    parts = read_as
     if reply.context_used:
         parts.append(Text(f"(reading this as a follow-up to: {safe(reply.context_used)})", style="dim"))
     parts.append(match_panel(reply.results[0]))

@@ -30,9 +30,11 @@ from .meaning import ARRAYS as MEANING_ARRAYS
 from .meaning import Meaning
 from .model import Entry
 from .rows import document_title, entry_rows, in_context, paragraph_topics
+from .spelling import ARRAYS as SPELLING_ARRAYS
+from .spelling import Speller, build_speller
 from .synonyms import read_user as read_user_synonyms
 
-FORMAT = 21          # bump when the layout, the analyzers, the readers or the word vectors change: old caches are rebuilt
+FORMAT = 22          # bump when the layout, the analyzers, the readers or the word vectors change: old caches are rebuilt
 SPACES = ("word", "bigram", "char")   # analyzers; a space's vocabulary and idf are fitted on whole entries
 # Kinds of row: a row per question phrasing; all phrasings of an entry joined; the answer text; the whole entry
 # (questions and text), which is also what each space is fitted on.
@@ -88,6 +90,7 @@ class KnowledgeBase:
     semantic: dict[str, Semantic] = field(default_factory=dict)
     meaning: Meaning | None = None   # the word-vector space, on collections small enough for LSA
     sense: Meaning | None = None     # the sentence model's vectors, on collections it can read in about a minute
+    spelling: Speller | None = None  # the documents' words, for reading a question's misspelt ones (spelling.py)
     derived: dict = field(default_factory=dict)   # what rank works out once per index (its reading plan)
     _entries: dict[int, Entry] = field(default_factory=dict)
 
@@ -214,6 +217,7 @@ def build(entries: list[Entry], files: list[dict], warnings: list[str],
         if meaning is None:
             warnings = [*warnings, f"the word vectors in {VECTORS} are missing or damaged: answering without them "
                                    f"(reinstall mlbot)"]
+    speller = build_speller(split_of("doc")) if wants_vectors else None
     sense, sense_missing = None, False
     if wants_vectors and len(entries) <= SENSE_MAX_ENTRIES:
         sense, sense_missing = _build_sense(docs, in_context(entries, rows["question"]), progress, sense_db)
@@ -238,9 +242,10 @@ def build(entries: list[Entry], files: list[dict], warnings: list[str],
         "vectors_missing": wants_vectors and meaning is None,
         "sense": sense is not None,
         "sense_missing": sense_missing,
+        "spelling": speller is not None,
     }
     kb = KnowledgeBase(spaces, fields, len(entries), b"".join(lines), offsets, meta, warnings=list(warnings),
-                       semantic=semantic, meaning=meaning, sense=sense)
+                       semantic=semantic, meaning=meaning, sense=sense, spelling=speller)
     from .rank import score_scale  # rank reads a KnowledgeBase; imported here to keep the layers one-way at load
     meta["scale"] = score_scale(kb)
     if sense is not None:
@@ -294,6 +299,9 @@ def save(kb: KnowledgeBase, folder: Path) -> None:
         if kb.sense is not None:
             for a in MEANING_ARRAYS:
                 np.save(tmp / f"sense.{a}.npy", getattr(kb.sense, a), allow_pickle=False)
+        if kb.spelling is not None:
+            for a in SPELLING_ARRAYS:
+                np.save(tmp / f"spelling.{a}.npy", getattr(kb.spelling, a), allow_pickle=False)
         (tmp / "entries.jsonl").write_bytes(bytes(kb.blob))
         np.save(tmp / "entries.offsets.npy", kb.offsets, allow_pickle=False)
         sizes = {p.name: p.stat().st_size for p in tmp.iterdir()}
@@ -368,6 +376,9 @@ def load_build(folder: Path) -> KnowledgeBase:
                 or (len(vecs.row_entry) and not (0 <= int(vecs.row_entry[0]) and int(vecs.row_entry[-1]) < n
                                                  and np.all(np.diff(vecs.row_entry) >= 0)))):
             raise ValueError(f"the {name} arrays do not fit together")
+    spelling = Speller(**arrays("spelling", SPELLING_ARRAYS)) if meta.get("spelling") else None
+    if spelling is not None and (spelling.words.dtype.kind != "S" or spelling.counts.shape != spelling.words.shape):
+        raise ValueError("the spelling arrays do not fit together")
     offsets = np.load(folder / "entries.offsets.npy", mmap_mode="r", allow_pickle=False)
     if len(offsets) != n + 1:
         raise ValueError("entries.offsets.npy does not fit the entries")
@@ -375,7 +386,7 @@ def load_build(folder: Path) -> KnowledgeBase:
     if n and len(blob) != int(offsets[-1]):
         raise ValueError("entries.jsonl has the wrong size")
     return KnowledgeBase(spaces, fields, n, blob, offsets, meta, folder, warnings=list(meta.get("warnings", [])),
-                         semantic=semantic, meaning=meaning, sense=sense)
+                         semantic=semantic, meaning=meaning, sense=sense, spelling=spelling)
 
 
 # ------------------------------------------------------------------------------------------------ freshness
