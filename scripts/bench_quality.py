@@ -118,7 +118,12 @@ def main() -> int:
     ap.add_argument("--split", choices=("test", "tune"), default="test")
     ap.add_argument("--no-minilm", action="store_true")
     ap.add_argument("--no-fresh", action="store_true", help="leave out the fresh sets of scripts/fresh/")
+    ap.add_argument("--no-spelling", action="store_true",
+                    help="rank questions as typed, without reading misspelt words as the documents' (for comparison)")
     a = ap.parse_args()
+    if a.no_spelling:
+        from mlbot import rank
+        rank.spell = lambda kb, question: question
     cols = load_all(a.data)
     oos = out_of_scope(cols)
     if a.split == "test" and not a.no_fresh:
@@ -151,7 +156,11 @@ def main() -> int:
                              f"| {mm['recall5']:.3f} | {fmt(auroc(ml[1][is_in], ml[1][~is_in]))} |")
         refused = [s in ("no_answer",) for s, g in zip(status, gold + [None] * len(extra)) if g is None]
         said = f"out-of-scope refused {np.mean(refused):.1%} of {len(refused)}" if refused else "no out-of-scope set"
-        print(f"{c.name}: {per_q * 1000:.2f} ms a question; {said}", file=sys.stderr)
+        answered = [s == "answered" for s, g in zip(status, gold) if g is not None]
+        hit = [bool(r) and r[0] == g for r, g in zip(ranked, gold) if g is not None]
+        print(f"{c.name}: {per_q * 1000:.2f} ms a question; {said}; answered at the default threshold: "
+              f"{sum(a and h for a, h in zip(answered, hit))} right, {sum(a and not h for a, h in zip(answered, hit))} "
+              f"wrong, of {len(hit)}", file=sys.stderr)
     print(f"Split: {a.split}.\n")
     print("\n".join(lines))
     print("\nCalibration: share of top answers that are right, by confidence band (out-of-scope questions count "

@@ -436,6 +436,7 @@ def test_info_json_describes_the_bundled_article(run_mlbot, warm_cache):
     assert d["cache"].startswith(str(warm_cache)) and Path(d["cache"]).is_dir()
     assert d["warnings"] == []
     assert set(d["vocabulary"]) >= {"word"} and all(n > 0 for n in d["vocabulary"].values())
+    assert 200 < d["spelling_words"] < d["vocabulary"]["char"]   # the article's own words, for mending typos
 
 
 def test_info_plain(run_mlbot, kb_md):

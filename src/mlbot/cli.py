@@ -403,6 +403,9 @@ def _print_index_lines(d: dict) -> None:
     print(f"vocabulary: {', '.join(f'{k} {v}' for k, v in d['vocabulary'].items())}")
     print(f"synonyms: {_synonyms_line(d)}")
     print(f"meaning: {_meaning_line(d)}")
+    print("spelling: " + (f"a misspelt word is read as the closest of the documents' {d['spelling_words']:,} words"
+                          if d.get("spelling_words") else "questions are read as typed (collections past the word "
+                          "vectors' size)"))
     print(f"threshold: {_threshold_line(d)}")
     print(f"cache: {d['cache'] or '(in memory only)'} ({d['cache_bytes'] / 1e6:.1f} MB)")
 

@@ -677,4 +677,5 @@ def describe(kb: KnowledgeBase) -> dict:
         "word_vectors": kb.meaning is not None,
         "sentence_model": kb.sense is not None,
         "latent_space": bool(kb.semantic),
+        "spelling_words": len(kb.spelling.words) if kb.spelling is not None else 0,
     }
