@@ -12,12 +12,13 @@ from mlbot.ingest import SkippedFile, discover, parse_file, take_warnings
 from mlbot.ingest.html import parse_html
 from mlbot.ingest.markdown import parse_markdown
 from mlbot.ingest.pdf import pdf_text
+from mlbot.ingest.rst import parse_rst
 from mlbot.ingest.tables import parse_csv, parse_json, parse_jsonl, parse_tsv, parse_yaml
 from mlbot.ingest.text import parse_text
 from mlbot.model import Entry
 
 READERS = {
-    "md": parse_markdown, "txt": parse_text, "html": parse_html,
+    "md": parse_markdown, "rst": parse_rst, "txt": parse_text, "html": parse_html,
     "csv": parse_csv, "tsv": parse_tsv, "json": parse_json, "jsonl": parse_jsonl, "yml": parse_yaml,
 }
 
@@ -513,6 +514,57 @@ def test_json_with_nothing_usable_is_refused(text):
         parse_json(text, "bad.json")
 
 
+RST_FAQ = """\
+=============
+ Ferry guide
+=============
+
+.. contents::
+   :local:
+
+Getting started
+===============
+
+Welcome aboard. See :ref:`tickets <tickets-label>` and `our site <https://example.org>`_.
+
+.. note::
+   Timetables change every season.
+
+Tickets
+-------
+
+How much is a return?
+    £12.40 for adults.
+    Children travel free::
+
+        fare --child
+
+Is there wifi on board?
+~~~~~~~~~~~~~~~~~~~~~~~
+
+Yes, use ``ferry-guest``.
+
+.. image:: ferry.png
+   :alt: the ferry
+
+.. a comment
+   on two lines
+"""
+
+
+def test_rst_titles_definition_questions_directives_and_roles(tmp_path):
+    (tmp_path / "guide.rst").write_text(RST_FAQ, encoding="utf-8")
+    [doc] = discover([tmp_path])
+    got = [(e.source.line, e.questions, e.text, e.headings) for e in parse_file(doc)]
+    assert got == [
+        (11, (), "Welcome aboard. See tickets and our site.", ("Ferry guide", "Getting started")),
+        (14, (), "Timetables change every season.", ("Ferry guide", "Getting started")),   # a note's text is kept
+        (19, ("How much is a return?",), "£12.40 for adults.\nChildren travel free:\n\n    fare --child",
+         ("Ferry guide", "Getting started", "Tickets")),   # a definition list's term that asks, its literal block kept
+        (25, ("Is there wifi on board?",), "Yes, use `ferry-guest`.", ("Ferry guide", "Getting started", "Tickets")),
+    ]   # the table of contents, the image and the comment give nothing; lines are the document's own
+
+
 YAML_FAQ = """\
 # a static site's _data/faq.yml
 - title: Tickets
@@ -590,6 +642,7 @@ def test_blank_jsonl_is_empty():
 MARKUP = "[bold red]x[/bold red]"
 ANSWER_IN = {
     "md": lambda a: f"# Is it safe?\n\n{a}\n",
+    "rst": lambda a: f"Is it safe?\n===========\n\n{a}\n",
     "txt": lambda a: f"Title\n\nIs it safe?\n{a}\n",
     "html": lambda a: f"<h2>Is it safe?</h2><p>{a}</p>",
     "csv": lambda a: f"question,answer\nIs it safe?,{a}\n",
@@ -737,7 +790,7 @@ PROPERTY = settings(max_examples=100, deadline=None)
 
 @PROPERTY
 @given(text=st.text())
-@pytest.mark.parametrize("fmt", ["md", "txt", "html"])
+@pytest.mark.parametrize("fmt", ["md", "rst", "txt", "html"])
 def test_prose_readers_never_raise(fmt, text):
     for entry in READERS[fmt](text, f"any.{fmt}"):
         assert entry.text or entry.questions
@@ -763,7 +816,7 @@ PARAGRAPHS = st.lists(st.lists(WORDS, min_size=1, max_size=3), min_size=1, max_s
 
 @PROPERTY
 @given(paragraphs=PARAGRAPHS)
-@pytest.mark.parametrize("fmt", ["md", "txt"])
+@pytest.mark.parametrize("fmt", ["md", "rst", "txt"])
 def test_every_paragraph_lands_in_an_entry(fmt, paragraphs):
     """Nothing is lost: each paragraph is an entry's text or question, or a heading an entry carries."""
     doc = "\n\n".join("\n".join(" ".join(line) for line in paragraph) for paragraph in paragraphs) + "\n"

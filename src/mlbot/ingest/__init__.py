@@ -25,6 +25,9 @@ def _reader(suffix: str) -> Reader | None:
     if suffix in (".md", ".markdown"):
         from .markdown import parse_markdown
         return parse_markdown
+    if suffix == ".rst":
+        from .rst import parse_rst
+        return parse_rst
     if suffix in (".html", ".htm"):
         from .html import parse_html
         return parse_html
@@ -43,9 +46,9 @@ def _reader(suffix: str) -> Reader | None:
     return None
 
 
-SUFFIXES = (".md", ".markdown", ".txt", ".html", ".htm", ".csv", ".tsv", ".json", ".jsonl", ".yml", ".yaml", ".docx",
-            ".pdf")
-READABLE = ".md, .txt, .html, .csv, .tsv, .json, .jsonl, .yml, .docx or .pdf files"
+SUFFIXES = (".md", ".markdown", ".rst", ".txt", ".html", ".htm", ".csv", ".tsv", ".json", ".jsonl", ".yml", ".yaml",
+            ".docx", ".pdf")
+READABLE = ".md, .rst, .txt, .html, .csv, .tsv, .json, .jsonl, .yml, .docx or .pdf files"
 
 
 class SkippedFile(Exception):

@@ -1,0 +1,127 @@
+"""reStructuredText (Sphinx documentation, a project's docs/faq.rst): written out as Markdown line for line, for the
+Markdown reader to split into entries, so sources keep the document's own line numbers.
+
+Section titles (underlined, or over- and underlined, in any punctuation) become headings, their levels in the order
+the styles first appear, as reStructuredText has it. A definition list's term that asks ("How do I install it?"
+over an indented answer) is an FAQ question, as are titles that ask. Directives are dropped with their content,
+except admonitions (note, tip, warning...), whose text is kept; comments are dropped; a literal block (after "::")
+stays code; roles and links keep their text (":ref:`install`" is "install", "`the site <https://...>`_" is "the
+site").
+"""
+from __future__ import annotations
+
+import re
+
+from ..model import Entry
+from .markdown import parse_markdown
+
+_NEWLINE = re.compile(r"\r\n|\r|\n")
+_ADORNMENT = re.compile(r"([!-/:-@\[-`{-~])\1{2,}[ \t]*$")   # a line of one punctuation character, 3 or more
+_DIRECTIVE = re.compile(r"\.\.[ \t]+([\w-]+)::(.*)$")
+_COMMENT = re.compile(r"\.\.(?:[ \t]|$)")
+_ADMONITIONS = {"note", "tip", "hint", "important", "warning", "caution", "attention", "danger", "error", "seealso",
+                "admonition", "versionadded", "versionchanged", "deprecated"}
+_ROLE = re.compile(r":[\w.+-]+:`([^`<]*?)(?:\s*<[^`>]*>)?`")   # :ref:`text <target>` -> text
+_LINK = re.compile(r"`([^`<]+?)\s*<[^`>]+>`__?")                 # `text <https://...>`_ -> text
+_REFERENCE = re.compile(r"`([^`]+)`_\b|\b(\w+)_\b(?!\w)")          # `Some title`_ or word_ -> the words
+_LITERAL = re.compile(r"``([^`]+)``")                            # ``code`` -> `code`
+_LIST = re.compile(r"(?:[-+*•]|#\.|\d{1,9}[.)]|\(?[a-zA-Z0-9]\))[ \t]")
+
+
+def parse_rst(text: str, path: str) -> list[Entry]:
+    """Return the FAQ and paragraph entries of a reStructuredText document."""
+    return parse_markdown(rst_markdown(text), path)
+
+
+def rst_markdown(text: str) -> str:
+    """Return a reStructuredText document as Markdown with the same lines, one for one."""
+    lines = _NEWLINE.split(text)
+    out = list(lines)
+    styles: list[tuple[str, bool]] = []   # (character, overlined) in the order they first appear: the levels
+    skip_indented = keep_indented = False
+    base = 0   # the indent of the block kept: its lines lose that much (a literal block inside keeps the rest)
+    i = 0
+    while i < len(lines):
+        line = lines[i].expandtabs(8)
+        stripped = line.strip()
+        indented = bool(stripped) and line[:1] == " "
+        if indented and (skip_indented or keep_indented):
+            if keep_indented:
+                indent = len(line) - len(line.lstrip())
+                base = base or indent
+                out[i] = _inline(_literal_mark(line[min(base, indent):].rstrip()))
+            else:
+                out[i] = ""
+            i += 1
+            continue
+        if stripped and not indented:
+            skip_indented = keep_indented = False
+            base = 0
+        title = _title(lines, i)
+        if title:
+            text_at, end, style = title
+            if style not in styles:
+                styles.append(style)
+            for j in range(i, end):
+                out[j] = ""
+            out[text_at] = "#" * min(styles.index(style) + 1, 6) + " " + _inline(lines[text_at].strip())
+            i = end
+            continue
+        directive = _DIRECTIVE.match(stripped) if not indented else None
+        if directive:
+            name = directive[1].lower()
+            if name in _ADMONITIONS:
+                out[i] = _inline(directive[2].strip())
+                keep_indented = True
+            elif name in ("code", "code-block", "sourcecode"):
+                out[i] = ""   # its indented content stays as it is: a Markdown code block
+            else:
+                out[i] = ""
+                skip_indented = True
+        elif _COMMENT.match(stripped) and not indented:
+            out[i] = ""
+            skip_indented = True
+        elif stripped and not indented and _asks(lines, i):
+            out[i] = f"**{_inline(stripped)}**"   # a definition list's term that asks: its definition answers it
+            keep_indented = True   # the definition, dedented (indented, Markdown would read it as code)
+        elif stripped and not indented:
+            out[i] = _inline(_literal_mark(line.rstrip()))
+        i += 1
+    return "\n".join(out)
+
+
+def _literal_mark(line: str) -> str:
+    """Return a line without the "::" that opens a literal block after it ("free of charge::" says "free of
+    charge:"; a "::" alone says nothing)."""
+    if not line.endswith("::"):
+        return line
+    return "" if line.strip() == "::" else line[:-1]
+
+
+def _title(lines: list[str], i: int) -> tuple[int, int, tuple[str, bool]] | None:
+    """Return (the title's line, the line past its adornment, its style) when a section title starts at line i."""
+    over = _ADORNMENT.match(lines[i])
+    if over and i + 2 < len(lines) and lines[i + 1].strip() and (under := _ADORNMENT.match(lines[i + 2])) \
+            and under[1] == over[1]:
+        return i + 1, i + 3, (over[1], True)
+    if over or not lines[i].strip() or lines[i][:1] in (" ", "\t") or i + 1 >= len(lines):
+        return None
+    under = _ADORNMENT.match(lines[i + 1])
+    if under and len(lines[i + 1].rstrip()) >= min(len(lines[i].rstrip()), 4):
+        return i, i + 2, (under[1], False)
+    return None
+
+
+def _asks(lines: list[str], i: int) -> bool:
+    """True when line i is a definition list's term ending in "?": its next line is indented text."""
+    term = lines[i].strip()
+    nxt = lines[i + 1] if i + 1 < len(lines) else ""
+    return term.endswith("?") and not _LIST.match(term) and bool(nxt.strip()) and nxt[:1] in (" ", "\t")
+
+
+def _inline(text: str) -> str:
+    """Return a line with reStructuredText's inline markup read as Markdown or as its plain words."""
+    text = _ROLE.sub(r"\1", text)
+    text = _LINK.sub(r"\1", text)
+    text = _REFERENCE.sub(lambda m: m[1] or m[2], text)
+    return _LITERAL.sub(r"`\1`", text)
