@@ -215,7 +215,9 @@ class Session:
                 own = {r.index: r.score for r in alone.items}
                 top = combined.items[0].index if combined.items else -1
                 if own.get(top, 0.0) >= 0.3 * alone.items[0].score:
-                    contextual = self.bot.decide(q, combined, top_k, context=self.last_question)
+                    # Read as: the follow-up's own mended words, not the previous question joined to it.
+                    contextual = self.bot.decide(q, replace(combined, read_as=alone.read_as), top_k,
+                                                 context=self.last_question)
                     if contextual.status == "answered" and (
                             reply.status != "answered" or contextual.confidence > reply.confidence + 5):
                         reply = contextual
