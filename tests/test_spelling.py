@@ -72,10 +72,16 @@ def test_an_english_word_is_never_read_as_the_documents_word_next_to_it():
 
 
 def test_only_a_word_starting_with_the_same_letter_and_never_a_stop_word_is_chosen():
-    kb = build(parse_markdown("# T\n\n## Gate?\n\nThe ticket office is at gate four, beside the tower.\n", "t.md"),
-               [], [])
+    kb = build(parse_markdown("# T\n\n## Gate?\n\nThe ticket office is at gate four, beside the tower. None "
+                              "other.\n", "t.md"), [], [])
     assert spell(kb, "rticket prices") == "rticket prices"   # "ticket" is one edit away, but starts otherwise
-    assert spell(kb, "noone at the gate") == "noone at the gate"   # "none" is a stop word: it would say nothing
+    assert spell(kb, "noone at the gate") == "noone at the gate"   # "none" is shorter than any word mended
+
+
+def test_a_typo_the_stemmer_already_reads_as_a_documents_word_becomes_a_word_of_that_stem():
+    kb = build(parse_markdown("# T\n\n## Remote?\n\nOur engineers work remotely, as the team has for years.\n",
+                              "t.md"), [], [])
+    assert spell(kb, "do enginers work remotly") == "do engineers work remotely"   # "engin", "remot": as the stemmer
 
 
 def test_the_closest_word_wins_then_the_most_frequent():

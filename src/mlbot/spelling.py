@@ -1,14 +1,16 @@
 """A question's misspelt words, read as the documents spell them: "can i sell my tiket" is ranked as "ticket".
 
-Only a word nothing else knows is corrected: one the documents never use (as written, by its stem or as a synonym)
-and that is not an English word (words/english.npy: 127,818 words of three letters or more; "latex" stays "latex"
-beside "later", "despise" beside "despite"; so does "skillset", two words). It becomes the documents' word one edit
-away (an insertion, deletion, substitution or swap of two neighbours), or two for a word of 8 letters or more, that
-starts with the same letter: typos seldom change the first one. Of several as close, the most frequent; never a
-stop word ("noone" is not "none"). Words of other alphabets are left as they are.
+Only a word the documents never use as written, and that is not an English word (words/english.npy: 127,818 words of
+three letters or more; "latex" stays "latex" beside "later", "despise" beside "despite"; so does "skillset", two
+words), is corrected. It becomes the documents' word one edit away (an insertion, deletion, substitution or swap of
+two neighbours), or two for a word of 8 letters or more, that starts with the same letter: typos seldom change the
+first one. Of several as close, the most frequent; never a stop word or a word shorter than the ones mended ("noone"
+is not "none"). A typo whose stem is already one of the documents' ("enginers") becomes a word of that stem only.
+Words of other alphabets are left as they are.
 
 The sentence model reads words in pieces it learned from correct spelling, so "tiket" meant nothing to it; the
-character n-grams already matched most typos, the other fields did not. Measured in docs/benchmarks.md ("Spelling").
+character n-grams and the stemmer already matched many typos, the sentence model did not. Measured in
+docs/benchmarks.md ("Misspelt words").
 """
 from __future__ import annotations
 
@@ -52,20 +54,24 @@ class Speller:
         absent = lookup(self.words, low) < 0
         out, last = [], 0
         for m, w, missing in zip(found, low, absent.tolist()):
-            if not missing or any(known_term(t) for t in word_term(w)) or _english(w) \
-                    or (len(w) >= LONG and _compound(w)):
+            if not missing or _english(w) or (len(w) >= LONG and _compound(w)):
                 continue
-            fix = self._closest(w)
+            # A typo the stemmer already reads as the documents' word ("enginers", "remotly") still means nothing to
+            # the sentence model: it becomes a word of the same stem, and only that.
+            terms = word_term(w)
+            fix = self._closest(w, terms if any(known_term(t) for t in terms) else None)
             if fix:
                 out += [question[last:m.start()], fix]
                 last = m.end()
         return "".join(out) + question[last:] if out else question
 
-    def _closest(self, w: str) -> str | None:
-        """Return the documents' word closest to w (see the module's docstring), or None."""
+    def _closest(self, w: str, terms: tuple[str, ...] | None = None) -> str | None:
+        """Return the documents' word closest to w (see the module's docstring), or None; one whose analyzed terms
+        are `terms`, when given."""
         near = [x for x in _edits(w) if x != w]
         cols = lookup(self.words, near)
-        hits = [(int(self.counts[c]), x) for x, c in zip(near, cols.tolist()) if c >= 0 and x not in STOP_WORDS]
+        hits = [(int(self.counts[c]), x) for x, c in zip(near, cols.tolist())
+                if c >= 0 and len(x) >= MIN_LENGTH and x not in STOP_WORDS and (terms is None or word_term(x) == terms)]
         if hits:
             return max(hits)[1]
         if len(w) < LONG:
@@ -76,7 +82,8 @@ class Speller:
         best = None
         for i in range(int(a), int(b)):
             x = bytes(self.words[i]).decode("utf-8", "replace")
-            if abs(len(x) - len(w)) <= 2 and x not in STOP_WORDS and _distance(w, x, 2) <= 2:
+            if abs(len(x) - len(w)) <= 2 and len(x) >= MIN_LENGTH and x not in STOP_WORDS and _distance(w, x, 2) <= 2 \
+                    and (terms is None or word_term(x) == terms):
                 key = (_distance(w, x, 2), -int(self.counts[i]))
                 if best is None or key < best[0]:
                     best = (key, x)
@@ -85,7 +92,7 @@ class Speller:
 
 def build_speller(word_lists: list[list[str]]) -> Speller | None:
     """Return the Speller of the documents' words (analyze.words of each entry), or None when there are none."""
-    counts = Counter(w for ws in word_lists for w in ws if w.isascii() and w.isalpha() and len(w) >= MIN_LENGTH - 1)
+    counts = Counter(w for ws in word_lists for w in ws if w.isascii() and w.isalpha() and len(w) >= MIN_LENGTH)
     if not counts:
         return None
     kept = sorted(w for w, _ in counts.most_common(MAX_WORDS))
