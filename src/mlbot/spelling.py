@@ -71,7 +71,7 @@ class Speller:
         near = [x for x in _edits(w) if x != w]
         cols = lookup(self.words, near)
         hits = [(int(self.counts[c]), x) for x, c in zip(near, cols.tolist())
-                if c >= 0 and len(x) >= MIN_LENGTH and x not in STOP_WORDS and (terms is None or word_term(x) == terms)]
+                if c >= 0 and x not in STOP_WORDS and (terms is None or word_term(x) == terms)]
         if hits:
             return max(hits)[1]
         if len(w) < LONG:
@@ -82,16 +82,17 @@ class Speller:
         best = None
         for i in range(int(a), int(b)):
             x = bytes(self.words[i]).decode("utf-8", "replace")
-            if abs(len(x) - len(w)) <= 2 and len(x) >= MIN_LENGTH and x not in STOP_WORDS and _distance(w, x, 2) <= 2 \
-                    and (terms is None or word_term(x) == terms):
-                key = (_distance(w, x, 2), -int(self.counts[i]))
-                if best is None or key < best[0]:
-                    best = (key, x)
+            if abs(len(x) - len(w)) > 2 or x in STOP_WORDS or (terms is not None and word_term(x) != terms):
+                continue
+            key = (_distance(w, x, 2), -int(self.counts[i]))
+            if key[0] <= 2 and (best is None or key < best[0]):
+                best = (key, x)
         return best[1] if best else None
 
 
 def build_speller(word_lists: list[list[str]]) -> Speller | None:
-    """Return the Speller of the documents' words (analyze.words of each entry), or None when there are none."""
+    """Return the Speller of the documents' words (analyze.words of each entry) of MIN_LENGTH letters or more, the
+    only ones a word is mended to; None when there are none."""
     counts = Counter(w for ws in word_lists for w in ws if w.isascii() and w.isalpha() and len(w) >= MIN_LENGTH)
     if not counts:
         return None
