@@ -39,6 +39,7 @@ def rst_markdown(text: str) -> str:
     out = list(lines)
     styles: list[tuple[str, bool]] = []   # (character, overlined) in the order they first appear: the levels
     skip_indented = keep_indented = False
+    code = ""   # "    " while the indented block kept is a code directive's: Markdown's indented code
     base = 0   # the indent of the block kept: its lines lose that much (a literal block inside keeps the rest)
     i = 0
     while i < len(lines):
@@ -49,14 +50,15 @@ def rst_markdown(text: str) -> str:
             if keep_indented:
                 indent = len(line) - len(line.lstrip())
                 base = base or indent
-                out[i] = _inline(_literal_mark(line[min(base, indent):].rstrip()))
+                kept = line[min(base, indent):].rstrip()
+                out[i] = code + kept if code else _inline(_literal_mark(kept))
             else:
                 out[i] = ""
             i += 1
             continue
         if stripped and not indented:
             skip_indented = keep_indented = False
-            base = 0
+            code, base = "", 0
         title = _title(lines, i)
         if title:
             text_at, end, style = title
@@ -74,7 +76,8 @@ def rst_markdown(text: str) -> str:
                 out[i] = _inline(directive[2].strip())
                 keep_indented = True
             elif name in ("code", "code-block", "sourcecode"):
-                out[i] = ""   # its indented content stays as it is: a Markdown code block
+                out[i] = ""
+                keep_indented, code = True, "    "
             else:
                 out[i] = ""
                 skip_indented = True
