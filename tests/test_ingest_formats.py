@@ -563,8 +563,8 @@ def test_rst_titles_definition_questions_directives_and_roles(tmp_path):
          ("Ferry guide", "Getting started", "Tickets")),   # a definition list's term that asks, its literal block kept
         (25, ("Is there wifi on board?",), "Yes, use `ferry-guest`.", ("Ferry guide", "Getting started", "Tickets")),
     ]   # the table of contents, the image and the comment give nothing; lines are the document's own
-    code = parse_rst("How do I run it?\n================\n\n.. code-block:: bash\n\n   ferry --run\n", "r.rst")
-    assert [(e.questions, e.text) for e in code] == [(("How do I run it?",), "    ferry --run")]   # stays code
+    code = parse_rst("How do I run it?\n================\n\nType:\n\n.. code-block:: bash\n\n   ferry --run\n", "r.rst")
+    assert [(e.questions, e.text) for e in code] == [(("How do I run it?",), "Type:\n\n\n\n    ferry --run")]   # code
 
 
 YAML_FAQ = """\
