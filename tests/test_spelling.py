@@ -9,7 +9,7 @@ import pytest
 from mlbot import bot
 from mlbot.ingest.markdown import parse_markdown
 from mlbot.rank import rank, spell
-from mlbot.spelling import _distance, build_speller
+from mlbot.spelling import MAX_MENDED, _distance, build_speller
 from mlbot.store import build
 
 FERRY = """\
@@ -88,6 +88,19 @@ def test_the_closest_word_wins_then_the_most_frequent():
     speller = build_speller([["cancel", "cancel", "cancel", "camel"], ["candle"]])
     assert speller.correct("cancle my order", lambda t: False) == "cancel my order"   # one edit from two: most used
     assert speller.correct("camle", lambda t: False) == "camel"
+
+
+def test_only_the_first_unknown_words_of_a_question_are_looked_at():
+    # A page of gibberish must not cost a search per word: past MAX_MENDED unknown words, the rest stay as typed.
+    speller = build_speller([["ticket"]])
+    asked = " ".join(["tikcet"] * (MAX_MENDED + 2))
+    assert speller.correct(asked, lambda t: False).split() == ["ticket"] * MAX_MENDED + ["tikcet"] * 2
+
+
+def test_two_edits_find_a_long_word_among_many():
+    words = [f"m{c}{d}rkwxyzbq" for c in "abcdefghij" for d in "klmnopqrst"] + ["maintenance", "maintained"]
+    speller = build_speller([words])
+    assert speller.correct("maintainance", lambda t: False) == "maintenance"
 
 
 @pytest.mark.parametrize("a, b, cap, want", [

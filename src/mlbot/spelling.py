@@ -29,6 +29,7 @@ from .index import lookup
 MIN_LENGTH = 5          # shorter words are left alone: "teh" has too many neighbours to guess from
 LONG = 8                # from this length on, two edits
 MAX_WORDS = 100_000     # the documents' most frequent words kept; a rarer one is still known by its stem
+MAX_MENDED = 8          # unknown words of one question looked at: a page of gibberish must not take seconds
 ENGLISH = Path(__file__).resolve().parent / "words" / "english.npy"   # made by scripts/make_word_list.py
 ARRAYS = ("words", "counts")
 _WORD = re.compile(r"[A-Za-z]+")
@@ -52,10 +53,13 @@ class Speller:
             return question
         low = [m.group().lower() for m in found]
         absent = lookup(self.words, low) < 0
-        out, last = [], 0
+        out, last, tried = [], 0, 0
         for m, w, missing in zip(found, low, absent.tolist()):
             if not missing or _english(w) or (len(w) >= LONG and _compound(w)):
                 continue
+            tried += 1
+            if tried > MAX_MENDED:
+                break
             # A typo the stemmer already reads as the documents' word ("enginers", "remotly") still means nothing to
             # the sentence model: it becomes a word of the same stem, and only that.
             terms = word_term(w)
@@ -78,11 +82,19 @@ class Speller:
             return None
         # Two edits: the words that start with the same letter and are at most two letters longer or shorter.
         first = w[0].encode()
-        a, b = np.searchsorted(self.words, [first, first + b"\xff"])
+        a, b = (int(x) for x in np.searchsorted(self.words, [first, first + b"\xff"]))
+        near = np.flatnonzero(np.abs(np.char.str_len(self.words[a:b]) - len(w)) <= 2)
+        if len(near):
+            # Two edits change at most four letters of a word's bag of letters: a cheap test that leaves few to measure.
+            letters = np.frombuffer(np.ascontiguousarray(self.words[a:b][near]).tobytes(), np.uint8)
+            letters = letters.reshape(len(near), -1)
+            bags = np.stack([(letters == c).sum(axis=1) for c in range(97, 123)], axis=1)
+            mine = np.array([w.count(chr(c)) for c in range(97, 123)])
+            near = near[np.abs(bags - mine).sum(axis=1) <= 4]
         best = None
-        for i in range(int(a), int(b)):
+        for i in (a + near).tolist():
             x = bytes(self.words[i]).decode("utf-8", "replace")
-            if abs(len(x) - len(w)) > 2 or x in STOP_WORDS or (terms is not None and word_term(x) != terms):
+            if x in STOP_WORDS or (terms is not None and word_term(x) != terms):
                 continue
             key = (_distance(w, x, 2), -int(self.counts[i]))
             if key[0] <= 2 and (best is None or key < best[0]):
