@@ -320,6 +320,15 @@ def test_an_elliptical_follow_up_uses_the_previous_question(phone):
     assert reply.context_used == "How do I reset my voicemail PIN?"
 
 
+def test_a_misspelt_follow_up_says_how_its_own_words_were_read(phone):
+    s = phone.session()
+    s.ask("How do I reset my voicemail PIN?")
+    reply = s.ask("and how long is the reset link vallid?")
+    assert reply.status == "answered" and "48 hours" in reply.best.entry.text
+    assert reply.context_used == "How do I reset my voicemail PIN?"
+    assert reply.read_as == "and how long is the reset link valid?"   # not the previous question joined to it
+
+
 def test_a_clear_new_question_is_not_bent_by_the_old_topic(phone):
     s = phone.session()
     s.ask("How do I reset my voicemail PIN?")
