@@ -72,10 +72,12 @@ class Speller:
     def _closest(self, w: str, terms: tuple[str, ...] | None = None) -> str | None:
         """Return the documents' word closest to w (see the module's docstring), or None; one whose analyzed terms
         are `terms`, when given."""
+        def fits(x: str) -> bool:
+            return x not in STOP_WORDS and (terms is None or word_term(x) == terms)
+
         near = [x for x in _edits(w) if x != w]
         cols = lookup(self.words, near)
-        hits = [(int(self.counts[c]), x) for x, c in zip(near, cols.tolist())
-                if c >= 0 and x not in STOP_WORDS and (terms is None or word_term(x) == terms)]
+        hits = [(int(self.counts[c]), x) for x, c in zip(near, cols.tolist()) if c >= 0 and fits(x)]
         if hits:
             return max(hits)[1]
         if len(w) < LONG:
@@ -91,15 +93,10 @@ class Speller:
             bags = np.stack([(letters == c).sum(axis=1) for c in range(97, 123)], axis=1)
             mine = np.array([w.count(chr(c)) for c in range(97, 123)])
             near = near[np.abs(bags - mine).sum(axis=1) <= 4]
-        best = None
-        for i in (a + near).tolist():
-            x = bytes(self.words[i]).decode("utf-8", "replace")
-            if x in STOP_WORDS or (terms is not None and word_term(x) != terms):
-                continue
-            key = (_distance(w, x, 2), -int(self.counts[i]))
-            if key[0] <= 2 and (best is None or key < best[0]):
-                best = (key, x)
-        return best[1] if best else None
+        candidates = [(i, bytes(self.words[i]).decode("utf-8", "replace")) for i in (a + near).tolist()]
+        scored = [(_distance(w, x, 2), -int(self.counts[i]), x) for i, x in candidates if fits(x)]
+        best = min((s for s in scored if s[0] <= 2), default=None)   # closest, then most frequent
+        return best[2] if best else None
 
 
 def build_speller(word_lists: list[list[str]]) -> Speller | None:

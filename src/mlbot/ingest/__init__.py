@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from ..errors import DocumentsError
@@ -154,6 +154,13 @@ def parse_file(doc: DocFile) -> list[Entry]:
         raise
     except (ValueError, KeyError, TypeError, RecursionError) as e:
         raise SkippedFile(f"skipped {doc.rel}: could not parse it ({e})") from None
+
+
+def placed(entries: list[Entry], places: list[int], unit: str) -> list[Entry]:
+    """Return entries with their sources' `unit` ("page" or "paragraph") read from places, one a line of the text the
+    entries were read from (0: none): where a person looks in a PDF or Word document, whose lines they never see."""
+    return [replace(e, source=replace(e.source, **{unit: places[e.source.line - 1] or None}))
+            if 0 < e.source.line <= len(places) else e for e in entries]
 
 
 _warnings: list[str] = []

@@ -15,7 +15,7 @@ import zlib
 from pathlib import Path
 
 from ..model import Entry
-from . import SkippedFile
+from . import SkippedFile, placed
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 MAX_XML = 64 * 2**20   # a document.xml larger than this unpacked is refused (a zip bomb, not an FAQ)
@@ -24,12 +24,9 @@ MAX_XML = 64 * 2**20   # a document.xml larger than this unpacked is refused (a 
 def parse_docx(path: Path, rel: str) -> list[Entry]:
     """Return the entries of a .docx document, each source naming its paragraph. Raises SkippedFile when it cannot be
     read."""
-    from dataclasses import replace
-
     from .markdown import parse_markdown
     markdown, paragraphs = docx_markdown(path, rel)
-    return [replace(e, source=replace(e.source, paragraph=paragraphs[e.source.line - 1] or None))
-            if 0 < e.source.line <= len(paragraphs) else e for e in parse_markdown(markdown, rel)]
+    return placed(parse_markdown(markdown, rel), paragraphs, "paragraph")
 
 
 def docx_markdown(path: Path, rel: str) -> tuple[str, list[int]]:
@@ -50,13 +47,9 @@ def docx_markdown(path: Path, rel: str) -> tuple[str, list[int]]:
     count = 0
     root = body.find(f"{_W}body")
     for el in root if root is not None else ():
-        if el.tag == f"{_W}p":
-            block = _paragraph(el, levels)
-            if block:
-                count += 1
-                rows = [(block, count)]
-            else:
-                rows = []
+        if el.tag == f"{_W}p" and (block := _paragraph(el, levels)):
+            count += 1
+            rows = [(block, count)]
         elif el.tag == f"{_W}tbl":
             rows, count = _table(el, count)
         else:

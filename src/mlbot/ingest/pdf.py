@@ -3,11 +3,10 @@ starts on (Source.page). Needs the optional `pypdf` extra."""
 from __future__ import annotations
 
 import logging
-from dataclasses import replace
 from pathlib import Path
 
 from ..model import Entry
-from . import SkippedFile
+from . import SkippedFile, placed
 
 
 def parse_pdf(path: Path, rel: str) -> list[Entry]:
@@ -19,9 +18,7 @@ def parse_pdf(path: Path, rel: str) -> list[Entry]:
         if page_of_line:
             page_of_line.append(number)   # the blank line between two pages
         page_of_line.extend([number] * len(text.splitlines()))   # as parse_text counts lines
-    entries = parse_text("\n\n".join(text for _, text in pages), rel)
-    return [replace(e, source=replace(e.source, page=page_of_line[e.source.line - 1]))
-            if 0 < e.source.line <= len(page_of_line) else e for e in entries]
+    return placed(parse_text("\n\n".join(text for _, text in pages), rel), page_of_line, "page")
 
 
 def pdf_text(path: Path, rel: str) -> str:

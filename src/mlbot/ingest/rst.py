@@ -13,9 +13,8 @@ from __future__ import annotations
 import re
 
 from ..model import Entry
-from .markdown import parse_markdown
+from .markdown import _NEWLINE, parse_markdown
 
-_NEWLINE = re.compile(r"\r\n|\r|\n")
 _ADORNMENT = re.compile(r"([!-/:-@\[-`{-~])\1{2,}[ \t]*$")   # a line of one punctuation character, 3 or more
 _DIRECTIVE = re.compile(r"\.\.[ \t]+([\w-]+)::(.*)$")
 _COMMENT = re.compile(r"\.\.(?:[ \t]|$)")

@@ -189,6 +189,16 @@ def _grouped(items: list[Any], headings: tuple[str, ...] = (), depth: int = 0) -
         yield from _grouped(inner, (*headings, name) if name else headings, depth + 1)
 
 
+def _rows(data: Any) -> Iterator[_Row]:
+    """Yield the question-and-answer rows a JSON or YAML document holds, each with the names of its groups, at the
+    line its object carries (a YAML mapping's), else 1."""
+    for obj, headings in _grouped(_items(data)):
+        row = _row(obj, getattr(obj, "line", 1)) if isinstance(obj, dict) else None
+        if row is not None:
+            row.headings = headings
+            yield row
+
+
 def parse_json(text: str, path: str) -> list[Entry]:
     """Return the entries of a JSON document. Raises ValueError when it holds no question or answer."""
     try:
@@ -199,11 +209,7 @@ def parse_json(text: str, path: str) -> list[Entry]:
     line_starts = [0] + [m.end() for m in re.finditer("\n", text)]
     cursor = 0
     rows: list[_Row] = []
-    for obj, headings in _grouped(_items(data)):
-        row = _row(obj, 1) if isinstance(obj, dict) else None
-        if row is None:
-            continue
-        row.headings = headings
+    for row in _rows(data):
         needle = (row.questions or [row.answer])[0]
         for encoded in dict.fromkeys((json.dumps(needle, ensure_ascii=False), json.dumps(needle))):
             at = text.find(encoded, cursor)
@@ -235,14 +241,7 @@ def parse_yaml(text: str, path: str) -> list[Entry]:
         raise ValueError(f"{problem} (line {mark.line + 1})" if mark else problem) from None
     except RecursionError:
         raise ValueError("YAML nested too deeply") from None
-    rows: list[_Row] = []
-    for data in documents:
-        for obj, headings in _grouped(_items(data)):
-            row = _row(obj, getattr(obj, "line", 1)) if isinstance(obj, dict) else None
-            if row is not None:
-                row.headings = headings
-                rows.append(row)
-    entries = _merge(rows, path)
+    entries = _merge([row for data in documents for row in _rows(data)], path)
     if not entries:
         raise ValueError(_JSON_ERROR.replace("objects like", "mappings like"))
     return entries
