@@ -44,6 +44,8 @@ def ferry():
     ("can I bring my bicylce", "can I bring my bicycle"),              # two letters swapped
     ("who does bike maintainance", "who does bike maintenance"),       # two edits in a long word
     ("Is BREKFAST served?", "Is breakfast served?"),                   # any case; the rest kept as typed
+    ("is the bike fere", "is the bike free"),                           # four letters: two neighbours swapped
+    ("does the crwe stow bikes", "does the crew stow bikes"),
 ])
 def test_a_misspelt_word_is_read_as_the_documents_word(ferry, asked, read):
     assert spell(ferry, asked) == read
@@ -58,6 +60,9 @@ def test_a_misspelt_word_is_read_as_the_documents_word(ferry, asked, read):
     "is my skillset enough",             # two English words
     "is the caféteria open",             # another alphabet's letters: left as typed
     "can I bring my dog",                # nothing close
+    "is it frea",                        # four letters, one letter wrong: too many neighbours to guess from
+    "where is the edck",                 # four letters, but swapped at the first letter ("deck" starts otherwise)
+    "is the deckk open",                 # five letters are never read as a word of four ("deck")
 ])
 def test_a_word_that_is_known_or_far_from_any_is_left_as_typed(ferry, asked):
     assert spell(ferry, asked) == asked

@@ -6,6 +6,8 @@ words), is corrected. It becomes the documents' word one edit away (an insertion
 two neighbours), or two for a word of 8 letters or more, that starts with the same letter: typos seldom change the
 first one. Of several as close, the most frequent; never a stop word or a word shorter than the ones mended ("noone"
 is not "none"). A typo whose stem is already one of the documents' ("enginers") becomes a word of that stem only.
+A word of four letters has too many neighbours one edit away to guess from, save one kind: two neighbouring letters
+swapped, the commonest typo ("wrok" -> "work", "tiem" -> "time"); only that mends it, to a word of four letters.
 Words of other alphabets are left as they are.
 
 The sentence model reads words in pieces it learned from correct spelling, so "tiket" meant nothing to it; the
@@ -27,6 +29,7 @@ from .analyze import STOP_WORDS, word_term
 from .index import lookup
 
 MIN_LENGTH = 5          # shorter words are left alone: "teh" has too many neighbours to guess from
+SWAP_LENGTH = 4         # ...but for four letters, mended only by two neighbouring letters swapped ("wrok")
 LONG = 8                # from this length on, two edits
 MAX_WORDS = 100_000     # the documents' most frequent words kept; a rarer one is still known by its stem
 MAX_MENDED = 8          # unknown words of one question looked at: a page of gibberish must not take seconds
@@ -47,7 +50,7 @@ class Speller:
     def correct(self, question: str, known_term) -> str:
         """Return question with each misspelt word replaced by the documents' closest one (lowercased). known_term(t)
         says whether the index knows an analyzed term (a stem, or the word a synonym stands for)."""
-        found = [m for m in _WORD.finditer(question) if len(m.group()) >= MIN_LENGTH
+        found = [m for m in _WORD.finditer(question) if len(m.group()) >= SWAP_LENGTH
                  and question[m.end():m.end() + 1] not in ("'", "’")]   # "couldn" of "couldn't" is no typo
         if not found:
             return question
@@ -75,9 +78,10 @@ class Speller:
         def fits(x: str) -> bool:
             return x not in STOP_WORDS and (terms is None or word_term(x) == terms)
 
-        near = [x for x in _edits(w) if x != w]
+        near = [x for x in (_edits(w) if len(w) >= MIN_LENGTH else _swaps(w)) if x != w]
         cols = lookup(self.words, near)
-        hits = [(int(self.counts[c]), x) for x, c in zip(near, cols.tolist()) if c >= 0 and fits(x)]
+        hits = [(int(self.counts[c]), x) for x, c in zip(near, cols.tolist())
+                if c >= 0 and len(x) >= min(len(w), MIN_LENGTH) and fits(x)]
         if hits:
             return max(hits)[1]
         if len(w) < LONG:
@@ -100,9 +104,9 @@ class Speller:
 
 
 def build_speller(word_lists: list[list[str]]) -> Speller | None:
-    """Return the Speller of the documents' words (analyze.words of each entry) of MIN_LENGTH letters or more, the
+    """Return the Speller of the documents' words (analyze.words of each entry) of SWAP_LENGTH letters or more, the
     only ones a word is mended to; None when there are none."""
-    counts = Counter(w for ws in word_lists for w in ws if w.isascii() and w.isalpha() and len(w) >= MIN_LENGTH)
+    counts = Counter(w for ws in word_lists for w in ws if w.isascii() and w.isalpha() and len(w) >= SWAP_LENGTH)
     if not counts:
         return None
     kept = sorted(w for w, _ in counts.most_common(MAX_WORDS))
@@ -147,6 +151,11 @@ def _edits(w: str) -> list[str]:
         if len(right) > 1:
             out.append(head + left + right[1] + right[0] + right[2:])           # swap neighbours
     return out
+
+
+def _swaps(w: str) -> list[str]:
+    """Return the words w makes with two neighbouring letters swapped, its first letter kept."""
+    return [w[:i] + w[i + 1] + w[i] + w[i + 2:] for i in range(1, len(w) - 1)]
 
 
 def _distance(a: str, b: str, cap: int) -> int:
