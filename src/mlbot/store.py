@@ -12,7 +12,6 @@ import hashlib
 import json
 import os
 import shutil
-import tempfile
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -282,6 +281,7 @@ TOPICS_MAX_ENTRIES = 5_000   # past this, paragraphs are not named in the meta (
 
 def save(kb: KnowledgeBase, folder: Path) -> None:
     """Write kb's arrays and entries into folder (which must not exist yet), via a temp folder and a rename."""
+    import tempfile   # here and in _write_bytes only: an answer from a fresh cache never writes one (random, too)
     tmp = Path(tempfile.mkdtemp(prefix=".tmp-", dir=folder.parent))
     try:
         for name, sp in kb.spaces.items():
@@ -592,6 +592,7 @@ def _write_text(path: Path, text: str) -> None:
 
 def _write_bytes(path: Path, data: bytes) -> None:
     """Write data to path atomically (temp file + os.replace); errors are ignored: it is only a cache."""
+    import tempfile
     try:
         fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=path.parent)
         with os.fdopen(fd, "wb") as f:
