@@ -25,9 +25,18 @@ def _reader(suffix: str) -> Reader | None:
     if suffix in (".md", ".markdown"):
         from .markdown import parse_markdown
         return parse_markdown
+    if suffix == ".mdx":
+        from .markdown import parse_mdx
+        return parse_mdx
     if suffix == ".rst":
         from .rst import parse_rst
         return parse_rst
+    if suffix in (".adoc", ".asciidoc"):
+        from .asciidoc import parse_asciidoc
+        return parse_asciidoc
+    if suffix == ".org":
+        from .org import parse_org
+        return parse_org
     if suffix in (".html", ".htm"):
         from .html import parse_html
         return parse_html
@@ -46,9 +55,9 @@ def _reader(suffix: str) -> Reader | None:
     return None
 
 
-SUFFIXES = (".md", ".markdown", ".rst", ".txt", ".html", ".htm", ".csv", ".tsv", ".json", ".jsonl", ".yml", ".yaml",
-            ".docx", ".pdf")
-READABLE = ".md, .rst, .txt, .html, .csv, .tsv, .json, .jsonl, .yml, .docx or .pdf files"
+SUFFIXES = (".md", ".markdown", ".mdx", ".rst", ".adoc", ".asciidoc", ".org", ".txt", ".html", ".htm", ".csv", ".tsv", ".json",
+            ".jsonl", ".yml", ".yaml", ".docx", ".pdf")
+READABLE = ".md, .mdx, .rst, .adoc, .org, .txt, .html, .csv, .tsv, .json, .jsonl, .yml, .docx or .pdf files"
 
 
 class SkippedFile(Exception):

@@ -21,6 +21,9 @@ from .text import clean, looks_like_question, question_text
 
 _HIDDEN = frozenset({"script", "style", "nav", "template", "noscript", "svg", "head", "select", "textarea", "label"})
 _WORD = re.compile(r"[^\W_]")   # a letter or digit
+_BOLD_RULE = re.compile(r"([^{}]+)\{([^{}]*)\}")   # a CSS rule: selectors { declarations }
+_BOLD_WEIGHT = re.compile(r"font-weight\s*:\s*(?:bold|[6-9]00)\b", re.IGNORECASE)
+_CLASS = re.compile(r"^\s*\.([\w-]+)\s*$")
 _CHROME = frozenset({"footer", "aside"})   # an FAQ answer never runs on into them, nor do their headings run out
 _HEAD_TAGS = frozenset({"title", "meta", "link", "base", "script", "style", "noscript", "template"})
 _HEADINGS = {"title": 0, "h1": 1, "h2": 2, "h3": 3, "h4": 4, "h5": 5, "h6": 6, "dt": 7, "summary": 7}
@@ -64,6 +67,9 @@ class _PageReader(HTMLParser):
         self.tables: list[list[int]] = []    # open tables: [id, row, column] of the cell being read
         self.cells: dict[int, list[tuple[int, int, int]]] = {}   # table id -> (entry index, row, column) of cells
         self.n_tables = 0
+        self.css: list[str] = []             # the text of <style> elements, for the classes that make text bold
+        self.bold_classes: frozenset[str] | None = None
+        self.spans: list[bool] = []          # open <span> elements: does each make its text bold (by class or style)?
 
     def close(self) -> None:
         super().close()
@@ -107,7 +113,13 @@ class _PageReader(HTMLParser):
             self.tables[-1][1:] = [self.tables[-1][1] + 1, -1]
         elif tag in ("td", "th") and self.tables:
             self.tables[-1][2] += 1
-        if tag in ("strong", "b") and self.capture is None and not any(self.said) and self.lead is None:
+        if tag == "span":
+            # Google Docs and other editors' HTML: bold made by a CSS class (`.c2{font-weight:700}`) or a style.
+            self.spans.append(self._bold_span(attrs))
+            bold = self.spans[-1]
+        else:
+            bold = tag in ("strong", "b")
+        if bold and self.capture is None and not any(self.said) and self.lead is None:
             self.bold = True
         if tag in _HEADINGS:
             self.capture = tag
@@ -132,7 +144,7 @@ class _PageReader(HTMLParser):
             self.pre = max(0, self.pre - 1)
         elif tag == "a" and self.links:
             self.links.pop()
-        elif tag in ("strong", "b") and self.bold:
+        elif (tag in ("strong", "b") or (tag == "span" and self.spans and self.spans.pop())) and self.bold:
             self.bold, self.lead = False, len("".join(self.buf))
         elif tag in _CHROME and self.chrome:   # the headings a sidebar or footer opened end with it
             self._close_faq()
@@ -145,6 +157,8 @@ class _PageReader(HTMLParser):
 
     def handle_data(self, data: str) -> None:
         if self.hidden and not (self.hidden == ["head"] and self.capture == "title"):
+            if self.hidden[-1] == "style":
+                self.css.append(data)
             return
         if not self.line and data.strip():
             self.line = self.getpos()[0] + data[: len(data) - len(data.lstrip())].count("\n")
@@ -180,6 +194,18 @@ class _PageReader(HTMLParser):
                 self.open_headings.insert(0, (0, text))
         else:
             self._heading(_HEADINGS[tag], text, line or self.getpos()[0], _CONTAINERS.get(tag))
+
+    def _bold_span(self, attrs: list[tuple[str, str | None]]) -> bool:
+        """True for a span whose class or style makes its text bold."""
+        if self.bold_classes is None:   # the page's styles, read at its first span
+            self.bold_classes = frozenset(
+                c[1] for selectors, rules in _BOLD_RULE.findall("".join(self.css)) if _BOLD_WEIGHT.search(rules)
+                for c in map(_CLASS.match, selectors.split(",")) if c)
+        for k, v in attrs:
+            if v and ((k == "class" and not self.bold_classes.isdisjoint(v.split()))
+                      or (k == "style" and _BOLD_WEIGHT.search(v))):
+                return True
+        return False
 
     def _heading(self, level: int, text: str, line: int, container: str | None) -> None:
         asks = looks_like_question(text)

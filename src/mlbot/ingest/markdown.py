@@ -1,7 +1,9 @@
 """Markdown: a heading that asks a question is an FAQ entry whose answer is its whole section, Markdown kept; other
 headings are context for the paragraphs under them. `**Q: ...?**` lines and `Q:`/`A:` pairs (`- **Q:** ...` list items
 with an `**A:**` line too) are FAQ entries, as are the rows of a table whose header names a question and an answer
-column (`| Question | Answer |`).
+column (`| Question | Answer |`), a list item that asks over an indented answer (a Notion export's toggles), and a
+MkDocs admonition whose title asks (`??? question "How do I...?"`, its answer indented under it).
+MDX (Docusaurus, `.mdx`) is read as Markdown without its imports, JSX lines and `:::tip` fences (parse_mdx).
 
 Line-based, not a full CommonMark parser: it knows what decides where entries begin and end (ATX and setext
 headings, fenced code, thematic breaks, YAML front matter) and keeps everything else as the author wrote it.
@@ -27,12 +29,17 @@ _BOLD_QUESTION = re.compile(r"\*\*(?:Q:\s*)?([^*]+\?)\*\*$|\*\*Q:\*\*\s*(.+\?)$"
 _BOLD_LEAD = re.compile(r"\*\*([^*]+\?)\*\*[ \t]+(?=\S)")   # "**Question?** Answer on the same line."
 _LIST_MARK = re.compile(r"(?:[-+*]|\d{1,9}[.)])[ \t]+")
 _SUMMARY = re.compile(r" {0,3}(?:<details[^>]*>\s*)?<summary[^>]*>(.+?)</summary>\s*$", re.IGNORECASE)
-_DETAILS = re.compile(r" {0,3}</?details[^>]*>\s*$", re.IGNORECASE)   # a line of its own: read as a blank one
+# A line of HTML tags or comments alone (`<details>`, `</aside>`, `<!-- note -->`) holds no text: read as a blank one.
+_DETAILS = re.compile(r" {0,3}(?:</?[A-Za-z][^<>]*>|<!--.*?-->)(?:[ \t]*(?:</?[A-Za-z][^<>]*>|<!--.*?-->))*[ \t]*$")
 _Q = re.compile(r" {0,3}(?:(?:[-+*]|\d{1,9}[.)])[ \t]+)?(?:\*\*Q[:.]\*\*|Q[:.])[ \t]*(.*)$")
 _A = re.compile(r" {0,4}(?:\*\*A[:.]\*\*|A[:.])[ \t]*")
 _TABLE_RULE = re.compile(r" {0,3}\|?[ \t]*:?-+:?[ \t]*(?:\|[ \t]*:?-+:?[ \t]*)+\|?[ \t]*$")
 _CELL_BREAK = re.compile(r"<br\s*/?>", re.IGNORECASE)
 _PSEUDO = 7   # the level of a `**Q: ...?**` or `Q:` line: deeper than any heading, so every heading ends its answer
+_ADMONITION = re.compile(r" {0,3}(?:!!!|\?\?\?\+?)[ \t]+[\w-]+(?:[ \t]+\"(.*)\")?[ \t]*$")   # MkDocs, Python-Markdown
+_TOGGLE = re.compile(r"( {0,3})(?:[-+*]|\d{1,9}[.)])[ \t]+(.+\?)$")   # a list item that asks
+_MDX_LINE = re.compile(r"(?:import|export)[ \t].*|</?[A-Z][\w.]*(?:[ \t][^<>]*)?/?>(?:[ \t]*</?[A-Z][\w.]*(?:[ \t][^<>]*)?/?>)*"
+                       r"|\{/\*.*\*/\}|:::[\w-]*(?:[ \t].*)?")   # JSX, MDX comments, admonition fences
 
 
 @dataclass(frozen=True)
@@ -42,6 +49,7 @@ class _Heading:
     start: int   # index of its first line
     end: int     # index just past its last line (a setext heading has two or more)
     asks: bool   # does it open an FAQ entry?
+    stop: int | None = None   # where its answer ends at the latest (a list item's indented answer)
 
 
 @dataclass(frozen=True)
@@ -102,6 +110,26 @@ def _pseudo_question(lines: list[str], i: int, in_block: bool) -> str | None:
         if j < len(lines) and _A.match(lines[j]):
             return clean(m[1]) or None
     return None
+
+
+def _toggle(lines: list[str], i: int) -> tuple[str, int] | None:
+    """Return the question of a list item that asks over its answer indented under it ("- Can I bring my own
+    clay?", as Notion exports its toggles), and the line where the answer's indent ends; else None."""
+    m = _TOGGLE.match(lines[i])
+    if not m:
+        return None
+    j = i + 1
+    while j < len(lines) and not lines[j]:
+        j += 1
+    indent = len(m[1])
+    if j == len(lines) or len(lines[j]) - len(lines[j].lstrip()) <= indent:
+        return None
+    while j < len(lines) and (not lines[j] or len(lines[j]) - len(lines[j].lstrip()) > indent):
+        j += 1
+    while not lines[j - 1]:
+        j -= 1
+    question = clean(m[2].strip("*_"))
+    return (question, j) if question else None
 
 
 def _cells(line: str) -> list[str]:
@@ -178,6 +206,10 @@ def _tokens(lines: list[str]) -> list[_Heading | _Block]:
             # Its answer starts on the next line, or on this one after a bold question.
             out.append(_Heading(_PSEUDO, question, i, i + (not _BOLD_LEAD.match(line)), True))
             joinable = False
+        elif line.endswith("?") and (toggle := _toggle(lines, i)):
+            flush(i)
+            out.append(_Heading(_PSEUDO, toggle[0], i, i + 1, True, toggle[1]))
+            joinable = False
         else:
             if start is None:
                 start, prose = i, True
@@ -217,6 +249,47 @@ def _paragraph(lines: list[str]) -> str:
     return "\n".join(lines).strip("\n")
 
 
+def _admonitions(lines: list[str]) -> list[str]:
+    """Return lines with each MkDocs admonition (`!!! note "Title"`, `??? question "How...?"`) read as its title over
+    its body, taken out of the indent that would make it code; one whose title asks, as a list item that asks over
+    its answer (_toggle)."""
+    out = list(lines)
+    i = 0
+    while i < len(out):
+        m = _ADMONITION.match(out[i]) if out[i][:4].lstrip()[:1] in ("!", "?") else None
+        if not m:
+            i += 1
+            continue
+        title = clean(m[1] or "")
+        asks = looks_like_question(title)
+        out[i] = f"- {title}" if asks else title   # a question: a list item over its answer indented (_toggle)
+        i += 1
+        while i < len(out) and (not out[i] or out[i].startswith(("    ", "\t"))):
+            line = out[i][1:] if out[i].startswith("\t") else out[i][4:]
+            out[i] = f"  {line}" if asks and line else line
+            i += 1
+    return out
+
+
+def parse_mdx(text: str, path: str) -> list[Entry]:
+    """Return the FAQ and paragraph entries of an MDX page (Docusaurus): Markdown, once its import and export
+    lines, lines of JSX tags alone (`<Tabs>`, `<TabItem value="py">`), `{/* comments */}` and the `:::tip` fences
+    of admonitions are read as blank lines (an admonition's text is kept)."""
+    if "\r" in text:
+        text = _NEWLINE.sub("\n", text)
+    lines = text.split("\n")
+    fence = None
+    for i, line in enumerate(lines):
+        m = _FENCE.match(line)
+        if fence:   # code keeps its lines ("import os" in a Python block)
+            fence = None if m and m[1][0] == fence[0] and len(m[1]) >= len(fence) and not m[2].strip() else fence
+        elif m:
+            fence = m[1]
+        elif _MDX_LINE.fullmatch(line.strip()):
+            lines[i] = ""
+    return parse_markdown("\n".join(lines), path)
+
+
 def parse_markdown(text: str, path: str) -> list[Entry]:
     """Return the FAQ and paragraph entries of a Markdown document."""
     # Controls stripped once for the whole text (not line by line: this is most of the reading time of a large
@@ -224,6 +297,8 @@ def parse_markdown(text: str, path: str) -> list[Entry]:
     if "\r" in text:
         text = _NEWLINE.sub("\n", text)
     lines = [x.rstrip() for x in strip_controls(text).split("\n")]
+    if "!!!" in text or "???" in text:
+        lines = _admonitions(lines)
     entries: list[Entry] = []
     open_headings: list[tuple[int, str]] = []   # (level, text), outermost first
     faq: tuple[_Heading, tuple[str, ...]] | None = None   # the question whose section is being read, and its chain
@@ -243,6 +318,10 @@ def parse_markdown(text: str, path: str) -> list[Entry]:
             faq = None
 
     for token in _tokens(lines):
+        if faq and faq[0].stop is not None and token.start >= faq[0].stop:
+            close_faq(faq[0].stop)   # past a list item's indented answer: what follows is no longer part of it
+            while open_headings and open_headings[-1][0] == _PSEUDO:
+                open_headings.pop()
         if isinstance(token, _Block):
             if pairs := _table_pairs(lines[token.start:token.end]):
                 close_faq(token.start)   # a table of questions is its own entries, never part of an answer above it
@@ -258,7 +337,8 @@ def parse_markdown(text: str, path: str) -> list[Entry]:
         while open_headings and open_headings[-1][0] >= token.level:
             open_headings.pop()
         if token.asks:
-            faq = (token, chain())
+            # A `**Q?**` line, a toggle or a `<summary>` after an answer is not inside that answer's question.
+            faq = (token, tuple(t for t in chain() if token.level < _PSEUDO or not looks_like_question(t)))
         open_headings.append((token.level, token.text))
     close_faq(len(lines))
 

@@ -20,7 +20,16 @@ from .text import clean, looks_like_question
 
 _QUESTION = ("question", "questions", "q", "query")
 _ANSWER = ("answer", "answers", "a", "response")
-_HEADER_ERROR = "no question and answer columns in the header; expected e.g. 'Question,Answer'"
+# A help centre's export (Zendesk, Freshdesk): articles by title and body, where no column names a question.
+_TITLE = ("title", "subject", "topic")
+_BODY = ("description", "body", "content", "details", "text", "article")
+# An answer written in HTML (a help centre's export): it opens with a tag, and closes one of these somewhere.
+_HTML_ANSWER = re.compile(r"\s*<[a-zA-Z!][\s\S]*</(?:p|div|li|ul|ol|span|strong|b|em|i|a|h[1-6]|table|td|tr|blockquote)>",
+                          re.IGNORECASE)
+_UNPUBLISHED = frozenset({"draft", "unpublished", "archived", "deleted", "hidden"})
+_ENTITY = re.compile(r"&(?:#\d+|#x[0-9a-fA-F]+|[a-zA-Z]+\d*);")
+_HEADER_ERROR = ("no question and answer columns in the header; expected e.g. 'Question,Answer' (or 'Title,Description'"
+                 " as a help centre exports its articles)")
 _JSON_ERROR = ("no questions or answers found; expected a list of objects like "
                '{"question": "...", "answer": "..."} ("questions" may list alternate phrasings)')
 # Keys that hold the list of entries when a JSON document is an object (QnA Maker's export uses qnaDocuments).
@@ -43,8 +52,10 @@ def _merge(rows: Iterable[_Row], path: str) -> list[Entry]:
     kept: list[_Row] = []   # one per entry: its id settled, its questions gathered from every row
     by_answer: dict[str, _Row] = {}
     for row in rows:
-        questions = [q for q in map(clean, row.questions) if q]
+        questions = [q for q in (clean(_unescape(q)) for q in row.questions) if q]
         answer = clean(row.answer)
+        if "<" in answer and _HTML_ANSWER.match(answer):
+            answer = _html_text(answer)
         if not questions and not answer:
             continue
         first = by_answer.get(answer) if answer else None
@@ -58,6 +69,21 @@ def _merge(rows: Iterable[_Row], path: str) -> list[Entry]:
                 first.questions.append(q)
     return [Entry(str(r.id), tuple(r.questions), r.answer, Source(path, r.headings[-1] if r.headings else None, r.line),
                   r.headings) for r in kept]
+
+
+def _unescape(text: str) -> str:
+    """Return text with HTML's character references read ("Billing &amp; accounts"), when it has any."""
+    if "&" not in text or not _ENTITY.search(text):
+        return text
+    import html
+    return html.unescape(text)
+
+
+def _html_text(answer: str) -> str:
+    """Return an answer written in HTML as its text, a line per paragraph or list item (html.py reads it)."""
+    from .html import parse_html
+    parts = [x for e in parse_html(answer, "") for x in (*e.questions[:1], e.text) if x]
+    return "\n".join(parts)
 
 
 def _column(names: list[str], wanted: tuple[str, ...]) -> int | None:
@@ -84,6 +110,13 @@ def qa_columns(header: list[str], first_cells: list[str] | None = None) -> tuple
     return None
 
 
+def _title_columns(header: list[str]) -> tuple[int, int, bool] | None:
+    """Return (title column, body column, True) of a help centre's export ("title,description"), or None."""
+    names = [c.strip().lstrip("\ufeff").lower() for c in header]
+    q, a = _column(names, _TITLE), _column(names, _BODY)
+    return (q, a, True) if q is not None and a is not None and q != a else None
+
+
 def _parse_delimited(text: str, path: str, delimiter: str) -> list[Entry]:
     """Return the entries of a CSV or TSV table whose header names its question and answer columns."""
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
@@ -99,17 +132,23 @@ def _parse_delimited(text: str, path: str, delimiter: str) -> list[Entry]:
     # put a title row above it).
     filled = [k for k, (_, cells) in enumerate(numbered) if any(c.strip() for c in cells)][:HEADER_ROWS]
     for k in filled:
-        if columns := qa_columns(numbered[k][1]):
+        if columns := qa_columns(numbered[k][1]) or _title_columns(numbered[k][1]):
             break
     else:
         raise ValueError(_HEADER_ERROR)
     qi, ai, _ = columns
-    ii = _column([c.strip().lstrip("\ufeff").lower() for c in numbered[k][1]], ("id",))
-    rows = iter(numbered[k + 1:])
+    names = [c.strip().lstrip("\ufeff").lower() for c in numbered[k][1]]
+    ii, si = _column(names, ("id",)), _column(names, ("status", "state"))
 
     def cell(cells: list[str], i: int | None) -> str:
         return cells[i] if i is not None and i < len(cells) else ""
 
+    # A help centre's export holds its drafts too ("do not publish until..."): rows whose status says so are not
+    # answers yet.
+    rows = [(n, c) for n, c in numbered[k + 1:] if cell(c, si).strip().lower() not in _UNPUBLISHED]
+    if skipped := len(numbered) - k - 1 - len(rows):
+        s = "s" if skipped > 1 else ""
+        warn(f"{path}: skipped {skipped} row{s} whose status is draft, archived or unpublished")
     return _merge((_Row(clean(cell(c, ii)) or None, [cell(c, qi)], cell(c, ai), n) for n, c in rows), path)
 
 

@@ -48,7 +48,7 @@ def _blocks(text: str) -> list[tuple[int, list[str]]]:
     start = 0
     for n, raw in enumerate(text.splitlines(), 1):
         line = clean(raw)
-        if line:
+        if line and not _WORDLESS.match(line):   # a rule ("* * *", "-----") or a title's underline: no text
             if not current:
                 start = n
             current.append(line)
@@ -77,8 +77,31 @@ def _split_pairs(blocks: list[tuple[int, list[str]]]) -> list[tuple[int, list[st
     return out
 
 
+_WORDLESS = re.compile(r"[^\w]+$")
+_HEADER_FIELD = re.compile(r"([A-Za-z][\w-]*):[ \t]")
+_MAIL_FIELDS = frozenset({"from", "to", "date", "subject", "cc", "reply-to", "message-id"})
+
+
+def _without_mail_header(text: str) -> str:
+    """Return text with a leading e-mail header block ("From: ...", "Subject: ...", up to the first blank line) read
+    as its subject alone, on the subject's line: a newsletter saved as text opens with one. Other text as it is."""
+    if not _HEADER_FIELD.match(text):
+        return text
+    lines = text.split("\n")
+    end = next((i for i, x in enumerate(lines) if not x.strip()), len(lines))
+    fields = [m[1].lower() for x in lines[:end] if (m := _HEADER_FIELD.match(x))]
+    if len(_MAIL_FIELDS.intersection(fields)) < 2 or "from" not in fields or not all(
+            _HEADER_FIELD.match(x) or x[:1] in (" ", "\t") for x in lines[:end]):
+        return text
+    for i in range(end):
+        m = _HEADER_FIELD.match(lines[i])
+        lines[i] = lines[i][m.end():] if m and m[1].lower() == "subject" else ""
+    return "\n".join(lines)
+
+
 def parse_text(text: str, path: str) -> list[Entry]:
     """Return the FAQ and paragraph entries of a plain-text document."""
+    text = _without_mail_header(text)
     entries: list[Entry] = []
     title: str | None = None
     headings: list[str] = []       # the run of headings since the last paragraph
