@@ -9,8 +9,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from mlbot.ingest import SkippedFile, discover, parse_file, take_warnings
+from mlbot.ingest.asciidoc import parse_asciidoc
 from mlbot.ingest.html import parse_html
-from mlbot.ingest.markdown import parse_markdown
+from mlbot.ingest.markdown import parse_markdown, parse_mdx
+from mlbot.ingest.org import parse_org
 from mlbot.ingest.pdf import pdf_text
 from mlbot.ingest.rst import parse_rst
 from mlbot.ingest.tables import parse_csv, parse_json, parse_jsonl, parse_tsv, parse_yaml
@@ -20,6 +22,7 @@ from mlbot.model import Entry
 READERS = {
     "md": parse_markdown, "rst": parse_rst, "txt": parse_text, "html": parse_html,
     "csv": parse_csv, "tsv": parse_tsv, "json": parse_json, "jsonl": parse_jsonl, "yml": parse_yaml,
+    "org": parse_org, "adoc": parse_asciidoc, "mdx": parse_mdx,
 }
 
 
@@ -567,6 +570,170 @@ def test_rst_titles_definition_questions_directives_and_roles(tmp_path):
     assert [(e.questions, e.text) for e in code] == [(("How do I run it?",), "Type:\n\n\n\n    ferry --run")]   # code
 
 
+ORG_FAQ = """\
+#+TITLE: Maker FAQ
+#+OPTIONS: toc:nil
+Welcome to the *space*.
+* Membership :members:
+** How do I join?
+   :PROPERTIES:
+   :CUSTOM_ID: join
+   :END:
+   Fill in the form on [[https://maker.example/join][our site]].
+# an internal comment
+** TODO Can I use the laser?
+   After an =induction=:
+   #+BEGIN_SRC shell
+   laser --book
+   #+END_SRC
+"""
+
+
+def test_org_headlines_that_ask_drawers_blocks_and_links():
+    got = [(e.source.line, e.questions, e.text, e.headings) for e in parse_org(ORG_FAQ, "m.org")]
+    assert got == [
+        (3, (), "Welcome to the **space**.", ("Maker FAQ",)),
+        (5, ("How do I join?",), "Fill in the form on our site.", ("Maker FAQ", "Membership")),   # the drawer goes
+        (11, ("Can I use the laser?",), "After an `induction`:\n```\n   laser --book\n```",   # TODO, tags go
+         ("Maker FAQ", "Membership")),
+    ]
+
+
+ADOC_FAQ = """\
+= Co-op FAQ
+Jo Bloggs <jo@coop.example>
+v1.0, 2024-01-01
+:toc: left
+:fee: £10
+
+// an internal note
+== Joining
+
+[[join]]
+[qanda]
+How do I join?::
+  Use the https://coop.example/join[join page].
+Is there a fee?::
+  Yes, *{fee}* a year.
+
+NOTE: Students pay nothing.
+
+.An example
+----
+coop join
+----
+"""
+
+
+def test_asciidoc_titles_qanda_lists_attributes_and_blocks():
+    got = [(e.source.line, e.questions, e.text, e.headings) for e in parse_asciidoc(ADOC_FAQ, "c.adoc")]
+    assert got == [
+        (12, ("How do I join?",), "Use the join page.", ("Co-op FAQ", "Joining")),   # no blank line between terms
+        (14, ("Is there a fee?",), "Yes, **£10** a year.\n\nNote: Students pay nothing.\n\n\n```\ncoop join\n```",
+         ("Co-op FAQ", "Joining")),   # the author and revision lines, attributes, anchors and comments give nothing
+    ]
+
+
+MDX_FAQ = """\
+---
+title: FAQ
+---
+import Tabs from '@theme/Tabs';
+
+{/* keep this short */}
+
+:::tip Looking for error codes?
+See the reference.
+:::
+
+### How do I install it?
+
+<Tabs>
+  <TabItem value="py" label="Python">
+
+```python
+import sdk
+```
+
+  </TabItem>
+</Tabs>
+
+<details>
+<summary>Can I get a refund?</summary>
+
+Yes, within 30 days.
+
+</details>
+"""
+
+
+def test_mdx_pages_lose_imports_jsx_and_admonition_fences_but_keep_code():
+    got = [(e.questions, e.text, e.headings) for e in parse_mdx(MDX_FAQ, "f.mdx")]
+    assert got == [
+        ((), "Looking for error codes? See the reference.", ()),   # the admonition's own text stays
+        (("How do I install it?",), "```python\nimport sdk\n```", ()),   # an import inside code is code
+        (("Can I get a refund?",), "Yes, within 30 days.", ()),   # not under the question before it
+    ]
+
+
+def test_markdown_admonitions_and_toggle_lists_that_ask_are_questions():
+    md = ("# Museum\n\n!!! note \"Winter works\"\n    The gallery is closed.\n\n"
+          "??? question \"Are you open on Mondays?\"\n    No, Tuesday to Sunday.\n\n"
+          "    - except bank holidays\n\n"
+          "- Can I bring my own clay?\n    \n    Only ours goes in the kiln.\n\n"
+          "- Do you sell vouchers?\n  Yes, from £25.\n\n"
+          "[Rules](rules.md)\n\n<aside>\nShared publicly.\n</aside>\n<!-- a note to editors -->\n")
+    got = [(e.source.line, e.questions, e.text, e.headings) for e in parse_markdown(md, "m.md")]
+    assert got == [
+        (3, (), "Winter works The gallery is closed.", ("Museum",)),   # a note: its title and text, not code
+        (6, ("Are you open on Mondays?",), "No, Tuesday to Sunday.\n\n- except bank holidays", ("Museum",)),
+        (11, ("Can I bring my own clay?",), "Only ours goes in the kiln.", ("Museum",)),   # Notion's toggles
+        (15, ("Do you sell vouchers?",), "Yes, from £25.", ("Museum",)),
+        (18, (), "[Rules](rules.md)", ("Museum",)),   # past the indented answer: no longer part of it
+        (21, (), "Shared publicly.", ("Museum",)),   # lines of tags alone, and comments, say nothing
+    ]
+    # A list of questions without answers under them is a list, not questions.
+    assert [e.questions for e in parse_markdown("# T\n\n- Why?\n- How?\n", "l.md")] == [()]
+
+
+def test_html_questions_made_bold_by_a_css_class_google_docs():
+    page = ('<html><head><style>.c0{font-weight:400}.c2,.c9{color:#000;font-weight:700}</style></head><body>'
+            '<h2>The day</h2><p class="c3"><span class="c2">When does school start?</span></p>'
+            '<p><span class="c0">At 8:50am. Stay off for </span><span class="c2">48 hours</span>'
+            '<span class="c0"> after a bug.</span></p>'
+            '<p><span style="font-weight:bold">Is there a breakfast club?</span></p><p><span>Yes.</span></p>'
+            '<p><span class="c0">What about lunch?</span></p><p><span class="c0">Bring one.</span></p></body></html>')
+    got = [(e.questions, e.text) for e in parse_html(page, "g.html")]
+    assert got == [
+        (("When does school start?",), "At 8:50am. Stay off for 48 hours after a bug."),   # bold inside: answer
+        (("Is there a breakfast club?",), "Yes.\nWhat about lunch?\nBring one."),   # not bold: not a question
+    ]
+
+
+def test_help_centre_csv_exports_titles_html_answers_and_drafts():
+    csv_text = ('id,title,description,category,status\r\n'
+                '11,How long is the install?,"<p>About <strong>2&nbsp;hours</strong>.</p><ul><li>Be home</li>'
+                '<li>Clear the wall</li></ul>",Setup &amp; install,published\r\n'
+                '12,Will prices rise?,<p>TBC &ndash; do not publish</p>,Billing,draft\r\n'
+                '13,Is there a Q&amp;A forum?,Use <b>the forum</b> tag to ask.,Help,published\r\n')
+    got = [(e.id, e.questions, e.text) for e in parse_csv(csv_text, "kb.csv")]
+    assert got == [
+        ("11", ("How long is the install?",), "About 2 hours.\nBe home\nClear the wall"),
+        ("13", ("Is there a Q&A forum?",), "Use <b>the forum</b> tag to ask."),   # text that mentions a tag stays
+    ]
+    assert take_warnings() == ["kb.csv: skipped 1 row whose status is draft, archived or unpublished"]
+
+
+def test_a_newsletter_saved_as_text_is_read_without_its_mail_header():
+    text = ("From: Bakery <news@bakery.example>\nTo: Club <club@bakery.example>\nSubject: Your questions\n"
+            "Date: Fri, 9 Feb 2024\n\nQ1) Are you open on Mondays?\n\nA1) No, we rest.\n\n* * *\n\nBye.\n")
+    got = [(e.source.line, e.questions, e.text, e.headings) for e in parse_text(text, "n.txt")]
+    assert got == [
+        (6, ("Are you open on Mondays?",), "No, we rest.", ("Your questions",)),   # the subject is the title
+        (12, (), "Bye.", ("Your questions",)),   # a rule says nothing
+    ]
+
+
 YAML_FAQ = """\
 # a static site's _data/faq.yml
 - title: Tickets
@@ -652,6 +819,9 @@ ANSWER_IN = {
     "json": lambda a: json.dumps([{"question": "Is it safe?", "answer": a}]),
     "jsonl": lambda a: json.dumps({"question": "Is it safe?", "answer": a}) + "\n",
     "yml": lambda a: f"- question: Is it safe?\n  answer: |\n    {a}\n",
+    "org": lambda a: f"* Is it safe?\n{a}\n",
+    "adoc": lambda a: f"== Is it safe?\n\n{a}\n",
+    "mdx": lambda a: f"import X from 'x';\n\n### Is it safe?\n\n{a}\n",
 }
 
 
@@ -793,7 +963,7 @@ PROPERTY = settings(max_examples=100, deadline=None)
 
 @PROPERTY
 @given(text=st.text())
-@pytest.mark.parametrize("fmt", ["md", "rst", "txt", "html"])
+@pytest.mark.parametrize("fmt", ["md", "rst", "txt", "html", "org", "adoc", "mdx"])
 def test_prose_readers_never_raise(fmt, text):
     for entry in READERS[fmt](text, f"any.{fmt}"):
         assert entry.text or entry.questions
@@ -819,7 +989,7 @@ PARAGRAPHS = st.lists(st.lists(WORDS, min_size=1, max_size=3), min_size=1, max_s
 
 @PROPERTY
 @given(paragraphs=PARAGRAPHS)
-@pytest.mark.parametrize("fmt", ["md", "rst", "txt"])
+@pytest.mark.parametrize("fmt", ["md", "rst", "txt", "org", "adoc", "mdx"])
 def test_every_paragraph_lands_in_an_entry(fmt, paragraphs):
     """Nothing is lost: each paragraph is an entry's text or question, or a heading an entry carries."""
     doc = "\n\n".join("\n".join(" ".join(line) for line in paragraph) for paragraph in paragraphs) + "\n"

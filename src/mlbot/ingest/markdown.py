@@ -39,7 +39,7 @@ _PSEUDO = 7   # the level of a `**Q: ...?**` or `Q:` line: deeper than any headi
 _ADMONITION = re.compile(r" {0,3}(?:!!!|\?\?\?\+?)[ \t]+[\w-]+(?:[ \t]+\"(.*)\")?[ \t]*$")   # MkDocs, Python-Markdown
 _TOGGLE = re.compile(r"( {0,3})(?:[-+*]|\d{1,9}[.)])[ \t]+(.+\?)$")   # a list item that asks
 _MDX_LINE = re.compile(r"(?:import|export)[ \t].*|</?[A-Z][\w.]*(?:[ \t][^<>]*)?/?>(?:[ \t]*</?[A-Z][\w.]*(?:[ \t][^<>]*)?/?>)*"
-                       r"|\{/\*.*\*/\}|:::[\w-]*(?:[ \t].*)?")   # JSX, MDX comments, admonition fences
+                       r"|\{/\*.*\*/\}|:::[\w-]*(?:[ \t]+(.*))?")   # JSX, MDX comments, admonition fences (a title)
 
 
 @dataclass(frozen=True)
@@ -274,7 +274,7 @@ def _admonitions(lines: list[str]) -> list[str]:
 def parse_mdx(text: str, path: str) -> list[Entry]:
     """Return the FAQ and paragraph entries of an MDX page (Docusaurus): Markdown, once its import and export
     lines, lines of JSX tags alone (`<Tabs>`, `<TabItem value="py">`), `{/* comments */}` and the `:::tip` fences
-    of admonitions are read as blank lines (an admonition's text is kept)."""
+    of admonitions are read as blank lines (an admonition's title and text are kept)."""
     if "\r" in text:
         text = _NEWLINE.sub("\n", text)
     lines = text.split("\n")
@@ -285,8 +285,8 @@ def parse_mdx(text: str, path: str) -> list[Entry]:
             fence = None if m and m[1][0] == fence[0] and len(m[1]) >= len(fence) and not m[2].strip() else fence
         elif m:
             fence = m[1]
-        elif _MDX_LINE.fullmatch(line.strip()):
-            lines[i] = ""
+        elif m := _MDX_LINE.fullmatch(line.strip()):
+            lines[i] = m[1] or ""
     return parse_markdown("\n".join(lines), path)
 
 
