@@ -232,11 +232,25 @@ def _trim(lines: list[str]) -> list[str]:
     return lines[first:last]
 
 
+def _fenced(lines: list[str]) -> list[bool]:
+    """Return, for each line, whether it belongs to fenced code: a fence or a line between two."""
+    out, fence = [], None
+    for line in lines:
+        m = _FENCE.match(line)
+        out.append(bool(fence or m))
+        if fence:
+            fence = None if m and m[1][0] == fence[0] and len(m[1]) >= len(fence) and not m[2].strip() else fence
+        elif m and not (m[1][0] == "`" and "`" in m[2]):   # "```x```" on one line is inline code
+            fence = m[1]
+    return out
+
+
 def _section(lines: list[str], strip_answer: bool) -> str:
     """Return the Markdown source of an answer; `strip_answer` drops the `A:` that opens a Q/A pair's answer (or the
-    bold question before it on its line), and `<details>` lines, and takes off the indent all its lines share (an
-    answer under a list item)."""
-    body = _trim([x for x in lines if not _DETAILS.match(x)])
+    bold question before it on its line), and lines of tags alone (`<details>`) outside code, and takes off the indent
+    all its lines share (an answer under a list item)."""
+    # An HTML example in a code block keeps its lines.
+    body = _trim([x for x, code in zip(lines, _fenced(lines)) if code or "<" not in x or not _DETAILS.match(x)])
     if strip_answer and body and (m := _BOLD_LEAD.match(body[0]) or _A.match(body[0])):
         body = _trim([body[0][m.end():], *body[1:]])
     return textwrap.dedent("\n".join(body))
@@ -278,14 +292,8 @@ def parse_mdx(text: str, path: str) -> list[Entry]:
     if "\r" in text:
         text = _NEWLINE.sub("\n", text)
     lines = text.split("\n")
-    fence = None
-    for i, line in enumerate(lines):
-        m = _FENCE.match(line)
-        if fence:   # code keeps its lines ("import os" in a Python block)
-            fence = None if m and m[1][0] == fence[0] and len(m[1]) >= len(fence) and not m[2].strip() else fence
-        elif m:
-            fence = m[1]
-        elif m := _MDX_LINE.fullmatch(line.strip()):
+    for i, code in enumerate(_fenced(lines)):
+        if not code and (m := _MDX_LINE.fullmatch(lines[i].strip())):   # code keeps "import os"
             lines[i] = m[1] or ""
     return parse_markdown("\n".join(lines), path)
 
