@@ -694,6 +694,9 @@ def test_markdown_admonitions_and_toggle_lists_that_ask_are_questions():
     ]
     # A list of questions without answers under them is a list, not questions.
     assert [e.questions for e in parse_markdown("# T\n\n- Why?\n- How?\n", "l.md")] == [()]
+    # An autolink alone on its line is text, not a tag.
+    assert parse_markdown("## Where is the form?\n\nHere:\n<https://example.org/form>\n", "a.md")[0].text == \
+        "Here:\n<https://example.org/form>"
     # Lines of tags in a code block are code: an answer's HTML example keeps them.
     [embed] = parse_markdown("## How do I embed it?\n\n```html\n<div>\n  <p>Hi</p>\n</div>\n```\n<aside>\n", "e.md")
     assert embed.text == "```html\n<div>\n  <p>Hi</p>\n</div>\n```"

@@ -30,7 +30,9 @@ _BOLD_LEAD = re.compile(r"\*\*([^*]+\?)\*\*[ \t]+(?=\S)")   # "**Question?** Ans
 _LIST_MARK = re.compile(r"(?:[-+*]|\d{1,9}[.)])[ \t]+")
 _SUMMARY = re.compile(r" {0,3}(?:<details[^>]*>\s*)?<summary[^>]*>(.+?)</summary>\s*$", re.IGNORECASE)
 # A line of HTML tags or comments alone (`<details>`, `</aside>`, `<!-- note -->`) holds no text: read as a blank one.
-_DETAILS = re.compile(r" {0,3}(?:</?[A-Za-z][^<>]*>|<!--.*?-->)(?:[ \t]*(?:</?[A-Za-z][^<>]*>|<!--.*?-->))*[ \t]*$")
+# An autolink (`<https://example.org>`, `<me@example.org>`) is no tag.
+_TAG = r"(?:</?[A-Za-z][A-Za-z0-9-]*(?:[ \t/][^<>]*)?>|<!--.*?-->)"
+_DETAILS = re.compile(rf" {{0,3}}{_TAG}(?:[ \t]*{_TAG})*[ \t]*$")
 _Q = re.compile(r" {0,3}(?:(?:[-+*]|\d{1,9}[.)])[ \t]+)?(?:\*\*Q[:.]\*\*|Q[:.])[ \t]*(.*)$")
 _A = re.compile(r" {0,4}(?:\*\*A[:.]\*\*|A[:.])[ \t]*")
 _TABLE_RULE = re.compile(r" {0,3}\|?[ \t]*:?-+:?[ \t]*(?:\|[ \t]*:?-+:?[ \t]*)+\|?[ \t]*$")
