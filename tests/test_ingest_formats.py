@@ -9,10 +9,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from mlbot.ingest import SkippedFile, discover, parse_file, take_warnings
-from mlbot.ingest.asciidoc import parse_asciidoc
+from mlbot.ingest.asciidoc import asciidoc_markdown, parse_asciidoc
 from mlbot.ingest.html import parse_html
 from mlbot.ingest.markdown import parse_markdown, parse_mdx
-from mlbot.ingest.org import parse_org
+from mlbot.ingest.org import org_markdown, parse_org
 from mlbot.ingest.pdf import pdf_text
 from mlbot.ingest.rst import parse_rst
 from mlbot.ingest.tables import parse_csv, parse_json, parse_jsonl, parse_tsv, parse_yaml
@@ -714,6 +714,20 @@ def test_html_questions_made_bold_by_a_css_class_google_docs():
         (("When does school start?",), "At 8:50am. Stay off for 48 hours after a bug."),   # bold inside: answer
         (("Is there a breakfast club?",), "Yes.\nWhat about lunch?\nBring one."),   # not bold: not a question
     ]
+
+
+def test_html_a_lone_angle_bracket_is_text_and_comments_keep_the_lines():
+    # A "<" that opens no tag is read as text, in one pass (the standard library's parser would read each such "<" to
+    # the end of the page: docs/reliability.md).
+    page = "<!-- two\nlines -->\n<h2>Is a < b?</h2>\n<p>Yes, <a <a and a<b.</p>\n<!-- never closed"
+    got = [(e.source.line, e.questions, e.text) for e in parse_html(page, "c.html")]
+    assert got == [(3, ("Is a < b?",), "Yes, <a <a and a<b.")]
+
+
+def test_link_patterns_keep_their_text_and_leave_a_lone_bracket_alone():
+    assert org_markdown("[[a [[https://x.org][the site]] and [[https://y.org]]") == "[[a the site and https://y.org"
+    assert asciidoc_markdown("<<a, see <<faq,the FAQ>> or https://x.org[the site") == \
+        "<<a, see the FAQ or https://x.org[the site"
 
 
 def test_help_centre_csv_exports_titles_html_answers_and_drafts():

@@ -26,9 +26,10 @@ _DELIMITER = re.compile(r"(-{4,}|\.{4,}|\*{4,}|={4,}|_{4,}|\+{4,}|/{4,}|--)$")
 _TERM = re.compile(r"(.+?)(:{2,4}|;;)(?:[ \t]+(.*))?$")
 _ADMONITION = re.compile(r"(NOTE|TIP|IMPORTANT|WARNING|CAUTION):[ \t]+")
 _LIST = re.compile(r"([*.-]+)[ \t]+(.*)$")
-_URL = re.compile(r"\b(?:link:)?(?:https?|ftp|mailto):?[^\s\[\]]*\[([^\]]*)\]")
-_XREF = re.compile(r"<<[^,>]+,([^>]+)>>|<<([^>]+)>>|xref:[^\s\[]+\[([^\]]*)\]")
-_MACRO = re.compile(r"\b(?:kbd|btn|menu|footnote|pass|image|icon):[^\s\[]*\[([^\]]*)\]")
+# No part of a link or cross reference holds the bracket that opens one: a line of "<<a," is read in linear time.
+_URL = re.compile(r"\b(?:link:)?(?:https?|ftp|mailto):?[^\s\[\]]*\[([^\[\]]*)\]")
+_XREF = re.compile(r"<<[^,<>]+,([^<>]+)>>|<<([^<>]+)>>|xref:[^\s\[]+\[([^\[\]]*)\]")
+_MACRO = re.compile(r"\b(?:kbd|btn|menu|footnote|pass|image|icon):[^\s\[]*\[([^\[\]]*)\]")
 _BOLD = re.compile(r"(?<![\w*])\*(?=\S)([^*\n]*?\S)\*(?![\w*])")
 _ITALIC = re.compile(r"(?<![\w_])_(?=\S)([^_\n]*?\S)_(?![\w_])")
 _CODE = ("----", "....")   # listing and literal blocks: their lines are code

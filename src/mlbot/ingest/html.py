@@ -21,7 +21,6 @@ from .text import clean, looks_like_question, question_text
 
 _HIDDEN = frozenset({"script", "style", "nav", "template", "noscript", "svg", "head", "select", "textarea", "label"})
 _WORD = re.compile(r"[^\W_]")   # a letter or digit
-_BOLD_RULE = re.compile(r"([^{}]+)\{([^{}]*)\}")   # a CSS rule: selectors { declarations }
 _BOLD_WEIGHT = re.compile(r"font-weight\s*:\s*(?:bold|[6-9]00)\b", re.IGNORECASE)
 _CLASS = re.compile(r"^\s*\.([\w-]+)\s*$")
 _CHROME = frozenset({"footer", "aside"})   # an FAQ answer never runs on into them, nor do their headings run out
@@ -197,10 +196,11 @@ class _PageReader(HTMLParser):
 
     def _bold_span(self, attrs: list[tuple[str, str | None]]) -> bool:
         """True for a span whose class or style makes its text bold."""
-        if self.bold_classes is None:   # the page's styles, read at its first span
+        if self.bold_classes is None:   # the page's styles, read at its first span: "selectors{declarations}" rules
+            rules = (rule.rsplit("{", 1) for rule in "".join(self.css).split("}") if "{" in rule)
             self.bold_classes = frozenset(
-                c[1] for selectors, rules in _BOLD_RULE.findall("".join(self.css)) if _BOLD_WEIGHT.search(rules)
-                for c in map(_CLASS.match, selectors.split(",")) if c)
+                c[1] for selectors, declarations in rules if _BOLD_WEIGHT.search(declarations)
+                for c in map(_CLASS.match, selectors.rsplit(";", 1)[-1].split(",")) if c)
         for k, v in attrs:
             if v and ((k == "class" and not self.bold_classes.isdisjoint(v.split()))
                       or (k == "style" and _BOLD_WEIGHT.search(v))):
@@ -306,6 +306,26 @@ def _toggles(attrs: list[tuple[str, str | None]]) -> bool:
 def parse_html(text: str, path: str) -> list[Entry]:
     """Return the FAQ and paragraph entries of an HTML page."""
     reader = _PageReader(path)
-    reader.feed(text)
+    reader.feed(_defused(text))
     reader.close()
     return reader.entries
+
+
+# A "<" with another "<" before any ">" opens no tag a browser would read ("a < b", "<a <a <a..."). The standard
+# library's parser reads each such "<" to the end of the page, looking for the tag's end: a 60 kB page of "<a " took
+# 27 s. Written as "&lt;", it is the text it was, read once.
+_LONE_LT = re.compile(r"<(?=[^<>]*<)")
+
+
+def _defused(text: str) -> str:
+    """Return a page without its comments (each left as the line breaks it held, so lines keep their numbers) and
+    with every "<" that opens no tag written as "&lt;", so that the parser reads it in linear time."""
+    if "<!--" in text:
+        parts, at = [], 0
+        while (start := text.find("<!--", at)) >= 0:
+            end = text.find("-->", start + 4)
+            end = len(text) if end < 0 else end + 3   # a comment never closed runs to the end, as in a browser
+            parts += [text[at:start], "\n" * text.count("\n", start, end)]
+            at = end
+        text = "".join(parts) + text[at:]
+    return _LONE_LT.sub("&lt;", text) if "<" in text else text

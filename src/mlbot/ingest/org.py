@@ -19,10 +19,11 @@ _HEADLINE = re.compile(r"(\*+)[ \t]+(?:(?:TODO|DONE|NEXT|WAITING|CANCELLED|CANCE
 _SETTING = re.compile(r"#\+(\w+):[ \t]*(.*)$")
 _BLOCK = re.compile(r"#\+(begin|end)_(\w+)", re.IGNORECASE)
 _DRAWER = re.compile(r":[\w-]+:[ \t]*$")
-_LINK = re.compile(r"\[\[([^\]]+)\](?:\[([^\]]+)\])?\]")
+_LINK = re.compile(r"\[\[([^\[\]]+)\](?:\[([^\[\]]+)\])?\]")   # no "[" inside: linear on a line of "[[a"
 # Emphasis as Org has it: the marker at the start or after a space, "-", "(", "{" or a quote, and before a
 # non-space; closed after a non-space and before a space, punctuation or the end ("https://x.org/" is no italic).
-_EMPHASIS = re.compile(r"(?<![^\s\-({'\"])([*/=~])(?=\S)(.*?\S)\1(?=[\s\-.,;:!?')}\[\"\\]|$)")
+# The text inside holds no marker of its own kind, so a line of markers is read in linear time, not quadratic.
+_EMPHASIS = re.compile(r"(?<![^\s\-({'\"])([*/=~])(?=\S)((?:(?!\1).)*?\S)\1(?=[\s\-.,;:!?')}\[\"\\]|$)")
 _MARKDOWN = {"*": "**", "/": "*", "=": "`", "~": "`"}
 _TABLE_RULE = re.compile(r"[ \t]*\|-[-+|]*$")
 _LIST = re.compile(r"(?:[-+]|\d{1,9}[.)])[ \t]")
