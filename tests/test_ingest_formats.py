@@ -12,17 +12,19 @@ from mlbot.ingest import SkippedFile, discover, parse_file, take_warnings
 from mlbot.ingest.asciidoc import asciidoc_markdown, parse_asciidoc
 from mlbot.ingest.html import parse_html
 from mlbot.ingest.markdown import parse_markdown, parse_mdx
+from mlbot.ingest.notebook import parse_notebook
 from mlbot.ingest.org import org_markdown, parse_org
 from mlbot.ingest.pdf import pdf_text
 from mlbot.ingest.rst import parse_rst
 from mlbot.ingest.tables import parse_csv, parse_json, parse_jsonl, parse_tsv, parse_yaml
 from mlbot.ingest.text import parse_text
+from mlbot.ingest.xmlfaq import parse_xml
 from mlbot.model import Entry
 
 READERS = {
     "md": parse_markdown, "rst": parse_rst, "txt": parse_text, "html": parse_html,
     "csv": parse_csv, "tsv": parse_tsv, "json": parse_json, "jsonl": parse_jsonl, "yml": parse_yaml,
-    "org": parse_org, "adoc": parse_asciidoc, "mdx": parse_mdx,
+    "org": parse_org, "adoc": parse_asciidoc, "mdx": parse_mdx, "xml": parse_xml, "ipynb": parse_notebook,
 }
 
 
@@ -716,6 +718,78 @@ def test_html_questions_made_bold_by_a_css_class_google_docs():
     ]
 
 
+def test_markdown_dialects_obsidian_hugo_gitbook_and_myst():
+    md = ("+++\ntitle = \"Choir\"\n+++\n# Choir\n\n"
+          "> [!faq]- How do I join?\n> Come to any rehearsal, see [[Rehearsals|the page]].\n\n"
+          "{{< details \"Do I need to read music?\" >}}\nNo, we teach by ear.\n{{< /details >}}\n\n"
+          "{% hint style=\"info\" %}\nRehearsals are on Tuesdays. ![[hall.png|400]] %%not this%%\n{% endhint %}\n\n"
+          "(fees)=\n```{dropdown} Is there a fee?\n:open:\nYes, see {ref}`fees`.\n```\n\n"
+          ":::{note}\nBring water.\n:::\n\n```{code-block} python\nprint(1)\n```\n")
+    got = [(e.source.line, e.questions, e.text) for e in parse_markdown(md, "c.md")]
+    assert got == [
+        (6, ("How do I join?",), "Come to any rehearsal, see the page."),   # a callout that asks; a wikilink's text
+        (9, ("Do I need to read music?",), "No, we teach by ear."),         # a Hugo shortcode that asks
+        (14, (), "Rehearsals are on Tuesdays."),   # Liquid tags, an embed and a comment say nothing
+        (18, ("Is there a fee?",), "Yes, see fees."),   # a MyST dropdown; its option and the target line go
+        (24, (), "Bring water."),   # a note's text, not code
+        (27, (), "```{code-block} python\nprint(1)\n```"),   # a code directive stays code
+    ]
+
+
+def test_json_help_centre_articles_and_drafts():
+    doc = {"articles": [
+        {"id": 1, "title": "How do I cancel?", "body": "<p>Email us &amp; we stop it.</p>", "draft": False},
+        {"id": 2, "title": "Price rise?", "body": "<p>Not yet.</p>", "draft": True},
+        {"id": 3, "title": "Opening hours", "body": "6am to 10pm.", "status": "published"}]}
+    got = [(e.id, e.questions, e.text) for e in parse_json(json.dumps(doc), "z.json")]
+    assert got == [("1", ("How do I cancel?",), "Email us & we stop it."), ("3", ("Opening hours",), "6am to 10pm.")]
+    assert take_warnings() == ["z.json: skipped 1 entry marked as a draft or unpublished"]
+    # A group's title and description are no article: its items are read.
+    grouped = [{"title": "Billing", "description": "Money", "items": [{"question": "Refunds?", "answer": "Yes."}]}]
+    assert [(e.questions, e.headings) for e in parse_json(json.dumps(grouped), "g.json")] == [(("Refunds?",), ("Billing",))]
+
+
+def test_html_questions_by_class_confluence_expand_macros():
+    page = ('<h1>IT help</h1><div class="expand-container"><div class="expand-control"><span class="expand-control-icon">'
+            '&nbsp;</span><span class="expand-control-text">How do I reset my password?</span></div>'
+            '<div class="expand-content"><p>Use the portal.</p></div></div>'
+            '<div class="question-list"><p>Our team answers within a day.</p></div>'
+            '<div class="faq__question">Is there wifi?</div><div class="faq__answer">Yes.</div>')
+    got = [(e.questions, e.text) for e in parse_html(page, "c.html")]
+    assert got == [(("How do I reset my password?",), "Use the portal.\nOur team answers within a day."),
+                   (("Is there wifi?",), "Yes.")]   # "question-list" is no question's class
+
+
+def test_xml_faq_items_groups_cdata_and_refusals():
+    x = ('<?xml version="1.0" encoding="ISO-8859-1"?>\n<faq>\n<category name="Borrowing">\n'
+         '<item id="b1"><question>How many books?</question><answer>Up to <b>12</b>.</answer></item>\n'
+         '<item><question>Can I renew?</question><answer><![CDATA[<p>Yes &amp; online.</p><ul><li>Twice</li></ul>]]>'
+         '</answer></item>\n</category>\n<category><title>Fees</title><description>Money</description>\n'
+         '<item><question>Late fees?</question><answer>None.</answer></item></category></faq>')
+    got = [(e.id, e.source.line, e.questions, e.text, e.headings) for e in parse_xml(x, "l.xml")]
+    assert got == [
+        ("b1", 4, ("How many books?",), "Up to 12.", ("Borrowing",)),
+        ("l.xml:5", 5, ("Can I renew?",), "Yes & online.\nTwice", ("Borrowing",)),   # CDATA HTML read as text
+        ("l.xml:8", 8, ("Late fees?",), "None.", ("Fees",)),   # a group named by its <title>
+    ]
+    for bad, why in [("<a><b></a>", "not well-formed XML"), ('<!DOCTYPE x [<!ENTITY a "aa">]><x>&a;</x>', "entities"),
+                     ("<x><y>1</y></x>", "no questions or answers")]:
+        with pytest.raises(ValueError, match=why):
+            parse_xml(bad, "b.xml")
+
+
+def test_a_notebooks_markdown_cells_with_its_code_between():
+    nb = {"metadata": {"kernelspec": {"language": "python"}}, "cells": [
+        {"cell_type": "markdown", "source": ["# Data FAQ\n", "\n", "## How do I connect?\n", "\n", "Use the package:"]},
+        {"cell_type": "code", "source": ["conn = connect()"], "outputs": [{"text": "secret output"}]},
+        {"cell_type": "markdown", "source": "## How fresh is it?\n\nRebuilt nightly."}]}
+    got = [(e.questions, e.text) for e in parse_notebook(json.dumps(nb), "f.ipynb")]
+    assert got == [(("How do I connect?",), "Use the package:\n\n```python\nconn = connect()\n```"),
+                   (("How fresh is it?",), "Rebuilt nightly.")]   # outputs are left out
+    with pytest.raises(ValueError, match="not a Jupyter notebook"):
+        parse_notebook('{"cells": 3}', "b.ipynb")
+
+
 def test_html_a_lone_angle_bracket_is_text_and_comments_keep_the_lines():
     # A "<" that opens no tag is read as text, in one pass (the standard library's parser would read each such "<" to
     # the end of the page: docs/reliability.md).
@@ -842,7 +916,16 @@ ANSWER_IN = {
     "org": lambda a: f"* Is it safe?\n{a}\n",
     "adoc": lambda a: f"== Is it safe?\n\n{a}\n",
     "mdx": lambda a: f"import X from 'x';\n\n### Is it safe?\n\n{a}\n",
+    "xml": lambda a: f"<faq><item><question>Is it safe?</question><answer>{_xml_escape(a)}</answer></item></faq>",
+    "ipynb": lambda a: json.dumps({"cells": [{"cell_type": "markdown", "source": ["## Is it safe?\n", "\n", a]}]}),
 }
+
+
+def _xml_escape(text: str) -> str:
+    """XML 1.0 has no escape for most control characters: they are left out of the XML cases, as a parser would
+    refuse them; the rest is escaped."""
+    import html
+    return html.escape("".join(c for c in text if c >= " " or c in "\t\n"))
 
 
 @pytest.mark.parametrize("fmt", READERS)
@@ -994,7 +1077,7 @@ def test_prose_readers_never_raise(fmt, text):
     st.text(),
     st.lists(st.sampled_from(list('{}[]":,\n\t\r qa') + ["question", "answer", "Question,Answer\n"])).map("".join),
 ))
-@pytest.mark.parametrize("fmt", ["csv", "tsv", "json", "jsonl", "yml"])
+@pytest.mark.parametrize("fmt", ["csv", "tsv", "json", "jsonl", "yml", "xml", "ipynb"])
 def test_table_readers_raise_nothing_but_value_error(fmt, text):
     try:
         READERS[fmt](text, f"any.{fmt}")

@@ -49,6 +49,12 @@ def _reader(suffix: str) -> Reader | None:
     if suffix in (".yml", ".yaml"):
         from .tables import parse_yaml
         return parse_yaml
+    if suffix == ".ipynb":
+        from .notebook import parse_notebook
+        return parse_notebook
+    if suffix == ".xml":
+        from .xmlfaq import parse_xml
+        return parse_xml
     if suffix == ".jsonl":
         from .tables import parse_jsonl
         return parse_jsonl
@@ -56,8 +62,8 @@ def _reader(suffix: str) -> Reader | None:
 
 
 SUFFIXES = (".md", ".markdown", ".mdx", ".rst", ".adoc", ".asciidoc", ".org", ".txt", ".html", ".htm", ".csv", ".tsv", ".json",
-            ".jsonl", ".yml", ".yaml", ".docx", ".pdf")
-READABLE = ".md, .mdx, .rst, .adoc, .org, .txt, .html, .csv, .tsv, .json, .jsonl, .yml, .docx or .pdf files"
+            ".jsonl", ".yml", ".yaml", ".xml", ".ipynb", ".docx", ".pdf")
+READABLE = ".md, .mdx, .rst, .adoc, .org, .txt, .html, .csv, .tsv, .json, .jsonl, .yml, .xml, .ipynb, .docx or .pdf files"
 
 
 class SkippedFile(Exception):

@@ -23,6 +23,8 @@ _HIDDEN = frozenset({"script", "style", "nav", "template", "noscript", "svg", "h
 _WORD = re.compile(r"[^\W_]")   # a letter or digit
 _BOLD_WEIGHT = re.compile(r"font-weight\s*:\s*(?:bold|[6-9]00)\b", re.IGNORECASE)
 _CLASS = re.compile(r"^\s*\.([\w-]+)\s*$")
+_TOGGLE_CLASS = re.compile(r"(?:^|\s)(?:[\w-]*__)?(?:faq-?)?(?:question|expand-control|accordion-(?:header|heading|title|"
+                           r"toggle|button)|toggle-(?:title|header)|collapsible-(?:header|title)|panel-title)(?:\s|$)")
 _CHROME = frozenset({"footer", "aside"})   # an FAQ answer never runs on into them, nor do their headings run out
 _HEAD_TAGS = frozenset({"title", "meta", "link", "base", "script", "style", "noscript", "template"})
 _HEADINGS = {"title": 0, "h1": 1, "h2": 2, "h3": 3, "h4": 4, "h5": 5, "h6": 6, "dt": 7, "summary": 7}
@@ -99,6 +101,10 @@ class _PageReader(HTMLParser):
             return
         if tag in _BLOCKS:
             self._end_block()
+            if self.capture is None and any(k == "class" and v and _TOGGLE_CLASS.search(v) for k, v in attrs):
+                # An FAQ widget's question by its class: Confluence's expand macro ("expand-control"), an accordion's
+                # header, `<div class="faq-question">`. Read as a button is: a question when it asks.
+                self.capture = "button"
         if tag in _CHROME:
             if self.faq:
                 level = self.faq.level

@@ -40,6 +40,22 @@ _CELL_BREAK = re.compile(r"<br\s*/?>", re.IGNORECASE)
 _PSEUDO = 7   # the level of a `**Q: ...?**` or `Q:` line: deeper than any heading, so every heading ends its answer
 _ADMONITION = re.compile(r" {0,3}(?:!!!|\?\?\?\+?)[ \t]+[\w-]+(?:[ \t]+\"(.*)\")?[ \t]*$")   # MkDocs, Python-Markdown
 _TOGGLE = re.compile(r"( {0,3})(?:[-+*]|\d{1,9}[.)])[ \t]+(.+\?)$")   # a list item that asks
+# Obsidian's callouts: "> [!faq]- How do I...?" over "> " lines.
+_CALLOUT = re.compile(r" {0,3}>[ \t]?\[!([\w-]+)\][+-]?[ \t]*(.*)$")
+# A static site's template tags on a line of their own: Hugo's shortcodes ("{{< details "How...?" >}}", "{{% expand
+# "How...?" %}}", "{{< /details >}}") and GitBook's or Jekyll's Liquid tags ("{% hint style="info" %}").
+_SHORTCODE = re.compile(r" {0,3}(?:\{\{[<%][ \t]*(/?)([\w-]+)(.*?)[%>]\}\}|\{%-?[ \t]*(\w+)(.*?)-?%\})[ \t]*$")
+_SHORTCODE_TITLE = re.compile(r"""(?:^|[ \t])(?:(?:summary|title)=)?["']([^"']+)["']""")
+# MyST (Jupyter Book, Sphinx): a directive in a fence ("```{dropdown} How do I...?", ":::{note}"), a target line
+# "(label)=" and a role "{ref}`text`".
+_DIRECTIVE = re.compile(r" {0,3}(`{3,}|~{3,}|:{3,})\{([\w-]+)\}[ \t]*(.*)$")
+_PROSE_DIRECTIVES = frozenset({"dropdown", "admonition", "note", "tip", "hint", "important", "warning", "caution",
+                               "attention", "danger", "error", "seealso", "topic", "sidebar", "margin", "card",
+                               "tab-item", "tip-item", "div"})
+_TARGET = re.compile(r" {0,3}\([\w.:-]+\)=[ \t]*$")
+_ROLE = re.compile(r"\{[\w:-]+\}`([^`<]*?)(?:\s*<[^`>]*>)?`")
+_OPTION = re.compile(r" {0,3}:[\w-]+:(?:[ \t].*)?$")
+_WIKILINK = re.compile(r"(!?)\[\[([^\[\]|]+)(?:\|([^\[\]]+))?\]\]")   # [[Page]], [[Page|text]], ![[embed]]
 _MDX_LINE = re.compile(r"(?:import|export)[ \t].*|</?[A-Z][\w.]*(?:[ \t][^<>]*)?/?>(?:[ \t]*</?[A-Z][\w.]*(?:[ \t][^<>]*)?/?>)*"
                        r"|\{/\*.*\*/\}|:::[\w-]*(?:[ \t]+(.*))?")   # JSX, MDX comments, admonition fences (a title)
 
@@ -61,10 +77,12 @@ class _Block:
 
 
 def _body_start(lines: list[str]) -> int:
-    """Return the index of the first line after a leading YAML front matter block (0 when there is none)."""
-    if lines[0].strip() == "---":
+    """Return the index of the first line after a leading front matter block, YAML (`---`) or TOML (Hugo's `+++`);
+    0 when there is none."""
+    mark = lines[0].strip()
+    if mark in ("---", "+++"):
         for i in range(1, len(lines)):
-            if lines[i].strip() in ("---", "..."):
+            if lines[i].strip() in ((mark, "...") if mark == "---" else (mark,)):
                 return i + 1
     return 0
 
@@ -287,6 +305,105 @@ def _admonitions(lines: list[str]) -> list[str]:
     return out
 
 
+def _callouts(lines: list[str]) -> list[str]:
+    """Return lines with each Obsidian callout ("> [!faq]- How do I...?" over its "> " lines) read as its title over
+    its text, out of the quote; one whose title asks, as a list item that asks over its answer (_toggle)."""
+    out = list(lines)
+    i = 0
+    while i < len(out):
+        m = _CALLOUT.match(out[i]) if ">" in out[i][:4] else None
+        if not m:
+            i += 1
+            continue
+        title = clean(m[2])
+        asks = looks_like_question(title)
+        out[i] = f"- {title}" if asks else title
+        i += 1
+        while i < len(out) and out[i].lstrip(" ")[:1] == ">":
+            line = re.sub(r"^ {0,3}>[ \t]?", "", out[i])
+            out[i] = f"  {line}" if asks and line else line
+            i += 1
+    return out
+
+
+def _shortcodes(lines: list[str]) -> list[str]:
+    """Return lines with a static site's template tags read: a shortcode that opens a block with a title that asks
+    ("{{< details "How do I...?" >}}") as a list item that asks over its content (_toggle), up to its closing tag;
+    other tags alone on their line ("{% hint %}", "{{< figure >}}") as blank lines."""
+    out = list(lines)
+    i = 0
+    while i < len(out):
+        m = _SHORTCODE.match(out[i]) if "{" in out[i][:5] else None
+        if not m:
+            i += 1
+            continue
+        name, rest = (m[2], m[3]) if m[2] else (m[4], m[5])
+        title = _SHORTCODE_TITLE.search(rest or "")
+        question = clean(title[1]) if title and not m[1] else ""
+        out[i] = ""
+        if not looks_like_question(question):
+            i += 1
+            continue
+        end = next((j for j in range(i + 1, len(out)) if (c := _SHORTCODE.match(out[j])) and c[1] and c[2] == name),
+                   None)
+        if end is None:
+            i += 1
+            continue
+        out[i] = f"- {question}"
+        for j in range(i + 1, end):
+            out[j] = f"  {out[j].lstrip()}" if out[j].strip() else ""
+        out[end] = ""
+        i = end + 1
+    return out
+
+
+def _directives(lines: list[str]) -> list[str]:
+    """Return lines with MyST's prose directives read as their text: one whose title asks ("```{dropdown} How do I
+    book?") as a list item that asks over its content (_toggle), another as its title over its text (a note, not
+    code); their fences and options (":open:") as blank lines. Other directives ("{code-cell}") stay as they are;
+    target lines ("(faq)=") go, and roles ("{ref}`safety`") keep their text."""
+    out = list(lines)
+    i = 0
+    while i < len(out):
+        line = out[i]
+        if _TARGET.match(line):
+            out[i] = ""
+        elif (m := _DIRECTIVE.match(line)) and m[2].lower() in _PROSE_DIRECTIVES:
+            fence = m[1]
+            end = next((j for j in range(i + 1, len(out)) if out[j].strip().startswith(fence[0] * len(fence))
+                        and not out[j].strip().strip(fence[0])), len(out))
+            title = clean(_ROLE.sub(r"\1", m[3]))
+            asks = looks_like_question(title)
+            out[i] = f"- {title}" if asks else title
+            body = i + 1
+            while body < end and _OPTION.match(out[body]):
+                out[body] = ""
+                body += 1
+            for j in range(body, end):
+                out[j] = f"  {out[j]}" if asks and out[j].strip() else out[j]
+            if end < len(out):
+                out[end] = ""
+            continue   # the body is read again: a directive may hold another ("{warning}" in a dropdown)
+        elif "{" in line and "`" in line:
+            out[i] = _ROLE.sub(r"\1", line)
+        i += 1
+    return out
+
+
+def _without_comments(lines: list[str]) -> list[str]:
+    """Return lines without Obsidian's `%% comments %%` (a comment's lines left blank, code left alone)."""
+    out, inside = [], False
+    for line, code in zip(lines, _fenced(lines)):
+        if code or ("%%" not in line and not inside):
+            out.append(line)
+            continue
+        parts = line.split("%%")
+        kept = "".join(part for k, part in enumerate(parts) if (k % 2 == 0) != inside)
+        inside = inside != (len(parts) % 2 == 0)   # an odd count of markers leaves a comment open
+        out.append(kept.rstrip())
+    return out
+
+
 def parse_mdx(text: str, path: str) -> list[Entry]:
     """Return the FAQ and paragraph entries of an MDX page (Docusaurus): Markdown, once its import and export
     lines, lines of JSX tags alone (`<Tabs>`, `<TabItem value="py">`), `{/* comments */}` and the `:::tip` fences
@@ -309,6 +426,16 @@ def parse_markdown(text: str, path: str) -> list[Entry]:
     lines = [x.rstrip() for x in strip_controls(text).split("\n")]
     if "!!!" in text or "???" in text:
         lines = _admonitions(lines)
+    if "[!" in text:
+        lines = _callouts(lines)
+    if "{{" in text or "{%" in text:
+        lines = _shortcodes(lines)
+    if "{" in text and ("`{" in text or ":{" in text or ")=" in text):
+        lines = _directives(lines)
+    if "[[" in text:   # Obsidian's links keep their text; its embeds ("![[map.png|400]]") show nothing here
+        lines = [_WIKILINK.sub(lambda m: "" if m[1] else m[3] or m[2], x) if "[[" in x else x for x in lines]
+    if "%%" in text:   # Obsidian's comments, on one line or several
+        lines = _without_comments(lines)
     entries: list[Entry] = []
     open_headings: list[tuple[int, str]] = []   # (level, text), outermost first
     faq: tuple[_Heading, tuple[str, ...]] | None = None   # the question whose section is being read, and its chain

@@ -33,7 +33,8 @@ _HEADER_ERROR = ("no question and answer columns in the header; expected e.g. 'Q
 _JSON_ERROR = ("no questions or answers found; expected a list of objects like "
                '{"question": "...", "answer": "..."} ("questions" may list alternate phrasings)')
 # Keys that hold the list of entries when a JSON document is an object (QnA Maker's export uses qnaDocuments).
-_LIST_KEYS = ("faq", "faqs", "entries", "items", "data", "questions", "qna", "qnalist", "qnadocuments", "records")
+_LIST_KEYS = ("faq", "faqs", "entries", "items", "data", "questions", "qna", "qnalist", "qnadocuments", "records",
+              "articles")
 HEADER_ROWS = 5   # a table's header is one of its first five rows
 _GROUP_NAMES = ("name", "title", "category", "section", "topic", "group", "heading", "label")
 
@@ -178,16 +179,30 @@ def _strings(value: Any) -> list[str]:
     return [str(v) for v in items if isinstance(v, (str, int, float)) and not isinstance(v, bool)]
 
 
-def _row(obj: dict[Any, Any], line: int) -> _Row | None:
-    """Return a JSON object's id, questions and answer, or None when it has neither question nor answer."""
+def _row(obj: dict[Any, Any], line: int, titled: bool = False) -> _Row | None:
+    """Return a JSON object's id, questions and answer, or None when it has neither question nor answer. `titled`:
+    an object with neither may be a help centre's article, its title the question and its body the answer (only an
+    object that holds no group of others: a group's title and description are no question)."""
     keys = {str(k).lower(): v for k, v in obj.items()}
     questions = [q for key in _QUESTION for q in _strings(keys.get(key))]
     answer = next((a for key in (*_ANSWER, "text") if (a := "\n".join(_strings(keys.get(key))))), "")
+    if titled and not any(map(clean, questions)) and not clean(answer):
+        title = next((q for key in _TITLE if (q := _strings(keys.get(key)))), [])
+        body = next((a for key in _BODY if (a := "\n".join(_strings(keys.get(key))))), "")
+        if any(map(clean, title)) and clean(body):   # both, or it is no article
+            questions, answer = title, body
     if not any(map(clean, questions)) and not clean(answer):
         return None
     ident = keys.get("id")
     return _Row(str(ident) if isinstance(ident, (str, int, float, bool)) and ident != "" else None,
                 questions, answer, line)
+
+
+def _draft(obj: dict[Any, Any]) -> bool:
+    """True for an object a help centre marks as not published: `"draft": true`, or a status such as "draft"."""
+    keys = {str(k).lower(): v for k, v in obj.items()}
+    status = keys.get("status", keys.get("state"))
+    return keys.get("draft") is True or (isinstance(status, str) and status.strip().lower() in _UNPUBLISHED)
 
 
 def _object_list(values: Iterable[Any]) -> list[Any] | None:
@@ -228,14 +243,20 @@ def _grouped(items: list[Any], headings: tuple[str, ...] = (), depth: int = 0) -
         yield from _grouped(inner, (*headings, name) if name else headings, depth + 1)
 
 
-def _rows(data: Any) -> Iterator[_Row]:
+def _rows(data: Any, path: str) -> Iterator[_Row]:
     """Yield the question-and-answer rows a JSON or YAML document holds, each with the names of its groups, at the
-    line its object carries (a YAML mapping's), else 1."""
+    line its object carries (a YAML mapping's), else 1. Drafts are skipped, with a warning."""
+    drafts = 0
     for obj, headings in _grouped(_items(data)):
-        row = _row(obj, getattr(obj, "line", 1)) if isinstance(obj, dict) else None
+        if isinstance(obj, dict) and _draft(obj):
+            drafts += 1
+            continue
+        row = _row(obj, getattr(obj, "line", 1), titled=True) if isinstance(obj, dict) else None
         if row is not None:
             row.headings = headings
             yield row
+    if drafts:
+        warn(f"{path}: skipped {drafts} {'entries' if drafts > 1 else 'entry'} marked as a draft or unpublished")
 
 
 def parse_json(text: str, path: str) -> list[Entry]:
@@ -248,7 +269,7 @@ def parse_json(text: str, path: str) -> list[Entry]:
     line_starts = [0] + [m.end() for m in re.finditer("\n", text)]
     cursor = 0
     rows: list[_Row] = []
-    for row in _rows(data):
+    for row in _rows(data, path):
         needle = (row.questions or [row.answer])[0]
         for encoded in dict.fromkeys((json.dumps(needle, ensure_ascii=False), json.dumps(needle))):
             at = text.find(encoded, cursor)
@@ -280,7 +301,7 @@ def parse_yaml(text: str, path: str) -> list[Entry]:
         raise ValueError(f"{problem} (line {mark.line + 1})" if mark else problem) from None
     except RecursionError:
         raise ValueError("YAML nested too deeply") from None
-    entries = _merge([row for data in documents for row in _rows(data)], path)
+    entries = _merge([row for data in documents for row in _rows(data, path)], path)
     if not entries:
         raise ValueError(_JSON_ERROR.replace("objects like", "mappings like"))
     return entries
