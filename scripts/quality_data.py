@@ -105,7 +105,7 @@ def fresh() -> list[Collection]:
 
 
 def shapes() -> Collection:
-    """tests/data/shapes: forty-two FAQ documents in as many shapes, each asked its own questions on its own (the
+    """tests/data/shapes: fifty FAQ documents in as many shapes, each asked its own questions on its own (the
     businesses have nothing to do with each other); their questions name their answer by a piece of its text."""
     from mlbot import ingest
     folder = ROOT / "tests" / "data" / "shapes"
@@ -120,7 +120,7 @@ def shapes() -> Collection:
             [eid] = [e.id for e in entries if d["expected"] in e.text] if d["expected"] is not None else [None]
             labelled.append((d["question"], eid))
         parts.append(Collection(doc.name, entries, [], labelled))
-    return Collection("42 shapes, each on its own (fresh)", [e for p in parts for e in p.entries], [],
+    return Collection("50 shapes, each on its own (fresh)", [e for p in parts for e in p.entries], [],
                       [x for p in parts for x in p.test], parts)
 
 

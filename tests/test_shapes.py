@@ -1,4 +1,4 @@
-"""Forty-two FAQ documents in as many shapes, written by someone who never saw mlbot: each is read into its
+"""Fifty FAQ documents in as many shapes, written by someone who never saw mlbot: each is read into its
 question and answer pairs, and their labelled questions (asked in other words, two unanswerable each) are
 answered."""
 from __future__ import annotations
@@ -35,6 +35,10 @@ DOCS = {   # document: the FAQ pairs it holds
     # Docs web page (questions bold by a CSS class), a newsletter's Q1)/A1) text under its e-mail header.
     "museum-mkdocs.md": 8, "studio-notion.md": 8, "cooperative.adoc": 8, "makerspace.org": 8,
     "sdk-docusaurus.mdx": 8, "helpdesk-export.csv": 8, "school-gdocs.html": 7, "bakery-faq.txt": 7,
+    # The sixth eight: a GitBook page (Liquid tags), Obsidian callouts, Hugo shortcodes under TOML front matter, MyST
+    # dropdowns, a Zendesk articles export (a draft), a Jupyter notebook, Confluence expand macros, an XML export.
+    "rowing-gitbook.md": 8, "allotment-obsidian.md": 7, "choir-hugo.md": 7, "lab-myst.md": 7, "gym-zendesk.json": 7,
+    "datateam-faq.ipynb": 8, "helpdesk-confluence.html": 8, "library-faq.xml": 8,
 }
 
 
@@ -48,7 +52,7 @@ def test_each_shape_is_read_into_its_question_and_answer_pairs(name):
     assert not any(e.questions[0].startswith(("Q:", "Q.", "1. ", "**")) for e in faq)   # markers and numbers go
     # Whatever is not an FAQ pair is the page's own prose, never its links, buttons or markup.
     for e in entries:
-        assert not re.search(r"</?[a-zA-Z][^>]*>", e.text)
+        assert not re.search(r"</?[a-zA-Z][a-zA-Z0-9-]*(?:[\s/][^>]*)?>", e.text)   # an autolink <https://…> is text
         assert not (e.questions and e.text.startswith(("Q:", "A:", "Q.", "A.", "**")))
 
 
@@ -64,8 +68,8 @@ def test_the_shapes_questions_are_answered_and_the_others_refused():
         right += round(report.top1 * report.n_answerable)
         unanswerable += report.n_unanswerable
         refused += round(report.refused * report.n_unanswerable)
-    assert (answerable, unanswerable) == (190, 84)
-    # Measured 172 of 190 right first and 77 of 84 refused ("do you have a pool / spa" questions met the gym's
+    assert (answerable, unanswerable) == (230, 100)
+    # Measured 211 of 230 right first and 92 of 100 refused ("do you have a pool / spa" questions met the gym's
     # showers and the hotel's parking); the floors leave room for small changes.
-    assert right >= 163
-    assert refused >= 72
+    assert right >= 201
+    assert refused >= 87

@@ -390,6 +390,21 @@ def _directives(lines: list[str]) -> list[str]:
     return out
 
 
+_HTML_TAG = re.compile(_TAG)
+_HTML_LINE = re.compile(r" {0,3}<[A-Za-z][A-Za-z0-9-]*(?:[ \t/>])")
+
+
+def _html_lines(lines: list[str]) -> list[str]:
+    """Return lines with a line of HTML that holds text ("<figure><img ...><figcaption>Kit</figcaption></figure>",
+    "<b>Note:</b> bring water") read as its text; `<details>`/`<summary>` lines are left for the FAQ rules, and code
+    as it is."""
+    out = list(lines)
+    for i, (line, code) in enumerate(zip(lines, _fenced(lines))):
+        if not code and _HTML_LINE.match(line) and "<summary" not in line.lower() and "<details" not in line.lower():
+            out[i] = " ".join(_HTML_TAG.sub(" ", line).split())
+    return out
+
+
 def _without_comments(lines: list[str]) -> list[str]:
     """Return lines without Obsidian's `%% comments %%` (a comment's lines left blank, code left alone)."""
     out, inside = [], False
@@ -436,6 +451,8 @@ def parse_markdown(text: str, path: str) -> list[Entry]:
         lines = [_WIKILINK.sub(lambda m: "" if m[1] else m[3] or m[2], x) if "[[" in x else x for x in lines]
     if "%%" in text:   # Obsidian's comments, on one line or several
         lines = _without_comments(lines)
+    if "<" in text:
+        lines = _html_lines(lines)
     entries: list[Entry] = []
     open_headings: list[tuple[int, str]] = []   # (level, text), outermost first
     faq: tuple[_Heading, tuple[str, ...]] | None = None   # the question whose section is being read, and its chain

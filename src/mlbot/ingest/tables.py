@@ -201,8 +201,9 @@ def _row(obj: dict[Any, Any], line: int, titled: bool = False) -> _Row | None:
 def _draft(obj: dict[Any, Any]) -> bool:
     """True for an object a help centre marks as not published: `"draft": true`, or a status such as "draft"."""
     keys = {str(k).lower(): v for k, v in obj.items()}
-    status = keys.get("status", keys.get("state"))
-    return keys.get("draft") is True or (isinstance(status, str) and status.strip().lower() in _UNPUBLISHED)
+    status, draft = keys.get("status", keys.get("state")), keys.get("draft")
+    return draft is True or (isinstance(draft, str) and draft.strip().lower() in ("true", "yes", "1")) or (
+        isinstance(status, str) and status.strip().lower() in _UNPUBLISHED)
 
 
 def _object_list(values: Iterable[Any]) -> list[Any] | None:

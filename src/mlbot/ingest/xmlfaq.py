@@ -12,7 +12,8 @@ from dataclasses import dataclass, field
 from xml.parsers import expat
 
 from ..model import Entry
-from .tables import _merge, _Row
+from . import warn
+from .tables import _draft, _merge, _Row
 from .text import clean
 
 _QUESTIONS = ("question", "q", "query", "title", "subject")
@@ -39,7 +40,11 @@ def parse_xml(text: str, path: str) -> list[Entry]:
     and answer."""
     root = _tree(text)
     rows: list[_Row] = []
-    _walk(root, (), rows)
+    drafts: list[int] = []
+    _walk(root, (), rows, drafts)
+    if drafts:
+        n = len(drafts)
+        warn(f"{path}: skipped {n} {'entries' if n > 1 else 'entry'} marked as a draft or unpublished")
     entries = _merge(rows, path)
     if not entries:
         raise ValueError(_ERROR)
@@ -79,8 +84,9 @@ def _tree(text: str) -> _Element:
     return root
 
 
-def _walk(e: _Element, headings: tuple[str, ...], rows: list[_Row]) -> None:
-    """Add a row for each element of e's tree that holds a question and an answer; the others are groups."""
+def _walk(e: _Element, headings: tuple[str, ...], rows: list[_Row], drafts: list[int]) -> None:
+    """Add a row for each element of e's tree that holds a question and an answer; the others are groups. An item
+    marked as a draft (`status="draft"`, `<draft>true</draft>`) is left out, its line added to `drafts`."""
     todo = [(e, headings)]
     while todo:
         node, heads = todo.pop()
@@ -92,6 +98,10 @@ def _walk(e: _Element, headings: tuple[str, ...], rows: list[_Row]) -> None:
         # A group's own title and description are no question: it holds elements that hold others.
         group = any(c.children for c in node.children if c.tag not in (q_tag, a_tag))
         if q_tag and a_tag and not group:
+            if _draft(node.attrs) or _draft({t: _all_text(by_tag[t][0]) for t in ("status", "state", "draft")
+                                             if t in by_tag}):
+                drafts.append(node.line)
+                continue
             questions = [_all_text(x) for x in by_tag[q_tag]]
             answer = "\n".join(_all_text(x) for x in by_tag[a_tag])
             ident = node.attrs.get("id")
