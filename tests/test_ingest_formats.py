@@ -696,6 +696,10 @@ def test_markdown_admonitions_and_toggle_lists_that_ask_are_questions():
     ]
     # A list of questions without answers under them is a list, not questions.
     assert [e.questions for e in parse_markdown("# T\n\n- Why?\n- How?\n", "l.md")] == [()]
+    # A line of HTML that holds text is read as its text; code keeps its tags.
+    [kit] = parse_markdown("## What should I wear?\n\n<figure><img src=\"k.png\"><figcaption>Tight kit</figcaption>"
+                           "</figure>\n\n<b>Note:</b> no jeans.\n\n```html\n<p>code</p>\n```\n", "k.md")
+    assert kit.text == "Tight kit\n\nNote: no jeans.\n\n```html\n<p>code</p>\n```"
     # An autolink alone on its line is text, not a tag.
     assert parse_markdown("## Where is the form?\n\nHere:\n<https://example.org/form>\n", "a.md")[0].text == \
         "Here:\n<https://example.org/form>"
@@ -772,6 +776,10 @@ def test_xml_faq_items_groups_cdata_and_refusals():
         ("l.xml:5", 5, ("Can I renew?",), "Yes & online.\nTwice", ("Borrowing",)),   # CDATA HTML read as text
         ("l.xml:8", 8, ("Late fees?",), "None.", ("Fees",)),   # a group named by its <title>
     ]
+    drafts = '<faq><item status="draft"><question>New?</question><answer>Soon.</answer></item>' \
+             '<item><question>Old?</question><answer>Yes.</answer></item></faq>'
+    assert [e.questions for e in parse_xml(drafts, "d.xml")] == [("Old?",)]
+    assert take_warnings() == ["d.xml: skipped 1 entry marked as a draft or unpublished"]
     for bad, why in [("<a><b></a>", "not well-formed XML"), ('<!DOCTYPE x [<!ENTITY a "aa">]><x>&a;</x>', "entities"),
                      ("<x><y>1</y></x>", "no questions or answers")]:
         with pytest.raises(ValueError, match=why):

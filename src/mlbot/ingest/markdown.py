@@ -10,6 +10,7 @@ headings, fenced code, thematic breaks, YAML front matter) and keeps everything 
 """
 from __future__ import annotations
 
+import bisect
 import re
 import textwrap
 from dataclasses import dataclass
@@ -331,9 +332,14 @@ def _shortcodes(lines: list[str]) -> list[str]:
     ("{{< details "How do I...?" >}}") as a list item that asks over its content (_toggle), up to its closing tag;
     other tags alone on their line ("{% hint %}", "{{< figure >}}") as blank lines."""
     out = list(lines)
+    tags = [_SHORTCODE.match(x) if "{" in x[:5] else None for x in out]
+    closing: dict[str, list[int]] = {}   # each shortcode's closing tags, by line: found by bisection, not a scan
+    for j, c in enumerate(tags):
+        if c and c[1]:
+            closing.setdefault(c[2], []).append(j)
     i = 0
     while i < len(out):
-        m = _SHORTCODE.match(out[i]) if "{" in out[i][:5] else None
+        m = tags[i]
         if not m:
             i += 1
             continue
@@ -341,14 +347,12 @@ def _shortcodes(lines: list[str]) -> list[str]:
         title = _SHORTCODE_TITLE.search(rest or "")
         question = clean(title[1]) if title and not m[1] else ""
         out[i] = ""
-        if not looks_like_question(question):
+        ends = closing.get(name, [])
+        k = bisect.bisect_right(ends, i)
+        if not looks_like_question(question) or k == len(ends):
             i += 1
             continue
-        end = next((j for j in range(i + 1, len(out)) if (c := _SHORTCODE.match(out[j])) and c[1] and c[2] == name),
-                   None)
-        if end is None:
-            i += 1
-            continue
+        end = ends[k]
         out[i] = f"- {question}"
         for j in range(i + 1, end):
             out[j] = f"  {out[j].lstrip()}" if out[j].strip() else ""
@@ -363,6 +367,7 @@ def _directives(lines: list[str]) -> list[str]:
     code); their fences and options (":open:") as blank lines. Other directives ("{code-cell}") stay as they are;
     target lines ("(faq)=") go, and roles ("{ref}`safety`") keep their text."""
     out = list(lines)
+    bare: dict[str, list[int]] = {}   # the lines that are a bare fence, by character (made when first needed)
     i = 0
     while i < len(out):
         line = out[i]
@@ -370,8 +375,16 @@ def _directives(lines: list[str]) -> list[str]:
             out[i] = ""
         elif (m := _DIRECTIVE.match(line)) and m[2].lower() in _PROSE_DIRECTIVES:
             fence = m[1]
-            end = next((j for j in range(i + 1, len(out)) if out[j].strip().startswith(fence[0] * len(fence))
-                        and not out[j].strip().strip(fence[0])), len(out))
+            # Its closing fence: the next bare fence of its character, as long or longer. Bare fences are listed
+            # once, and only a few of them are looked at, so that unclosed directives cost no scan each.
+            if fence[0] not in bare:
+                bare[fence[0]] = [j for j, x in enumerate(out) if len(x.strip()) >= 3 and not x.strip().strip(fence[0])]
+            ends = bare[fence[0]]
+            k = bisect.bisect_right(ends, i)
+            end = next((j for j in ends[k:k + 64] if len(out[j].strip()) >= len(fence)), None)
+            if end is None:   # never closed: left as it is (a fence of code, to the Markdown reader)
+                i += 1
+                continue
             title = clean(_ROLE.sub(r"\1", m[3]))
             asks = looks_like_question(title)
             out[i] = f"- {title}" if asks else title
@@ -379,10 +392,10 @@ def _directives(lines: list[str]) -> list[str]:
             while body < end and _OPTION.match(out[body]):
                 out[body] = ""
                 body += 1
-            for j in range(body, end):
-                out[j] = f"  {out[j]}" if asks and out[j].strip() else out[j]
-            if end < len(out):
-                out[end] = ""
+            if asks:
+                for j in range(body, end):
+                    out[j] = f"  {out[j]}" if out[j].strip() else out[j]
+            out[end] = ""
             continue   # the body is read again: a directive may hold another ("{warning}" in a dropdown)
         elif "{" in line and "`" in line:
             out[i] = _ROLE.sub(r"\1", line)
