@@ -281,7 +281,7 @@ TOPICS_MAX_ENTRIES = 5_000   # past this, paragraphs are not named in the meta (
 
 def save(kb: KnowledgeBase, folder: Path) -> None:
     """Write kb's arrays and entries into folder (which must not exist yet), via a temp folder and a rename."""
-    import tempfile   # here and in _write_bytes only: an answer from a fresh cache never writes one (random, too)
+    import tempfile  # here and in _write_bytes only: an answer from a fresh cache never writes one (random, too)
     tmp = Path(tempfile.mkdtemp(prefix=".tmp-", dir=folder.parent))
     try:
         for name, sp in kb.spaces.items():

@@ -61,8 +61,8 @@ def _reader(suffix: str) -> Reader | None:
     return None
 
 
-SUFFIXES = (".md", ".markdown", ".mdx", ".rst", ".adoc", ".asciidoc", ".org", ".txt", ".html", ".htm", ".csv", ".tsv", ".json",
-            ".jsonl", ".yml", ".yaml", ".xml", ".ipynb", ".docx", ".pdf")
+SUFFIXES = (".md", ".markdown", ".mdx", ".rst", ".adoc", ".asciidoc", ".org", ".txt", ".html", ".htm", ".csv", ".tsv",
+            ".json", ".jsonl", ".yml", ".yaml", ".xml", ".ipynb", ".docx", ".pdf")
 READABLE = ".md, .mdx, .rst, .adoc, .org, .txt, .html, .csv, .tsv, .json, .jsonl, .yml, .xml, .ipynb, .docx or .pdf files"
 
 

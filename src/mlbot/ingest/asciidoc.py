@@ -4,11 +4,11 @@ Markdown reader to split into entries, so sources keep the document's own line n
 Section titles ("= Title", "== Section") become headings; a title that asks is an FAQ question. A labelled list's
 term that asks ("How do I book?::", as in a [qanda] list) is an FAQ question and what follows it is the answer, up
 to the next term that asks or the next title.
-The header's author and revision lines, attribute entries (":toc: left"), block attributes ("[source,shell]", "[qanda]"), block titles (".Example") and
-comments are dropped; listing and literal blocks stay code; other delimited blocks (sidebars, examples, quotes) keep
-their text; "NOTE: ..." and the other admonitions keep theirs. Links and cross references keep their text
-("https://example.org[our site]" is "our site"), *bold* and _italic_ read as Markdown, and "{name}" is the value of
-the document's attribute entry ":name: value".
+The header's author and revision lines, attribute entries (":toc: left"), block attributes ("[source,shell]",
+"[qanda]"), block titles (".Example") and comments are dropped; listing and literal blocks stay code; other delimited
+blocks (sidebars, examples, quotes) keep their text; "NOTE: ..." and the other admonitions keep theirs. Links and
+cross references keep their text ("https://example.org[our site]" is "our site"), *bold* and _italic_ read as
+Markdown, and "{name}" is the value of the document's attribute entry ":name: value".
 """
 from __future__ import annotations
 

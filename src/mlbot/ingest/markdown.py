@@ -57,7 +57,8 @@ _TARGET = re.compile(r" {0,3}\([\w.:-]+\)=[ \t]*$")
 _ROLE = re.compile(r"\{[\w:-]+\}`([^`<]*?)(?:\s*<[^`>]*>)?`")
 _OPTION = re.compile(r" {0,3}:[\w-]+:(?:[ \t].*)?$")
 _WIKILINK = re.compile(r"(!?)\[\[([^\[\]|]+)(?:\|([^\[\]]+))?\]\]")   # [[Page]], [[Page|text]], ![[embed]]
-_MDX_LINE = re.compile(r"(?:import|export)[ \t].*|</?[A-Z][\w.]*(?:[ \t][^<>]*)?/?>(?:[ \t]*</?[A-Z][\w.]*(?:[ \t][^<>]*)?/?>)*"
+_JSX = r"</?[A-Z][\w.]*(?:[ \t][^<>]*)?/?>"
+_MDX_LINE = re.compile(rf"(?:import|export)[ \t].*|{_JSX}(?:[ \t]*{_JSX})*"
                        r"|\{/\*.*\*/\}|:::[\w-]*(?:[ \t]+(.*))?")   # JSX, MDX comments, admonition fences (a title)
 
 
