@@ -776,6 +776,11 @@ def test_xml_faq_items_groups_cdata_and_refusals():
         ("l.xml:5", 5, ("Can I renew?",), "Yes & online.\nTwice", ("Borrowing",)),   # CDATA HTML read as text
         ("l.xml:8", 8, ("Late fees?",), "None.", ("Fees",)),   # a group named by its <title>
     ]
+    # An item's details nested in it (<tags><tag>) leave it an item; a group may hold its items deeper down.
+    nested = ('<faq><category><title>Fees</title><items><item><question>Late fees?</question><answer>None.</answer>'
+              '<tags><tag>fees</tag></tags></item></items></category></faq>')
+    assert [(e.questions, e.text, e.headings) for e in parse_xml(nested, "n.xml")] == [(("Late fees?",), "None.",
+                                                                                        ("Fees",))]
     drafts = '<faq><item status="draft"><question>New?</question><answer>Soon.</answer></item>' \
              '<item><question>Old?</question><answer>Yes.</answer></item></faq>'
     assert [e.questions for e in parse_xml(drafts, "d.xml")] == [("Old?",)]

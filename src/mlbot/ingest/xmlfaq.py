@@ -87,16 +87,31 @@ def _tree(text: str) -> _Element:
 def _walk(e: _Element, headings: tuple[str, ...], rows: list[_Row], drafts: list[int]) -> None:
     """Add a row for each element of e's tree that holds a question and an answer; the others are groups. An item
     marked as a draft (`status="draft"`, `<draft>true</draft>`) is left out, its line added to `drafts`."""
+    pairs: dict[int, tuple[str | None, str | None]] = {}   # each element's question and answer tags, if it has them
+    holds: dict[int, bool] = {}   # does the element hold, below its children, one that has both?
+
+    def pair(node: _Element) -> tuple[str | None, str | None]:
+        if id(node) not in pairs:
+            tags = {c.tag for c in node.children}
+            q = next((t for t in _QUESTIONS if t in tags), None)
+            pairs[id(node)] = (q, next((t for t in _ANSWERS if t in tags and t != q), None))
+        return pairs[id(node)]
+
+    def holds_item(node: _Element) -> bool:
+        if id(node) not in holds:
+            holds[id(node)] = any(all(pair(c)) or holds_item(c) for c in node.children)
+        return holds[id(node)]
+
     todo = [(e, headings)]
     while todo:
         node, heads = todo.pop()
         by_tag: dict[str, list[_Element]] = {}
         for c in node.children:
             by_tag.setdefault(c.tag, []).append(c)
-        q_tag = next((t for t in _QUESTIONS if t in by_tag), None)
-        a_tag = next((t for t in _ANSWERS if t in by_tag and t != q_tag), None)
-        # A group's own title and description are no question: it holds elements that hold others.
-        group = any(c.children for c in node.children if c.tag not in (q_tag, a_tag))
+        q_tag, a_tag = pair(node)
+        # A group's own title and description are no question: it holds others that have both ("<category><title>
+        # ... <item><question>..."). An item's other children ("<tags><tag>") are only its details.
+        group = any(holds_item(c) or all(pair(c)) for c in node.children if c.tag not in (q_tag, a_tag))
         if q_tag and a_tag and not group:
             if _draft(node.attrs) or _draft({t: _all_text(by_tag[t][0]) for t in ("status", "state", "draft")
                                              if t in by_tag}):
