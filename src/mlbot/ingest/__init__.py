@@ -6,6 +6,7 @@ what sources and entry ids show.
 """
 from __future__ import annotations
 
+import importlib
 import os
 from collections.abc import Callable
 from dataclasses import dataclass, replace
@@ -17,52 +18,24 @@ from ..model import Entry
 Reader = Callable[[str, str], "list[Entry]"]
 
 
+# Each format's reader, as (module, function): imported on demand, since a one-shot answer from a fresh cache parses
+# nothing and should not pay for the readers. Word and PDF files are read from their bytes (parse_file).
+_READERS = {
+    ".md": ("markdown", "parse_markdown"), ".markdown": ("markdown", "parse_markdown"), ".mdx": ("markdown", "parse_mdx"),
+    ".rst": ("rst", "parse_rst"), ".adoc": ("asciidoc", "parse_asciidoc"), ".asciidoc": ("asciidoc", "parse_asciidoc"),
+    ".org": ("org", "parse_org"), ".txt": ("text", "parse_text"), ".html": ("html", "parse_html"),
+    ".htm": ("html", "parse_html"), ".csv": ("tables", "parse_csv"), ".tsv": ("tables", "parse_tsv"),
+    ".json": ("tables", "parse_json"), ".jsonl": ("tables", "parse_jsonl"), ".yml": ("tables", "parse_yaml"),
+    ".yaml": ("tables", "parse_yaml"), ".xml": ("xmlfaq", "parse_xml"), ".ipynb": ("notebook", "parse_notebook"),
+}
+
+
 def _reader(suffix: str) -> Reader | None:
-    # Imported on demand: a one-shot answer from a fresh cache parses nothing and should not pay for the readers.
-    if suffix == ".txt":
-        from .text import parse_text
-        return parse_text
-    if suffix in (".md", ".markdown"):
-        from .markdown import parse_markdown
-        return parse_markdown
-    if suffix == ".mdx":
-        from .markdown import parse_mdx
-        return parse_mdx
-    if suffix == ".rst":
-        from .rst import parse_rst
-        return parse_rst
-    if suffix in (".adoc", ".asciidoc"):
-        from .asciidoc import parse_asciidoc
-        return parse_asciidoc
-    if suffix == ".org":
-        from .org import parse_org
-        return parse_org
-    if suffix in (".html", ".htm"):
-        from .html import parse_html
-        return parse_html
-    if suffix in (".csv", ".tsv"):
-        from .tables import parse_csv, parse_tsv
-        return parse_tsv if suffix == ".tsv" else parse_csv
-    if suffix == ".json":
-        from .tables import parse_json
-        return parse_json
-    if suffix in (".yml", ".yaml"):
-        from .tables import parse_yaml
-        return parse_yaml
-    if suffix == ".ipynb":
-        from .notebook import parse_notebook
-        return parse_notebook
-    if suffix == ".xml":
-        from .xmlfaq import parse_xml
-        return parse_xml
-    if suffix == ".jsonl":
-        from .tables import parse_jsonl
-        return parse_jsonl
-    return None
+    spec = _READERS.get(suffix)
+    return getattr(importlib.import_module(f".{spec[0]}", __package__), spec[1]) if spec else None
 
 
-SUFFIXES = (".md", ".markdown", ".mdx", ".rst", ".adoc", ".asciidoc", ".org", ".txt", ".html", ".htm", ".csv", ".tsv",
-            ".json", ".jsonl", ".yml", ".yaml", ".xml", ".ipynb", ".docx", ".pdf")
+SUFFIXES = (*_READERS, ".docx", ".pdf")
 READABLE = ".md, .mdx, .rst, .adoc, .org, .txt, .html, .csv, .tsv, .json, .jsonl, .yml, .xml, .ipynb, .docx or .pdf files"
 
 

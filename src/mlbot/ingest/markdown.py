@@ -43,6 +43,7 @@ _ADMONITION = re.compile(r" {0,3}(?:!!!|\?\?\?\+?)[ \t]+[\w-]+(?:[ \t]+\"(.*)\")
 _TOGGLE = re.compile(r"( {0,3})(?:[-+*]|\d{1,9}[.)])[ \t]+(.+\?)$")   # a list item that asks
 # Obsidian's callouts: "> [!faq]- How do I...?" over "> " lines.
 _CALLOUT = re.compile(r" {0,3}>[ \t]?\[!([\w-]+)\][+-]?[ \t]*(.*)$")
+_QUOTE_MARK = re.compile(r"^ {0,3}>[ \t]?")
 # A static site's template tags on a line of their own: Hugo's shortcodes ("{{< details "How...?" >}}", "{{% expand
 # "How...?" %}}", "{{< /details >}}") and GitBook's or Jekyll's Liquid tags ("{% hint style="info" %}").
 _SHORTCODE = re.compile(r" {0,3}(?:\{\{[<%][ \t]*(/?)([\w-]+)(.*?)[%>]\}\}|\{%-?[ \t]*(\w+)(.*?)-?%\})[ \t]*$")
@@ -285,6 +286,18 @@ def _paragraph(lines: list[str]) -> str:
     return "\n".join(lines).strip("\n")
 
 
+def _titled_block(out: list[str], i: int, title: str, body: range) -> None:
+    """Write a titled block (an admonition, a callout, a shortcode, a directive) whose lines out[body] are already
+    out of their own markup, as the Markdown reader reads an FAQ: a title that asks as a list item that asks over its
+    body indented under it (_toggle); another title as a line of text over its body."""
+    asks = looks_like_question(title)
+    out[i] = f"- {title}" if asks else title
+    if asks:
+        for j in body:
+            if out[j].strip():
+                out[j] = f"  {out[j]}"
+
+
 def _admonitions(lines: list[str]) -> list[str]:
     """Return lines with each MkDocs admonition (`!!! note "Title"`, `??? question "How...?"`) read as its title over
     its body, taken out of the indent that would make it code; one whose title asks, as a list item that asks over
@@ -296,14 +309,12 @@ def _admonitions(lines: list[str]) -> list[str]:
         if not m:
             i += 1
             continue
-        title = clean(m[1] or "")
-        asks = looks_like_question(title)
-        out[i] = f"- {title}" if asks else title   # a question: a list item over its answer indented (_toggle)
+        start = i
         i += 1
         while i < len(out) and (not out[i] or out[i].startswith(("    ", "\t"))):
-            line = out[i][1:] if out[i].startswith("\t") else out[i][4:]
-            out[i] = f"  {line}" if asks and line else line
+            out[i] = out[i][1:] if out[i].startswith("\t") else out[i][4:]
             i += 1
+        _titled_block(out, start, clean(m[1] or ""), range(start + 1, i))
     return out
 
 
@@ -317,14 +328,12 @@ def _callouts(lines: list[str]) -> list[str]:
         if not m:
             i += 1
             continue
-        title = clean(m[2])
-        asks = looks_like_question(title)
-        out[i] = f"- {title}" if asks else title
+        start = i
         i += 1
         while i < len(out) and out[i].lstrip(" ")[:1] == ">":
-            line = re.sub(r"^ {0,3}>[ \t]?", "", out[i])
-            out[i] = f"  {line}" if asks and line else line
+            out[i] = _QUOTE_MARK.sub("", out[i])
             i += 1
+        _titled_block(out, start, clean(m[2]), range(start + 1, i))
     return out
 
 
@@ -354,9 +363,9 @@ def _shortcodes(lines: list[str]) -> list[str]:
             i += 1
             continue
         end = ends[k]
-        out[i] = f"- {question}"
         for j in range(i + 1, end):
-            out[j] = f"  {out[j].lstrip()}" if out[j].strip() else ""
+            out[j] = out[j].lstrip()
+        _titled_block(out, i, question, range(i + 1, end))
         out[end] = ""
         i = end + 1
     return out
@@ -386,16 +395,11 @@ def _directives(lines: list[str]) -> list[str]:
             if end is None:   # never closed: left as it is (a fence of code, to the Markdown reader)
                 i += 1
                 continue
-            title = clean(_ROLE.sub(r"\1", m[3]))
-            asks = looks_like_question(title)
-            out[i] = f"- {title}" if asks else title
             body = i + 1
             while body < end and _OPTION.match(out[body]):
                 out[body] = ""
                 body += 1
-            if asks:
-                for j in range(body, end):
-                    out[j] = f"  {out[j]}" if out[j].strip() else out[j]
+            _titled_block(out, i, clean(_ROLE.sub(r"\1", m[3])), range(body, end))
             out[end] = ""
             continue   # the body is read again: a directive may hold another ("{warning}" in a dropdown)
         elif "{" in line and "`" in line:
@@ -408,21 +412,22 @@ _HTML_TAG = re.compile(_TAG)
 _HTML_LINE = re.compile(r" {0,3}<[A-Za-z][A-Za-z0-9-]*(?:[ \t/>])")
 
 
-def _html_lines(lines: list[str]) -> list[str]:
+def _html_lines(lines: list[str], fenced: list[bool]) -> list[str]:
     """Return lines with a line of HTML that holds text ("<figure><img ...><figcaption>Kit</figcaption></figure>",
     "<b>Note:</b> bring water") read as its text; `<details>`/`<summary>` lines are left for the FAQ rules, and code
-    as it is."""
+    (`fenced`: _fenced(lines)) as it is."""
     out = list(lines)
-    for i, (line, code) in enumerate(zip(lines, _fenced(lines))):
-        if not code and _HTML_LINE.match(line) and "<summary" not in line.lower() and "<details" not in line.lower():
+    for i, (line, code) in enumerate(zip(lines, fenced)):
+        if not code and _HTML_LINE.match(line) and not ("<summary" in (low := line.lower()) or "<details" in low):
             out[i] = " ".join(_HTML_TAG.sub(" ", line).split())
     return out
 
 
-def _without_comments(lines: list[str]) -> list[str]:
-    """Return lines without Obsidian's `%% comments %%` (a comment's lines left blank, code left alone)."""
+def _without_comments(lines: list[str], fenced: list[bool]) -> list[str]:
+    """Return lines without Obsidian's `%% comments %%` (a comment's lines left blank, code (`fenced`:
+    _fenced(lines)) left alone)."""
     out, inside = [], False
-    for line, code in zip(lines, _fenced(lines)):
+    for line, code in zip(lines, fenced):
         if code or ("%%" not in line and not inside):
             out.append(line)
             continue
@@ -463,10 +468,12 @@ def parse_markdown(text: str, path: str) -> list[Entry]:
         lines = _directives(lines)
     if "[[" in text:   # Obsidian's links keep their text; its embeds ("![[map.png|400]]") show nothing here
         lines = [_WIKILINK.sub(lambda m: "" if m[1] else m[3] or m[2], x) if "[[" in x else x for x in lines]
-    if "%%" in text:   # Obsidian's comments, on one line or several
-        lines = _without_comments(lines)
-    if "<" in text:
-        lines = _html_lines(lines)
+    if "%%" in text or "<" in text:
+        fenced = _fenced(lines)   # neither pass below moves a fence
+        if "%%" in text:   # Obsidian's comments, on one line or several
+            lines = _without_comments(lines, fenced)
+        if "<" in text:
+            lines = _html_lines(lines, fenced)
     entries: list[Entry] = []
     open_headings: list[tuple[int, str]] = []   # (level, text), outermost first
     faq: tuple[_Heading, tuple[str, ...]] | None = None   # the question whose section is being read, and its chain

@@ -146,7 +146,7 @@ def _parse_delimited(text: str, path: str, delimiter: str) -> list[Entry]:
 
     # A help centre's export holds its drafts too ("do not publish until..."): rows whose status says so are not
     # answers yet.
-    rows = [(n, c) for n, c in numbered[k + 1:] if cell(c, si).strip().lower() not in _UNPUBLISHED]
+    rows = [(n, c) for n, c in numbered[k + 1:] if not _draft({"status": cell(c, si)})]
     if skipped := len(numbered) - k - 1 - len(rows):
         s = "s" if skipped > 1 else ""
         warn(f"{path}: skipped {skipped} row{s} whose status is draft, archived or unpublished")
