@@ -636,6 +636,15 @@ def test_asciidoc_titles_qanda_lists_attributes_and_blocks():
     ]
 
 
+def test_asciidoc_preprocessor_lines_say_nothing():
+    doc = ("= FAQ\n\ninclude::partials/billing.adoc[]\n\nifdef::env-github[]\nHow do I pay?::\n"
+           "By card.\nendif::env-github[]\nifeval::[{level} > 2]\nWhere is it?::\nifndef::short[Next to the station.]\n"
+           "endif::[]\n")
+    got = [(e.questions, e.text) for e in parse_asciidoc(doc, "f.adoc")]
+    assert got == [(("How do I pay?",), "By card."), (("Where is it?",), "Next to the station.")]
+    assert "include" not in asciidoc_markdown(doc) and asciidoc_markdown(doc).count("\n") == doc.count("\n")
+
+
 MDX_FAQ = """\
 ---
 title: FAQ
@@ -799,6 +808,11 @@ def test_a_notebooks_markdown_cells_with_its_code_between():
     got = [(e.questions, e.text) for e in parse_notebook(json.dumps(nb), "f.ipynb")]
     assert got == [(("How do I connect?",), "Use the package:\n\n```python\nconn = connect()\n```"),
                    (("How fresh is it?",), "Rebuilt nightly.")]   # outputs are left out
+    # A source names the cell an answer starts in, counting every cell (the code cell too), not a line of the JSON.
+    places = [(e.source.cell, e.source.place) for e in parse_notebook(json.dumps(nb), "f.ipynb")]
+    assert places == [(1, "cell 1"), (3, "cell 3")]
+    nb["cells"].insert(0, {"cell_type": "code", "source": ""})   # an empty cell still counts
+    assert [e.source.cell for e in parse_notebook(json.dumps(nb), "f.ipynb")] == [2, 4]
     with pytest.raises(ValueError, match="not a Jupyter notebook"):
         parse_notebook('{"cells": 3}', "b.ipynb")
 

@@ -5,34 +5,35 @@ from dataclasses import dataclass
 from typing import Any
 
 
+_PLACES = ("page", "paragraph", "cell")   # where a person looks in a document whose lines they never see
+
+
 @dataclass(frozen=True)
 class Source:
     """Where an entry came from: a path (relative to the folder given), the nearest heading and a 1-based line.
 
-    For a document mlbot reads as text it extracts (PDF, Word), `line` is a line of that text, which the user never
-    sees: `page` (PDF) or `paragraph` (Word, counting the non-empty ones, table cells included) says where it is."""
+    For a document mlbot reads as text it extracts (PDF, Word, a notebook), `line` is a line of that text, which the
+    user never sees: `page` (PDF), `paragraph` (Word, counting the non-empty ones, table cells included) or `cell` (a
+    Jupyter notebook, counting every cell) says where it is."""
 
     path: str
     heading: str | None
     line: int
     page: int | None = None
     paragraph: int | None = None
+    cell: int | None = None
 
     @property
     def place(self) -> str:
-        """Return where in the file, as a person would look for it: "page 3", "paragraph 12" or "line 25"."""
-        if self.page is not None:
-            return f"page {self.page}"
-        if self.paragraph is not None:
-            return f"paragraph {self.paragraph}"
+        """Return where in the file, as a person would look for it: "page 3", "paragraph 12", "cell 4" or "line 25"."""
+        for unit in _PLACES:
+            if getattr(self, unit) is not None:
+                return f"{unit} {getattr(self, unit)}"
         return f"line {self.line}"
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {"path": self.path, "heading": self.heading, "line": self.line}
-        if self.page is not None:
-            out["page"] = self.page
-        if self.paragraph is not None:
-            out["paragraph"] = self.paragraph
+        out.update({unit: getattr(self, unit) for unit in _PLACES if getattr(self, unit) is not None})
         return out
 
 
@@ -73,7 +74,7 @@ class Entry:
             questions=tuple(d.get("questions") or ()),
             text=str(d["text"]),
             source=Source(str(s["path"]), s.get("heading"), int(s["line"]),
-                          *(int(s[k]) if s.get(k) is not None else None for k in ("page", "paragraph"))),
+                          *(int(s[k]) if s.get(k) is not None else None for k in _PLACES)),
             headings=tuple(d.get("headings") or ()),
             truncated=bool(d.get("truncated", False)),
         )

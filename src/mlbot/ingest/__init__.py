@@ -145,8 +145,9 @@ def parse_file(doc: DocFile) -> list[Entry]:
 
 
 def placed(entries: list[Entry], places: list[int], unit: str) -> list[Entry]:
-    """Return entries with their sources' `unit` ("page" or "paragraph") read from places, one a line of the text the
-    entries were read from (0: none): where a person looks in a PDF or Word document, whose lines they never see."""
+    """Return entries with their sources' `unit` ("page", "paragraph" or "cell") read from places, one a line of the
+    text the entries were read from (0: none): where a person looks in a PDF, Word document or notebook, whose lines
+    they never see."""
     return [replace(e, source=replace(e.source, **{unit: places[e.source.line - 1] or None}))
             if 0 < e.source.line <= len(places) else e for e in entries]
 

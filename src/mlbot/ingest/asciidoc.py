@@ -6,7 +6,10 @@ term that asks ("How do I book?::", as in a [qanda] list) is an FAQ question and
 to the next term that asks or the next title.
 The header's author and revision lines, attribute entries (":toc: left"), block attributes ("[source,shell]",
 "[qanda]"), block titles (".Example") and comments are dropped; listing and literal blocks stay code; other delimited
-blocks (sidebars, examples, quotes) keep their text; "NOTE: ..." and the other admonitions keep theirs. Links and
+blocks (sidebars, examples, quotes) keep their text; "NOTE: ..." and the other admonitions keep theirs.
+Preprocessor lines say nothing: "include::other.adoc[]" is not followed (a folder's other files are read on their
+own), and both sides of "ifdef::name[]" ... "endif::name[]" are read, as the author wrote them; a one-line
+"ifdef::name[text]" is its text. Links and
 cross references keep their text ("https://example.org[our site]" is "our site"), *bold* and _italic_ read as
 Markdown, and "{name}" is the value of the document's attribute entry ":name: value".
 """
@@ -32,6 +35,7 @@ _XREF = re.compile(r"<<[^,<>]+,([^<>]+)>>|<<([^<>]+)>>|xref:[^\s\[]+\[([^\[\]]*)
 _MACRO = re.compile(r"\b(?:kbd|btn|menu|footnote|pass|image|icon):[^\s\[]*\[([^\[\]]*)\]")
 _BOLD = re.compile(r"(?<![\w*])\*(?=\S)([^*\n]*?\S)\*(?![\w*])")
 _ITALIC = re.compile(r"(?<![\w_])_(?=\S)([^_\n]*?\S)_(?![\w_])")
+_PREPROCESSOR = re.compile(r"(include|ifdef|ifndef|ifeval|endif)::[^\[\s]*\[(.*)\]$")
 _CODE = ("----", "....")   # listing and literal blocks: their lines are code
 
 
@@ -77,6 +81,10 @@ def asciidoc_markdown(text: str) -> str:
                 out.append("```" if m[1][:4] in _CODE else "")
             else:
                 out.append("")   # a sidebar, example, quote or open block: its lines are read as they are
+            continue
+        if line[:1] in ("i", "e") and (m := _PREPROCESSOR.match(line.rstrip())):
+            one_line = m[1] in ("ifdef", "ifndef") and m[2].strip()
+            out.append(_inline(m[2].strip()) if one_line else "")
             continue
         if line[:1] == "=" and (m := _TITLE.match(line)):
             out.append(f"{'#' * len(m[1])} {_inline(m[2])}")

@@ -1,11 +1,12 @@
 """Jupyter notebooks (`.ipynb`): the markdown cells read as one Markdown document, each code cell between them as a
-fenced code block in the notebook's language (an answer's example); outputs are left out. Sources give the line of
-that document, cells joined by a blank line, as Word's give the line of their extracted text."""
+fenced code block in the notebook's language (an answer's example); outputs are left out. A source names the cell an entry starts in
+(Source.cell, counting every cell, as a person scrolls), as Word's name their paragraph."""
 from __future__ import annotations
 
 import json
 
 from ..model import Entry
+from . import placed
 from .markdown import parse_markdown
 
 _ERROR = "not a Jupyter notebook (expected a JSON object with a list of \"cells\")"
@@ -25,7 +26,8 @@ def parse_notebook(text: str, path: str) -> list[Entry]:
     language = kernel.get("language") if isinstance(kernel, dict) else None
     language = language if isinstance(language, str) and language.isidentifier() else ""
     parts = []
-    for cell in cells:
+    places: list[int] = []   # the cell each line of the Markdown comes from, and 0 for the blank line between two
+    for number, cell in enumerate(cells, 1):
         if not isinstance(cell, dict):
             continue
         source = cell.get("source")
@@ -33,8 +35,12 @@ def parse_notebook(text: str, path: str) -> list[Entry]:
         if not isinstance(source, str) or not source.strip():
             continue
         if cell.get("cell_type") == "markdown":
-            parts.append(source.strip("\n"))
+            part = source.strip("\n")
         elif cell.get("cell_type") == "code":
             fence = "`" * max(3, 1 + max((len(r) for r in source.split("\n") if r and not r.strip("`")), default=0))
-            parts.append(f"{fence}{language}\n{source.strip(chr(10))}\n{fence}")
-    return parse_markdown("\n\n".join(parts) + "\n", path)
+            part = f"{fence}{language}\n{source.strip(chr(10))}\n{fence}"
+        else:
+            continue
+        places += [0] * bool(parts) + [number] * (part.count("\n") + 1)
+        parts.append(part)
+    return placed(parse_markdown("\n\n".join(parts) + "\n", path), places, "cell")
