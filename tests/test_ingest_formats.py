@@ -749,6 +749,14 @@ def test_markdown_dialects_obsidian_hugo_gitbook_and_myst():
     ]
 
 
+def test_obsidian_callouts_nested_in_a_callout_are_read_too():
+    md = ("# Plot FAQ\n\n> [!faq]- Can I keep chickens?\n> Yes, up to four hens.\n>\n> > [!warning] No cockerels\n"
+          "> > Neighbours complain.\n\n> [!note] Fees\n> > [!faq] How much is a plot?\n> > Forty pounds a year.\n")
+    got = [(e.source.line, e.questions, e.text) for e in parse_markdown(md, "p.md")]
+    assert got == [(3, ("Can I keep chickens?",), "Yes, up to four hens.\n\nNo cockerels\nNeighbours complain."),
+                   (9, (), "Fees"), (10, ("How much is a plot?",), "Forty pounds a year.")]   # no "> [!" left
+
+
 def test_json_help_centre_articles_and_drafts():
     doc = {"articles": [
         {"id": 1, "title": "How do I cancel?", "body": "<p>Email us &amp; we stop it.</p>", "draft": False},

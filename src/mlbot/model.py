@@ -4,7 +4,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-
 _PLACES = ("page", "paragraph", "cell")   # where a person looks in a document whose lines they never see
 
 

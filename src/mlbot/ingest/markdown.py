@@ -43,6 +43,7 @@ _ADMONITION = re.compile(r" {0,3}(?:!!!|\?\?\?\+?)[ \t]+[\w-]+(?:[ \t]+\"(.*)\")
 _TOGGLE = re.compile(r"( {0,3})(?:[-+*]|\d{1,9}[.)])[ \t]+(.+\?)$")   # a list item that asks
 # Obsidian's callouts: "> [!faq]- How do I...?" over "> " lines.
 _CALLOUT = re.compile(r" {0,3}>[ \t]?\[!([\w-]+)\][+-]?[ \t]*(.*)$")
+_CALLOUT_DEPTH = 4   # callouts nested deeper stay quotes: a page of thousands nested cannot exhaust the stack
 _QUOTE_MARK = re.compile(r"^ {0,3}>[ \t]?")
 # A static site's template tags on a line of their own: Hugo's shortcodes ("{{< details "How...?" >}}", "{{% expand
 # "How...?" %}}", "{{< /details >}}") and GitBook's or Jekyll's Liquid tags ("{% hint style="info" %}").
@@ -318,9 +319,10 @@ def _admonitions(lines: list[str]) -> list[str]:
     return out
 
 
-def _callouts(lines: list[str]) -> list[str]:
+def _callouts(lines: list[str], depth: int = 0) -> list[str]:
     """Return lines with each Obsidian callout ("> [!faq]- How do I...?" over its "> " lines) read as its title over
-    its text, out of the quote; one whose title asks, as a list item that asks over its answer (_toggle)."""
+    its text, out of the quote; one whose title asks, as a list item that asks over its answer (_toggle). Callouts
+    nested in it are read the same way."""
     out = list(lines)
     i = 0
     while i < len(out):
@@ -333,6 +335,8 @@ def _callouts(lines: list[str]) -> list[str]:
         while i < len(out) and out[i].lstrip(" ")[:1] == ">":
             out[i] = _QUOTE_MARK.sub("", out[i])
             i += 1
+        if depth < _CALLOUT_DEPTH:   # a callout inside it ("> > [!warning] Careful"), line for line
+            out[start + 1:i] = _callouts(out[start + 1:i], depth + 1)
         _titled_block(out, start, clean(m[2]), range(start + 1, i))
     return out
 

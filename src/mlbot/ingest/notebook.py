@@ -1,6 +1,6 @@
 """Jupyter notebooks (`.ipynb`): the markdown cells read as one Markdown document, each code cell between them as a
-fenced code block in the notebook's language (an answer's example); outputs are left out. A source names the cell an entry starts in
-(Source.cell, counting every cell, as a person scrolls), as Word's name their paragraph."""
+fenced code block in the notebook's language (an answer's example); outputs are left out. A source names the cell
+an entry starts in (Source.cell, counting every cell, as a person scrolls), as Word's name their paragraph."""
 from __future__ import annotations
 
 import json
