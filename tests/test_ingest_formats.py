@@ -350,10 +350,39 @@ def test_html_a_table_in_an_answer_is_read_row_by_row():
         (("How much?",), "Prices:\nItem | Price\nShirt | £3.50"), (("Open?",), "Mon: 7-10")]
 
 
-def test_html_other_tables_stay_cells():
-    page = "<table><tr><th>Plan</th><th>Price</th></tr><tr><td>Basic</td><td>$5</td></tr></table>"
-    assert [(e.questions, e.text) for e in parse_html(page, "t.html")] == [
-        ((), "Plan"), ((), "Price"), ((), "Basic"), ((), "$5")]
+def test_html_a_table_of_data_is_one_entry_written_as_a_markdown_table():
+    page = ("<h2>Prices</h2>\n<p>Our plans.</p>\n<table>\n<tr><th>Plan</th><th>Price</th></tr>\n"
+            "<tr><td>Basic</td><td>$5 | month</td></tr><tr><td>Pro</td></tr>\n</table>\n<p>After.</p>")
+    got = [(e.source.line, e.text, e.headings) for e in parse_html(page, "t.html")]
+    assert got == [(2, "Our plans.", ("Prices",)),
+                   (4, "| Plan | Price |\n|---|---|\n| Basic | $5 \\| month |\n| Pro |  |", ("Prices",)),
+                   (7, "After.", ("Prices",))]   # a cell alone ("$5") answered nothing
+    # A long table is read in parts of DATA_TABLE_ROWS rows, each under the header row.
+    rows = "".join(f"<tr><td>Item {i}</td><td>{i}</td></tr>\n" for i in range(45))
+    page = f"<table><tr><th>Item</th><th>Cost</th></tr>\n{rows}</table>"
+    parts = [e.text.split("\n") for e in parse_html(page, "l.html")]
+    assert [len(p) - 2 for p in parts] == [20, 20, 5] and all(p[0] == "| Item | Cost |" for p in parts)
+    assert parts[1][2] == "| Item 20 | 20 |"
+    # A table that lays a page out (long cells, several paragraphs in one) leaves its paragraphs as they were.
+    layout = (f"<table><tr><td><p>{'Long text. ' * 30}</p></td><td>Side.</td></tr>"
+              "<tr><td>Menu</td><td><p>Body.</p><p>More.</p></td></tr></table>")
+    assert [e.text for e in parse_html(layout, "p.html")] == [
+        ("Long text. " * 30).strip(), "Side.", "Menu", "Body.", "More."]
+
+
+def test_html_page_chrome_named_by_class_or_id_is_not_read():
+    page = ('<div class="cookie-banner"><p>We use cookies.</p><div><p>Accept?</p></div></div>\n'
+            '<div id="breadcrumbs"><span>Home</span> / <span>Team</span></div>\n'
+            '<div class="page-metadata">Created by Ann, last modified by Bo</div>\n'
+            '<div class="toc-macro"><p class="toc-title">Contents</p><ul><li>1 Welcome</li></ul></div>\n'
+            '<h2>Welcome <span class="mw-editsection">[<a href="?edit">edit</a>]</span></h2>\n'
+            '<p>Hello <span class="tocnumber">team</span>.</p>\n'
+            '<div class="cookie-policy"><p>We keep cookies 30 days.</p></div>')
+    got = [(e.source.line, e.text, e.headings) for e in parse_html(page, "w.html")]
+    assert got == [(6, "Hello team.", ("Welcome",)), (7, "We keep cookies 30 days.", ("Welcome",))]
+    # One never closed would hide the rest of the page: then such elements are read as any other.
+    unclosed = '<div class="cookie-banner"><p>We use cookies.</p>\n<h2>Hours</h2><p>Open at nine.</p>'
+    assert [e.text for e in parse_html(unclosed, "u.html")] == ["We use cookies.", "Open at nine."]
 
 
 def test_html_an_answer_stops_at_the_footer_and_a_sidebar_keeps_its_headings():

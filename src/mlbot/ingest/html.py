@@ -25,6 +25,15 @@ _BOLD_WEIGHT = re.compile(r"font-weight\s*:\s*(?:bold|[6-9]00)\b", re.IGNORECASE
 _CLASS = re.compile(r"^\s*\.([\w-]+)\s*$")
 _TOGGLE_CLASS = re.compile(r"(?:^|\s)(?:[\w-]*__)?(?:faq-?)?(?:question|expand-control|accordion-(?:header|heading|title|"
                            r"toggle|button)|toggle-(?:title|header)|collapsible-(?:header|title)|panel-title)(?:\s|$)")
+DATA_CELL_CHARS = 200    # a table whose cells are all this short is data, read as one entry (_data_table)
+DATA_TABLE_ROWS = 20     # rows an entry of such a table holds at most: a long one is read in parts
+# Elements whose class or id names page chrome hold no answer, and are never read: MediaWiki's and Confluence's
+# "[edit]" links, breadcrumbs, a table of contents, a page's "Created by ..., last modified ..." line, a cookie banner.
+# Only elements that are always closed are hidden so (an unclosed <li> would hide what follows it).
+_CHROME_NAME = re.compile(
+    r"(?:^|\s)(?:[\w-]*[-_])?(?:(?:mw-)?editsection|edit-?section|breadcrumbs?|toc|toc-macro|table-?of-?contents|"
+    r"page-metadata|cookie-?(?:banner|notice|consent|bar|dialog|popup)|skip-?link)(?:\s|$)", re.IGNORECASE)
+_MARKABLE = frozenset({"div", "span", "section", "ol", "ul", "table", "nav", "aside", "header", "footer"})
 _CHROME = frozenset({"footer", "aside"})   # an FAQ answer never runs on into them, nor do their headings run out
 _HEAD_TAGS = frozenset({"title", "meta", "link", "base", "script", "style", "noscript", "template"})
 _HEADINGS = {"title": 0, "h1": 1, "h2": 2, "h3": 3, "h4": 4, "h5": 5, "h6": 6, "dt": 7, "summary": 7}
@@ -48,11 +57,13 @@ class _Faq:
 
 
 class _PageReader(HTMLParser):
-    def __init__(self, path: str) -> None:
+    def __init__(self, path: str, by_class: bool = True) -> None:
         super().__init__(convert_charrefs=True)
         self.path = path
         self.entries: list[Entry] = []
         self.hidden: list[str] = []          # open elements whose text is never read
+        self.by_class = by_class             # hide the elements whose class or id names page chrome (_CHROME_NAME)
+        self.marked: set[str] = set()        # the tags so hidden at least once
         self.pre = 0                         # depth of <pre>: whitespace is kept inside
         self.buf: list[str] = []             # text of the block being read
         self.line = 0                        # line of its first visible character (0: none yet)
@@ -87,12 +98,17 @@ class _PageReader(HTMLParser):
         return bool(self.hidden) and not (self.hidden == ["head"] and tag == "title")
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag in _HIDDEN:
+        if tag in _HIDDEN or (tag in self.marked and tag in self.hidden):   # the latter: a <div> in a hidden <div>
             self.hidden.append(tag)
             return
         if self.hidden == ["head"] and tag not in _HEAD_TAGS:
             self.hidden.clear()   # a body tag in the head ends it, as in a browser; a missing </head> hides nothing
         if self._gated(tag):
+            return
+        if self.by_class and tag in _MARKABLE and any(
+                k in ("class", "id") and v and _CHROME_NAME.search(v) for k, v in attrs):
+            self.hidden.append(tag)   # a wiki's [edit] links, breadcrumbs, a table of contents, a cookie banner
+            self.marked.add(tag)
             return
         if tag == "button":
             if self.capture is None:   # inside a heading (Bootstrap's accordion) its label is the heading's text
@@ -136,7 +152,7 @@ class _PageReader(HTMLParser):
             self.buf.append("\n")
 
     def handle_endtag(self, tag: str) -> None:
-        if tag in _HIDDEN:
+        if tag in _HIDDEN or tag in self.marked:
             if tag in self.hidden:
                 while self.hidden.pop() != tag:
                     pass
@@ -280,6 +296,7 @@ class _PageReader(HTMLParser):
         width = max(c for _, c in grid) + 1
         columns = qa_columns([text(rows[0], c) for c in range(width)], [text(r, 0) for r in rows])
         if columns is None:
+            self._data_table(cells, grid, rows, width)
             return
         q, a, named = columns
         rows = rows[1:] if named else rows
@@ -292,6 +309,31 @@ class _PageReader(HTMLParser):
         if pairs:
             start = min(at)
             self.entries[start:] = [*pairs, *(e for i, e in enumerate(self.entries[start:], start) if i not in at)]
+
+    def _data_table(self, cells: list[tuple[int, int, int]], grid: dict[tuple[int, int], list[Entry]],
+                    rows: list[int], width: int) -> None:
+        """Turn a table of short cells (a timetable, a price list) into one entry of its rows, written as a Markdown
+        table (DATA_TABLE_ROWS rows at most, each part under the header row), as a Markdown document's table is
+        kept: a cell alone ("Tuesday") answers nothing. A table of long cells or of several paragraphs a cell is
+        the page's layout: its cells stay paragraphs."""
+        if width < 2 or any(len(es) > 1 or len(es[0].text) > DATA_CELL_CHARS for es in grid.values()):
+            return
+        first = {i: e for i, e in ((i, self.entries[i]) for i, _, _ in cells)}
+
+        def line(r: int) -> str:
+            return "| " + " | ".join(
+                " ".join(grid[(r, c)][0].text.split()).replace("|", "\\|") if (r, c) in grid else ""
+                for c in range(width)) + " |"
+
+        header, body = line(rows[0]), [line(r) for r in rows[1:]]
+        rule = "|" + "---|" * width
+        start = min(first)
+        parts = []
+        for k in range(0, max(len(body), 1), DATA_TABLE_ROWS):
+            at = grid[next((r, c) for r in (rows[1 + k:] if k else rows) for c in range(width) if (r, c) in grid)][0]
+            text = "\n".join([header, rule, *body[k:k + DATA_TABLE_ROWS]])
+            parts.append(Entry(at.id, (), text, at.source, at.headings))
+        self.entries[start:] = [*parts, *(e for i, e in enumerate(self.entries[start:], start) if i not in first)]
 
     def _close_faq(self) -> None:
         faq, self.faq = self.faq, None
@@ -311,9 +353,16 @@ def _toggles(attrs: list[tuple[str, str | None]]) -> bool:
 
 def parse_html(text: str, path: str) -> list[Entry]:
     """Return the FAQ and paragraph entries of an HTML page."""
+    text = _defused(text)
     reader = _PageReader(path)
-    reader.feed(_defused(text))
+    reader.feed(text)
     reader.close()
+    if any(tag in reader.marked for tag in reader.hidden):
+        # An element hidden by its class was never closed: it would hide the rest of the page. Read it again,
+        # keeping such elements, rather than lose the page.
+        reader = _PageReader(path, by_class=False)
+        reader.feed(text)
+        reader.close()
     return reader.entries
 
 
