@@ -252,7 +252,7 @@ def test_html_paragraphs_decode_entities_collapse_whitespace_and_keep_pre():
     entries = [e for e in parse_html(PAGE, "help.html") if not e.questions]
     assert [(e.text, e.headings[-1], e.source.line) for e in entries] == [
         ("Fish & chips \u2014 and <tags> spread over lines.", "Help Centre", 8),
-        ("def f():\n      return 1", "Billing", 15),
+        ("```\ndef f():\n      return 1\n```", "Billing", 15),   # code, as Markdown shows it
         ("A quote.", "Billing", 18),
         ("Plan", "Billing", 19),
         ("Price", "Billing", 19),
@@ -773,9 +773,30 @@ def test_markdown_dialects_obsidian_hugo_gitbook_and_myst():
         (9, ("Do I need to read music?",), "No, we teach by ear."),         # a Hugo shortcode that asks
         (14, (), "Rehearsals are on Tuesdays."),   # Liquid tags, an embed and a comment say nothing
         (18, ("Is there a fee?",), "Yes, see fees."),   # a MyST dropdown; its option and the target line go
-        (24, (), "Bring water."),   # a note's text, not code
-        (27, (), "```{code-block} python\nprint(1)\n```"),   # a code directive stays code
-    ]
+        (24, (), "Bring water.\n\n```{code-block} python\nprint(1)\n```"),   # a note's text; a code directive stays
+    ]                                                                           # code, joined to the text above it
+
+
+def test_a_code_block_and_an_introduced_list_join_the_paragraph_before_them():
+    md = ("# Tool\n\n```bash\nmake\n```\n\n## Install\n\nInstall it with pipx:\n\n```bash\npipx install tool\n```\n\n"
+          "Then check it:\n\n    tool --version\n\nYou will need:\n\n- Python 3.10\n- git\n\nNotes follow.\n\n"
+          "- not introduced\n")
+    got = [(e.source.line, e.text) for e in parse_markdown(md, "r.md")]
+    assert got == [
+        (3, "```bash\nmake\n```"),   # a block that opens its section stays its own entry
+        (9, "Install it with pipx:\n\n```bash\npipx install tool\n```"),
+        (15, "Then check it:\n\n    tool --version"),
+        (19, "You will need:\n\n- Python 3.10\n- git"),
+        (24, "Notes follow."), (26, "- not introduced")]   # a list after a sentence that does not end in ":"
+    page = "<h2>Setup</h2>\n<p>Run:</p>\n<pre>make ```x```</pre>\n<p>Done.</p>"
+    assert [e.text for e in parse_html(page, "s.html")] == ["Run:\n\n````\nmake ```x```\n````", "Done."]
+
+
+def test_markdown_a_paragraph_of_badges_says_nothing():
+    md = ("# tool\n\n[![build](https://img.shields.io/b.svg)](https://ci.example.org) "
+          "[![PyPI](https://img.shields.io/p.svg \"PyPI\")](https://pypi.org/x) ![licence](l.svg)\n\n"
+          "A tool.\n\n![diagram](d.png) shows the flow.\n")
+    assert [e.text for e in parse_markdown(md, "r.md")] == ["A tool.", "![diagram](d.png) shows the flow."]
 
 
 def test_obsidian_callouts_nested_in_a_callout_are_read_too():

@@ -17,7 +17,7 @@ from html.parser import HTMLParser
 
 from ..model import Entry, Source
 from .tables import qa_columns
-from .text import clean, looks_like_question, question_text
+from .text import clean, looks_like_question, question_text, with_examples
 
 _HIDDEN = frozenset({"script", "style", "nav", "template", "noscript", "svg", "head", "select", "textarea", "label"})
 _WORD = re.compile(r"[^\W_]")   # a letter or digit
@@ -193,6 +193,9 @@ class _PageReader(HTMLParser):
         raw, line, (unlinked, linked, toggles), lead = "".join(self.buf), self.line, self.said, self.lead
         self.buf, self.line, self.said, self.bold, self.lead = [], 0, [False, False, False], False, None
         text = clean(raw if self.pre else " ".join(raw.split()))
+        if self.pre and text.strip():   # preformatted text is code, shown as it is written (Markdown fences it)
+            fence = "`" * max(3, 1 + max((len(r) for r in re.findall("`+", text)), default=0))
+            text = f"{fence}\n{text.strip(chr(10))}\n{fence}"
         tag, self.capture = self.capture, None
         if tag is None and lead and looks_like_question(question := clean(" ".join(raw[:lead].split()))):
             # "<p><strong>Do you deliver?</strong><br>Within 5 miles.</p>": a question, its answer after it.
@@ -363,7 +366,7 @@ def parse_html(text: str, path: str) -> list[Entry]:
         reader = _PageReader(path, by_class=False)
         reader.feed(text)
         reader.close()
-    return reader.entries
+    return with_examples(reader.entries)
 
 
 # A "<" with another "<" before any ">" opens no tag a browser would read ("a < b", "<a <a <a..."). The standard

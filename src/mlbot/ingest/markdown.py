@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from ..model import Entry, Source
 from ..sanitize import strip_controls
 from .tables import qa_columns
-from .text import clean, looks_like_question, looks_truncated, question_text
+from .text import clean, looks_like_question, looks_truncated, question_text, with_examples
 
 _NEWLINE = re.compile(r"\r\n|\r|\n")   # not str.splitlines: it also splits at \f and \x1c, so lines would drift
 _ATX = re.compile(r" {0,3}(#{1,6})(?:[ \t]+(.*))?$")
@@ -442,6 +442,16 @@ def _without_comments(lines: list[str], fenced: list[bool]) -> list[str]:
     return out
 
 
+_IMAGE = re.compile(r"!\[[^\[\]]*\]\([^()\s]*(?:\s+\"[^\"]*\")?\)")
+_EMPTY_LINK = re.compile(r"\[\s*\]\([^()\s]*\)")
+_WORD = re.compile(r"[^\W_]")
+
+
+def _pictures_only(text: str) -> bool:
+    """True for a paragraph of images alone, linked or not: a README's badges ("[![build](…)](…)") say nothing."""
+    return "![" in text and not _WORD.search(_EMPTY_LINK.sub("", _IMAGE.sub("", text)))
+
+
 def parse_mdx(text: str, path: str) -> list[Entry]:
     """Return the FAQ and paragraph entries of an MDX page (Docusaurus): Markdown, once its import and export
     lines, lines of JSX tags alone (`<Tabs>`, `<TabItem value="py">`), `{/* comments */}` and the `:::tip` fences
@@ -507,8 +517,8 @@ def parse_markdown(text: str, path: str) -> list[Entry]:
                 context = tuple(t for t in chain() if not looks_like_question(t))   # not the questions above it
                 for offset, question, answer in pairs:
                     add((question,), answer, token.start + offset + 1, context)
-            elif faq is None:
-                add((), _paragraph(lines[token.start:token.end]), token.start + 1, chain())
+            elif faq is None and not _pictures_only(para := _paragraph(lines[token.start:token.end])):
+                add((), para, token.start + 1, chain())
             continue
         # A question nested in an answer is its own entry, so the answer above it stops there (no duplicated text).
         if faq and (token.level <= faq[0].level or token.asks):
@@ -524,4 +534,4 @@ def parse_markdown(text: str, path: str) -> list[Entry]:
     if entries and not text.endswith(("\n", "\r")) and looks_truncated(entries[-1].text):
         last = entries[-1]
         entries[-1] = Entry(last.id, last.questions, last.text, last.source, last.headings, truncated=True)
-    return [e for e in entries if e.text or e.questions]
+    return with_examples([e for e in entries if e.text or e.questions])

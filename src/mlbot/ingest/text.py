@@ -5,6 +5,7 @@ the markers, and a question's list number ("3. How do I…?"), are not part of w
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from ..model import Entry, Source
 from ..sanitize import strip_controls
@@ -24,6 +25,30 @@ def looks_truncated(text: str) -> bool:
     """True when text stops mid-sentence: no closing punctuation at its end."""
     t = text.rstrip()
     return bool(t) and not _END.search(t) and len(t.split()) > 1
+
+
+_LIST_START = re.compile(r"(?:[-*+]|\d{1,3}[.)])[ \t]")
+
+
+def with_examples(entries: list[Entry]) -> list[Entry]:
+    """Return entries with each code block joined to the paragraph before it under the same headings, and so each
+    list a paragraph introduces ("You will need:"): "Install it with pipx:" is answered by its command, which alone
+    answers nothing. A block that opens its section stays its own entry."""
+    out: list[Entry] = []
+    for e in entries:
+        prev = out[-1] if out else None
+        if (prev is not None and not e.questions and not prev.questions and prev.headings == e.headings
+                and prev.source.path == e.source.path and not _code(prev.text)
+                and (_code(e.text) or (prev.text.endswith(":") and _LIST_START.match(e.text)))):
+            out[-1] = replace(prev, text=f"{prev.text}\n\n{e.text}")
+        else:
+            out.append(e)
+    return out
+
+
+def _code(text: str) -> bool:
+    """True for a Markdown code block: fenced, or every line indented four spaces or a tab."""
+    return text.startswith(("```", "~~~")) or all(x.startswith(("    ", "\t")) for x in text.split("\n") if x)
 
 
 def looks_like_question(line: str) -> bool:
