@@ -27,19 +27,22 @@ def looks_truncated(text: str) -> bool:
     return bool(t) and not _END.search(t) and len(t.split()) > 1
 
 
-_LIST_START = re.compile(r"(?:[-*+]|\d{1,3}[.)])[ \t]")
+_LIST_START = re.compile(r"(?:[-*+•]|\d{1,3}[.)])[ \t]")
+_STEPS_START = re.compile(r"1[.)][ \t]")
 
 
 def with_examples(entries: list[Entry]) -> list[Entry]:
     """Return entries with each code block joined to the paragraph before it under the same headings, and so each
-    list a paragraph introduces ("You will need:"): "Install it with pipx:" is answered by its command, which alone
-    answers nothing. A block that opens its section stays its own entry."""
+    numbered list (the steps of what it describes) and each list the paragraph introduces ("You will need:"):
+    "Install it with pipx:" is answered by its command, which alone answers nothing. A block that opens its section
+    stays its own entry."""
     out: list[Entry] = []
     for e in entries:
         prev = out[-1] if out else None
         if (prev is not None and not e.questions and not prev.questions and prev.headings == e.headings
-                and prev.source.path == e.source.path and not _code(prev.text)
-                and (_code(e.text) or (prev.text.endswith(":") and _LIST_START.match(e.text)))):
+                and prev.source.path == e.source.path and not _code(prev.text) and not _LIST_START.match(prev.text)
+                and (_code(e.text) or _STEPS_START.match(e.text)
+                     or (prev.text.endswith(":") and _LIST_START.match(e.text)))):
             out[-1] = replace(prev, text=f"{prev.text}\n\n{e.text}")
         else:
             out.append(e)
@@ -124,6 +127,20 @@ def _without_mail_header(text: str) -> str:
     return "\n".join(lines)
 
 
+def _joined(lines: list[str]) -> str:
+    """Return a block's lines as its text: one paragraph of wrapped lines, or a list, an item a line (a wrapped
+    item's lines joined)."""
+    if not _LIST_START.match(lines[0]):
+        return " ".join(lines)
+    items: list[str] = []
+    for x in lines:
+        if _LIST_START.match(x) or not items:
+            items.append(x)
+        else:
+            items[-1] += " " + x
+    return "\n".join(items)
+
+
 def parse_text(text: str, path: str) -> list[Entry]:
     """Return the FAQ and paragraph entries of a plain-text document."""
     text = _without_mail_header(text)
@@ -157,7 +174,7 @@ def parse_text(text: str, path: str) -> list[Entry]:
                 add((pending[1],), "", pending[0])
                 pending = None
             if answer:
-                add((question,), " ".join(answer), line)
+                add((question,), _joined(answer), line)
                 after_paragraph = True
             else:
                 pending = (line, question)
@@ -182,12 +199,12 @@ def parse_text(text: str, path: str) -> list[Entry]:
             if pending:
                 add((pending[1],), "", pending[0])
                 pending = None
-            add((question_text(first),), " ".join(lines[1:]), line)
+            add((question_text(first),), _joined(lines[1:]), line)
         elif pending:
-            add((pending[1],), " ".join(lines), pending[0])
+            add((pending[1],), _joined(lines), pending[0])
             pending = None
         else:
-            add((), " ".join(lines), line)
+            add((), _joined(lines), line)
         after_paragraph = True
     if pending:
         add((pending[1],), "", pending[0])
@@ -196,9 +213,9 @@ def parse_text(text: str, path: str) -> list[Entry]:
         trailing = ([title] if title and not entries and not headings else []) + headings
         headings = []
         for line, lines in blocks[len(blocks) - len(trailing):]:
-            add((), " ".join(lines), line)
+            add((), _joined(lines), line)
 
     if entries and looks_truncated(entries[-1].text) and not text.endswith("\n"):
         last = entries[-1]
         entries[-1] = Entry(last.id, last.questions, last.text, last.source, last.headings, truncated=True)
-    return [e for e in entries if e.text or e.questions]
+    return with_examples([e for e in entries if e.text or e.questions])
