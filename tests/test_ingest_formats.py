@@ -385,6 +385,16 @@ def test_html_page_chrome_named_by_class_or_id_is_not_read():
     assert [e.text for e in parse_html(unclosed, "u.html")] == ["We use cookies.", "Open at nine."]
 
 
+def test_html_short_labels_above_a_pages_first_heading_are_its_header():
+    page = ('<html><body><div id="top"><span>Platform Team</span></div><p>Contents</p>\n'
+            '<p>Read this first.</p><h1>Onboarding</h1><p>Welcome aboard.</p><p>Ask Ann</p></body></html>')
+    assert [e.text for e in parse_html(page, "w.html")] == ["Read this first.", "Welcome aboard.", "Ask Ann"]
+    # On a page without headings they are all it says; in an answer's HTML (no <html> or <body>) they are answers.
+    assert [e.text for e in parse_html("<html><body><p>Open daily</p><p>Call Ann</p></body></html>", "p.html")] == [
+        "Open daily", "Call Ann"]
+    assert [e.text for e in parse_html("<p>Yes</p><h2>Hours</h2><p>Nine</p>", "a.html")] == ["Yes", "Nine"]
+
+
 def test_html_an_answer_stops_at_the_footer_and_a_sidebar_keeps_its_headings():
     page = ("<h1>Help</h1><h2>Where are you?</h2><p>In town.</p>"
             "<aside><h2>Recent posts</h2><p>Our new rye.</p></aside><p>Body text.</p>"

@@ -21,6 +21,7 @@ from .text import clean, looks_like_question, question_text, with_examples
 
 _HIDDEN = frozenset({"script", "style", "nav", "template", "noscript", "svg", "head", "select", "textarea", "label"})
 _WORD = re.compile(r"[^\W_]")   # a letter or digit
+_SENTENCE = re.compile(r"[.!?:;\d]")   # what a label lacks: a sentence's punctuation, a figure
 _BOLD_WEIGHT = re.compile(r"font-weight\s*:\s*(?:bold|[6-9]00)\b", re.IGNORECASE)
 _CLASS = re.compile(r"^\s*\.([\w-]+)\s*$")
 _TOGGLE_CLASS = re.compile(r"(?:^|\s)(?:[\w-]*__)?(?:faq-?)?(?:question|expand-control|accordion-(?:header|heading|title|"
@@ -64,6 +65,9 @@ class _PageReader(HTMLParser):
         self.hidden: list[str] = []          # open elements whose text is never read
         self.by_class = by_class             # hide the elements whose class or id names page chrome (_CHROME_NAME)
         self.marked: set[str] = set()        # the tags so hidden at least once
+        self.headed = False                  # has a heading (h1-h6) been read: the page's header is above it
+        self.labels: list[int] = []          # the entries above it that are short labels, not sentences
+        self.page = False                    # a whole page (<html>, <head> or <body>), not an answer's HTML
         self.pre = 0                         # depth of <pre>: whitespace is kept inside
         self.buf: list[str] = []             # text of the block being read
         self.line = 0                        # line of its first visible character (0: none yet)
@@ -98,6 +102,8 @@ class _PageReader(HTMLParser):
         return bool(self.hidden) and not (self.hidden == ["head"] and tag == "title")
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in ("html", "head", "body"):
+            self.page = True
         if tag in _HIDDEN or (tag in self.marked and tag in self.hidden):   # the latter: a <div> in a hidden <div>
             self.hidden.append(tag)
             return
@@ -233,6 +239,13 @@ class _PageReader(HTMLParser):
         return False
 
     def _heading(self, level: int, text: str, line: int, container: str | None) -> None:
+        if not self.headed and level <= 6:
+            self.headed = True
+            if self.labels and not self.tables and not self.cells:
+                # Short labels above a whole page's first heading are its header: a site's or wiki space's name,
+                # "Contents". On a page without headings they are all it says, and stay.
+                gone = set(self.labels)
+                self.entries = [e for i, e in enumerate(self.entries) if i not in gone]
         asks = looks_like_question(text)
         if self.faq and (level <= self.faq.level or asks):
             self._close_faq()
@@ -267,6 +280,8 @@ class _PageReader(HTMLParser):
                 self.faq.cells.setdefault(self.tables[-1][0], []).append((len(self.faq.parts), self.tables[-1][1]))
             self.faq.parts.append(text)
             return
+        if self.page and not self.headed and not self.tables and len(text.split()) <= 3 and not _SENTENCE.search(text):
+            self.labels.append(len(self.entries))   # dropped at the page's first heading (_heading)
         headings = self._chain()
         source = Source(self.path, headings[-1] if headings else None, line)
         if self.tables:
