@@ -101,14 +101,16 @@ def fresh() -> list[Collection]:
         out.append(Collection(f"{name} (fresh)", entries, [],
                               [(d["question"], d["expected"] and by_question[d["expected"]]) for d in labels]))
     out.append(shapes())
+    out.append(shapes("prose"))
     return out
 
 
-def shapes() -> Collection:
+def shapes(kind: str = "shapes") -> Collection:
     """tests/data/shapes: fifty FAQ documents in as many shapes, each asked its own questions on its own (the
-    businesses have nothing to do with each other); their questions name their answer by a piece of its text."""
+    businesses have nothing to do with each other); their questions name their answer by a piece of its text.
+    kind="prose": tests/data/prose, eight prose documents asked the same way."""
     from mlbot import ingest
-    folder = ROOT / "tests" / "data" / "shapes"
+    folder = ROOT / "tests" / "data" / kind
     parts = []
     for f in sorted(folder.glob("*.questions.jsonl")):
         [doc] = [d for d in folder.iterdir() if d.name.startswith(f.name.removesuffix("questions.jsonl"))
@@ -120,8 +122,8 @@ def shapes() -> Collection:
             [eid] = [e.id for e in entries if d["expected"] in e.text] if d["expected"] is not None else [None]
             labelled.append((d["question"], eid))
         parts.append(Collection(doc.name, entries, [], labelled))
-    return Collection("50 shapes, each on its own (fresh)", [e for p in parts for e in p.entries], [],
-                      [x for p in parts for x in p.test], parts)
+    name = "50 shapes, each on its own (fresh)" if kind == "shapes" else "8 prose documents, each on its own"
+    return Collection(name, [e for p in parts for e in p.entries], [], [x for p in parts for x in p.test], parts)
 
 
 def load_all(data_arg: str | None) -> list[Collection]:

@@ -1,0 +1,59 @@
+"""Eight prose documents (a handbook, a router manual, a council's web page, a README, a tenancy agreement, a
+patient guide, a syllabus, a wiki export), written by someone who never saw mlbot: read as a person reads them,
+and their labelled questions answered (tests/data/prose/README.md)."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from mlbot import ingest
+from mlbot.bot import load
+from mlbot.evaluate import check_labels, evaluate, read_labelled
+
+PROSE = Path(__file__).resolve().parent / "data" / "prose"
+DOCS = sorted(p.name for p in PROSE.iterdir() if not p.name.endswith(".jsonl") and p.name != "README.md")
+
+
+def entries(name: str):
+    return ingest.parse_file(ingest.discover([PROSE / name])[0])
+
+
+def test_page_chrome_is_not_read_and_a_table_is_one_entry():
+    wiki = entries("onboarding-wiki.html")
+    texts = [e.text for e in wiki]
+    assert not any("[edit]" in h for e in wiki for h in e.headings)   # MediaWiki's edit links
+    assert not any(t in ("Platform Team", "Contents") or t.startswith(("Platform Team /", "Created by"))
+                   for t in texts)   # the space's name, breadcrumbs, the table of contents, page metadata
+    assert any(t.startswith("We use a shared staging") for t in texts)
+    council = entries("city-recycling.html")
+    assert not any("cookies" in e.text for e in council)   # the cookie banner
+    [table] = [e for e in council if e.text.startswith("| Area |")]
+    assert "| Millbrook and Eastfield | Tuesday | Tuesday, alternate weeks | Thursday |" in table.text.split("\n")
+    assert not any(e.text in ("Monday", "Tuesday", "Area") for e in council)   # no cell alone
+
+
+def test_commands_and_steps_stay_with_the_sentences_that_introduce_them():
+    readme = {e.source.line: e.text for e in entries("project-readme.md")}
+    assert readme[21].endswith("isolated from the rest of your system:\n\n```bash\npipx install tidewatch\n```")
+    assert not any(t.startswith("[![") for t in readme.values())   # the badges
+    [reset] = [e.text for e in entries("router-manual.txt") if e.text.startswith("A factory reset")]
+    steps = reset.split("\n\n")[1].split("\n")
+    assert len(steps) == 4 and steps[1].startswith("2. Using a straightened paper clip, press and hold the recessed")
+
+
+def test_the_prose_questions_are_answered_and_the_others_refused():
+    answerable = right = unanswerable = refused = 0
+    for name in DOCS:
+        labels = PROSE / f"{name.rsplit('.', 1)[0]}.questions.jsonl"
+        bot = load([str(PROSE / name)])
+        labelled = read_labelled(labels)
+        check_labels(bot.kb, labelled, labels)   # every expected answer is in an entry of its document
+        report = evaluate(bot, labelled)
+        answerable += report.n_answerable
+        right += round(report.top1 * report.n_answerable)
+        unanswerable += report.n_unanswerable
+        refused += round(report.refused * report.n_unanswerable)
+    assert (len(DOCS), answerable, unanswerable) == (8, 48, 16)
+    # Measured 39 of 48 right first (36 before the readers were changed for these documents; bm25s 21) and 16 of
+    # 16 refused; the floors leave room for small changes.
+    assert right >= 35
+    assert refused >= 14
