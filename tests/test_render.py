@@ -148,6 +148,19 @@ def test_a_paragraph_choice_is_named_by_the_heading_that_names_it():
     assert reply.to_dict()["results"][1]["question"] is None   # the JSON contract: a paragraph has no question
 
 
+def test_two_paragraph_choices_under_one_heading_are_told_apart_by_their_first_words():
+    hours = [replace(match(entry(text, None, line=n), c), topic="Opening hours") for text, n, c in (
+        ("The practice is closed on bank holidays and one Wednesday.", 9, 78.0),
+        ("The surgery is open from 8:00am to 6:30pm, Monday to Friday.", 5, 44.0))]
+    reply = Reply("weekend opening hours", "ambiguous", 78.0, tuple(hours), "Did you mean one of these?", choices=2)
+    lines = plain_reply(reply).splitlines()
+    assert lines[1] == "1. Opening hours: The practice is closed on bank …  (78%)"
+    assert "2. Opening hours: The surgery is open from 8:00am …  (44%)" in lines
+    titles = [line for line in render(rich_reply(reply, numbered=True), width=120).splitlines()
+              if line.startswith("╭─")]
+    assert titles[0].startswith("╭─ 1. Opening hours: The practice is closed on bank … ─")
+
+
 @pytest.mark.parametrize("status", ["answered", "ambiguous", "no_answer", "chitchat"])
 def test_plain_reply_never_carries_escapes(status):
     evil = entry("Text \x1b[2J\x1b]0;title\x07 end", "Q \x1b[31mred\x1b[0m?", path="a\x1b[1m.md",

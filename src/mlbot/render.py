@@ -60,8 +60,9 @@ def plain_reply(reply: Reply, *, explain: bool = False) -> str:
         return "\n".join(out)
     if reply.status == "ambiguous":
         out.append("Did you mean one of these?")
-        for n, m in enumerate(reply.results[:reply.choices], 1):
-            out.append(f"{n}. {_choice_name(m)}  ({label(m.confidence)})")
+        shown = reply.results[:reply.choices]
+        for n, (m, name) in enumerate(zip(shown, choice_names(shown)), 1):
+            out.append(f"{n}. {name}  ({label(m.confidence)})")
             out.append(_indent(_plain_match(m)))
         return "\n".join(out)
     m = reply.results[0]
@@ -91,6 +92,14 @@ def _choice_name(m: Match, n_words: int = 12) -> str:
     """Return what names a match among others: its question, else the heading that names a paragraph, else the
     paragraph's first words."""
     return safe(m.name) or _first_words(m.entry.text, n_words)
+
+
+def choice_names(matches: tuple[Match, ...] | list[Match]) -> list[str]:
+    """Return the names of choices shown together (_choice_name); two paragraphs under one heading, both named by
+    it, are told apart by their first words ("Opening hours: The practice is closed on …")."""
+    names = [_choice_name(m) for m in matches]
+    return [f"{name}: {_first_words(m.entry.text, 6)}" if names.count(name) > 1 and m.name else name
+            for name, m in zip(names, matches)]
 
 
 def _first_words(text: str, n: int = 12) -> str:
@@ -139,8 +148,8 @@ def rich_reply(reply: Reply, *, explain: bool = False, numbered: bool = False) -
     if reply.status == "ambiguous":
         parts = [*read_as, Text("Did you mean one of these?", style="bold yellow")]
         shown = reply.results[:reply.choices]
-        for n, m in enumerate(shown, 1):
-            parts.append(match_panel(m, title_prefix=f"{n}. "))
+        for n, (m, name) in enumerate(zip(shown, choice_names(shown)), 1):
+            parts.append(match_panel(m, title_prefix=f"{n}. ", name=name))
         if numbered:
             numbers = ", ".join(str(n) for n in range(1, len(shown))) + f" or {len(shown)}"
             parts.append(Text(f"Type {numbers} to pick one, or ask something else.", style="dim"))
@@ -152,7 +161,7 @@ def rich_reply(reply: Reply, *, explain: bool = False, numbered: bool = False) -
     return Group(*parts)
 
 
-def match_panel(m: Match, *, title_prefix: str = "") -> RenderableType:
+def match_panel(m: Match, *, title_prefix: str = "", name: str | None = None) -> RenderableType:
     from rich.console import Group
     from rich.markdown import Markdown
     from rich.panel import Panel
@@ -172,7 +181,7 @@ def match_panel(m: Match, *, title_prefix: str = "") -> RenderableType:
     if m.entry.truncated:
         body.append(Text(CUT_OFF, style="italic yellow"))
     # A numbered choice needs a name to pick it by, as the plain rendering names it.
-    asked = _choice_name(m) if title_prefix else safe(m.matched_question or m.entry.question)
+    asked = (name or _choice_name(m)) if title_prefix else safe(m.matched_question or m.entry.question)
     title = Text(title_prefix + asked, style="bold")
     # A long heading is cut so that the panel's border never cuts the confidence off.
     subtitle = Text(f"{where(m, SUBTITLE_HEADING)} · confidence {label(m.confidence)}", style="dim")
