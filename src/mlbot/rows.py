@@ -4,6 +4,7 @@ reads them (under their headings); and the headings that name paragraphs, for su
 """
 from __future__ import annotations
 
+import re
 from collections import Counter
 
 from .model import Entry
@@ -44,6 +45,16 @@ def in_context(entries: list[Entry], rows: tuple[list[str], list[int]]) -> tuple
         context = " ".join(e.headings[1:]) if e.questions else ""
         out.append(f"{context}: {text}" if context else text)
     return out, row_entry
+
+
+_FENCED = re.compile(r"^(`{3,}|~{3,})[^\n]*\n.*?^\1[ \t]*$\n?", re.MULTILINE | re.DOTALL)
+
+
+def meaning_texts(docs: list[str]) -> list[str]:
+    """Return the whole-entry rows as the sentence model and the word vectors read them: without their fenced code
+    ("Install the package from PyPI:" over a page of Python is about installing, not about its code), unless the
+    entry is code alone. The lexical fields read the code too ("pip install tallyhook")."""
+    return [(_FENCED.sub("", d).strip() or d) if "```" in d or "~~~" in d else d for d in docs]
 
 
 # A heading over at most this many paragraphs is what they answer ("## Office"); over more it is a chapter title
