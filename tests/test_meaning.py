@@ -180,3 +180,11 @@ def test_a_tampered_vector_cache_is_rebuilt_not_trusted(tmp_path):
     assert any("damaged" in w and "meaning" in w for w in warned)
     assert int(np.asarray(again.meaning.row_entry).max()) < again.n_entries
     assert "Lyon" in mlbot.load([str(p)]).ask("which city are you based in").results[0].entry.text
+
+
+def test_the_sentence_model_reads_an_entry_without_its_fenced_code():
+    from mlbot.rows import meaning_texts
+    docs = ["Install it from PyPI:\n\n```python\npip install tool\nimport tool\n```\n\nThen run it.",
+            "```\ncode alone\n```", "~~~\nx\n~~~", "No code here."]
+    assert meaning_texts(docs) == ["Install it from PyPI:\n\n\nThen run it.", "```\ncode alone\n```", "~~~\nx\n~~~",
+                                   "No code here."]   # an entry of code alone is read as it is
