@@ -102,19 +102,21 @@ def fresh() -> list[Collection]:
                               [(d["question"], d["expected"] and by_question[d["expected"]]) for d in labels]))
     out.append(shapes())
     out.append(shapes("prose"))
+    out.append(shapes("prose held out"))
     return out
 
 
 def shapes(kind: str = "shapes") -> Collection:
     """tests/data/shapes: fifty FAQ documents in as many shapes, each asked its own questions on its own (the
     businesses have nothing to do with each other); their questions name their answer by a piece of its text.
-    kind="prose": tests/data/prose, eight prose documents asked the same way."""
+    kind="prose": tests/data/prose, sixteen prose documents asked the same way; "prose held out":
+    scripts/fresh/prose, eight more that nothing was changed for."""
     from mlbot import ingest
-    folder = ROOT / "tests" / "data" / kind
+    folder = ROOT / "scripts" / "fresh" / "prose" if kind == "prose held out" else ROOT / "tests" / "data" / kind
     parts = []
     for f in sorted(folder.glob("*.questions.jsonl")):
         [doc] = [d for d in folder.iterdir() if d.name.startswith(f.name.removesuffix("questions.jsonl"))
-                 and d.suffix not in (".jsonl",)]
+                 and d.suffix not in (".jsonl",) and d.name != "README.md"]
         entries = ingest.parse_file(ingest.discover([doc])[0])
         labelled = []
         for line in f.read_text(encoding="utf-8").splitlines():
@@ -122,7 +124,8 @@ def shapes(kind: str = "shapes") -> Collection:
             [eid] = [e.id for e in entries if d["expected"] in e.text] if d["expected"] is not None else [None]
             labelled.append((d["question"], eid))
         parts.append(Collection(doc.name, entries, [], labelled))
-    name = "50 shapes, each on its own (fresh)" if kind == "shapes" else "8 prose documents, each on its own"
+    name = {"shapes": "50 shapes, each on its own (fresh)", "prose": "16 prose documents, each on its own",
+            "prose held out": "8 prose documents held out (fresh)"}[kind]
     return Collection(name, [e for p in parts for e in p.entries], [], [x for p in parts for x in p.test], parts)
 
 
