@@ -47,14 +47,31 @@ def in_context(entries: list[Entry], rows: tuple[list[str], list[int]]) -> tuple
     return out, row_entry
 
 
-_FENCED = re.compile(r"^(`{3,}|~{3,})[^\n]*\n.*?^\1[ \t]*$\n?", re.MULTILINE | re.DOTALL)
+_FENCE = re.compile(r"[ \t]{0,3}(`{3,}|~{3,})")
 
 
 def meaning_texts(docs: list[str]) -> list[str]:
     """Return the whole-entry rows as the sentence model and the word vectors read them: without their fenced code
     ("Install the package from PyPI:" over a page of Python is about installing, not about its code), unless the
     entry is code alone. The lexical fields read the code too ("pip install tallyhook")."""
-    return [(_FENCED.sub("", d).strip() or d) if "```" in d or "~~~" in d else d for d in docs]
+    return [(_without_code(d).strip() or d) if "```" in d or "~~~" in d else d for d in docs]
+
+
+def _without_code(text: str) -> str:
+    """Return text without its fenced code blocks, line by line (a fence is closed by a line of at least as many of
+    its marks; one never closed runs to the end, as in Markdown)."""
+    out: list[str] = []
+    fence = ""
+    for line in text.split("\n"):
+        if fence:
+            rest = line.strip()
+            if rest[:len(fence)] == fence and not rest.strip(fence[0]):
+                fence = ""
+        elif m := _FENCE.match(line):
+            fence = m[1]
+        else:
+            out.append(line)
+    return "\n".join(out)
 
 
 # A heading over at most this many paragraphs is what they answer ("## Office"); over more it is a chapter title
