@@ -530,3 +530,12 @@ def test_the_python_api_takes_a_default_answer(article_bot):
     r = bot.ask("how do I bake sourdough bread?")
     assert (r.status, r.message) == ("no_answer", "Ask the help desk.") and r.suggestions
     assert article_bot.ask("how do I bake sourdough bread?").message.startswith("I'm not sure")
+
+
+def test_the_highlight_is_a_sentence_of_prose_never_a_line_of_code_or_a_table():
+    from mlbot.bot import highlight
+    code = "Install it with pipx, which keeps tidewatch apart:\n\n```bash\npipx install tidewatch\n```"
+    assert highlight(code, "how do I install tidewatch") == "Install it with pipx, which keeps tidewatch apart:"
+    table = "Bins go out by 6:30am. The table shows the days.\n\n| Area | Day |\n|---|---|\n| Millbrook | Tuesday |"
+    assert highlight(table, "millbrook day") == "The table shows the days."
+    assert highlight("```\nmake all\n```", "make") == "```\nmake all\n```"   # code alone is shown whole

@@ -12,6 +12,7 @@ from .calibrate import threshold_of
 from .errors import UsageError
 from .model import Entry, Match, Reply
 from .rank import Contribution, Ranked, Ranking, answer_confidence, explain_match, rank, words_matched
+from .rows import without_code
 from .sanitize import one_line, strip_controls
 from .store import KnowledgeBase, open_index
 
@@ -263,9 +264,15 @@ def _elliptical(q: str) -> bool:
 
 
 def highlight(text: str, question: str) -> str:
-    """Return the sentence of text that shares the most of the question's terms (the short answer)."""
+    """Return the sentence of text that shares the most of the question's terms (the short answer); never a line of
+    its code or of a table, which are shown as they are."""
     if not any(mark in text for mark in (". ", "! ", "? ", "\n", ".\t")):
         return text.strip()   # one sentence: no need for the sentence pattern (this runs for every result)
+    if "```" in text or "~~~" in text or "\n|" in text or text.startswith("|"):
+        prose = "\n".join(x for x in without_code(text).split("\n") if not x.lstrip().startswith("|"))
+        if not prose.strip():
+            return text.strip()   # code or a table alone: shown whole, never marked up (render.match_panel)
+        text = prose
     sentences = [s.strip() for s in _SENTENCE.split(text) if s and s.strip()]
     if len(sentences) <= 1:
         return sentences[0] if sentences else ""

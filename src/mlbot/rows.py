@@ -54,10 +54,10 @@ def meaning_texts(docs: list[str]) -> list[str]:
     """Return the whole-entry rows as the sentence model and the word vectors read them: without their fenced code
     ("Install the package from PyPI:" over a page of Python is about installing, not about its code), unless the
     entry is code alone. The lexical fields read the code too ("pip install tallyhook")."""
-    return [(_without_code(d).strip() or d) if "```" in d or "~~~" in d else d for d in docs]
+    return [(without_code(d).strip() or d) if "```" in d or "~~~" in d else d for d in docs]
 
 
-def _without_code(text: str) -> str:
+def without_code(text: str) -> str:
     """Return text without its fenced code blocks, line by line (a fence is closed by a line of at least as many of
     its marks; one never closed runs to the end, as in Markdown)."""
     out: list[str] = []
