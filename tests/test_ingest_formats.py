@@ -354,9 +354,8 @@ def test_html_a_table_of_data_is_one_entry_written_as_a_markdown_table():
     page = ("<h2>Prices</h2>\n<p>Our plans.</p>\n<table>\n<tr><th>Plan</th><th>Price</th></tr>\n"
             "<tr><td>Basic</td><td>$5 | month</td></tr><tr><td>Pro</td></tr>\n</table>\n<p>After.</p>")
     got = [(e.source.line, e.text, e.headings) for e in parse_html(page, "t.html")]
-    assert got == [(2, "Our plans.", ("Prices",)),
-                   (4, "| Plan | Price |\n|---|---|\n| Basic | $5 \\| month |\n| Pro |  |", ("Prices",)),
-                   (7, "After.", ("Prices",))]   # a cell alone ("$5") answered nothing
+    assert got == [(2, "Our plans.\n\n| Plan | Price |\n|---|---|\n| Basic | $5 \\| month |\n| Pro |  |", ("Prices",)),
+                   (7, "After.", ("Prices",))]   # a cell alone ("$5") answered nothing; the table joins its intro
     # A long table is read in parts of DATA_TABLE_ROWS rows, each under the header row.
     rows = "".join(f"<tr><td>Item {i}</td><td>{i}</td></tr>\n" for i in range(45))
     page = f"<table><tr><th>Item</th><th>Cost</th></tr>\n{rows}</table>"
@@ -800,6 +799,9 @@ def test_a_code_block_and_an_introduced_list_join_the_paragraph_before_them():
         (24, "Notes follow."), (26, "- not introduced")]   # a list after a sentence that does not end in ":"
     page = "<h2>Setup</h2>\n<p>Run:</p>\n<pre>make ```x```</pre>\n<p>Done.</p>"
     assert [e.text for e in parse_html(page, "s.html")] == ["Run:\n\n````\nmake ```x```\n````", "Done."]
+    table = "## Fees\n\nThe table lists them.\n\n| Plan | Price |\n|---|---|\n| Basic | 5 |\n"
+    assert [e.text for e in parse_markdown(table, "f.md")] == [
+        "The table lists them.\n\n| Plan | Price |\n|---|---|\n| Basic | 5 |"]
 
 
 def test_markdown_a_paragraph_of_badges_says_nothing():

@@ -27,7 +27,8 @@ def test_page_chrome_is_not_read_and_a_table_is_one_entry():
     assert any(t.startswith("We use a shared staging") for t in texts)
     council = entries("city-recycling.html")
     assert not any("cookies" in e.text for e in council)   # the cookie banner
-    [table] = [e for e in council if e.text.startswith("| Area |")]
+    [table] = [e for e in council if "\n| Area |" in e.text]
+    assert table.text.startswith("Bins should be at the edge of your property")   # the paragraph that introduces it
     assert "| Millbrook and Eastfield | Tuesday | Tuesday, alternate weeks | Thursday |" in table.text.split("\n")
     assert not any(e.text in ("Monday", "Tuesday", "Area") for e in council)   # no cell alone
 

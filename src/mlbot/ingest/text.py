@@ -33,15 +33,16 @@ _STEPS_START = re.compile(r"1[.)][ \t]")
 
 def with_examples(entries: list[Entry]) -> list[Entry]:
     """Return entries with each code block joined to the paragraph before it under the same headings, and so each
-    numbered list (the steps of what it describes) and each list the paragraph introduces ("You will need:"):
-    "Install it with pipx:" is answered by its command, which alone answers nothing. A block that opens its section
-    stays its own entry."""
+    table (Markdown's, or HTML's as html.py writes it), each numbered list (the steps of what it describes) and each
+    list the paragraph introduces ("You will need:"): "Install it with pipx:" is answered by its command, which alone
+    answers nothing. A block that opens its section stays its own entry."""
     out: list[Entry] = []
     for e in entries:
         prev = out[-1] if out else None
         if (prev is not None and not e.questions and not prev.questions and prev.headings == e.headings
                 and prev.source.path == e.source.path and not _code(prev.text) and not _LIST_START.match(prev.text)
-                and (_code(e.text) or _STEPS_START.match(e.text)
+                and not prev.text.startswith("|")
+                and (_code(e.text) or e.text.startswith("|") or _STEPS_START.match(e.text)
                      or (prev.text.endswith(":") and _LIST_START.match(e.text)))):
             out[-1] = replace(prev, text=f"{prev.text}\n\n{e.text}")
         else:
