@@ -172,6 +172,20 @@ def test_headings_a_paragraph_answers_are_its_questions():
     assert bot.ask("why are visitor numbers going up?").best.entry.text.startswith("School trips")
 
 
+def test_a_chapter_heading_over_subsections_is_not_its_lead_paragraphs_question():
+    from mlbot.ingest.markdown import parse_markdown
+
+    doc = ("# Recipes\n\nOur family's book.\n\n## Lemon drizzle cake\n\nAsked for at every birthday.\n\n"
+           "### Ingredients\n\n- butter\n- lemons\n\n### Method\n\n1. Beat.\n2. Bake.\n\nServes eight.\n\n"
+           "It can be frozen without the drizzle for a month.\n\nEat it warm.\n")
+    entries = parse_markdown(doc, "r.md")
+    texts, row_entry = entry_rows(entries)["question"]
+    asked = {entries[i].text.split("\n")[0]: t for t, i in zip(texts, row_entry)}
+    # "Can I freeze lemon drizzle cake?" once met the recipe's opening line, named by the recipe's heading, at 99.9%.
+    assert "Asked for at every birthday." not in asked
+    assert asked["Our family's book."] == "Recipes" and asked["- butter"] == "Ingredients"
+
+
 def test_a_refusal_suggests_a_paragraph_by_the_heading_that_names_it():
     from mlbot.ingest.markdown import parse_markdown
 

@@ -101,6 +101,8 @@ def heading_questions(e: Entry, counts: tuple[Counter, Counter]) -> tuple[str, .
     h, path = e.headings, e.source.path
     if not h or direct[(path, h)] > HEADING_QUESTION_MAX_PARAGRAPHS:
         return ()
+    if len(h) > 1 and whole[(path, h)] > HEADING_QUESTION_MAX_PARAGRAPHS:
+        return ()   # a chapter's heading over subsections ("Lemon drizzle cake" over its ingredients and method)
     return (h[-1],) + tuple(h[j] for j in range(len(h) - 2, 0, -1)
                             if whole[(path, h[:j + 1])] <= HEADING_QUESTION_MAX_PARAGRAPHS)
 
