@@ -55,7 +55,7 @@ def test_the_prose_questions_are_answered_and_the_others_refused():
         unanswerable += report.n_unanswerable
         refused += round(report.refused * report.n_unanswerable)
     assert (len(DOCS), answerable, unanswerable) == (16, 96, 32)
-    # Measured 74 of 96 right first (first round 39, second 35; before the readers were changed for them 36 and 35;
-    # bm25s 21 and 29) and 30 of 32 refused; the floors leave room for small changes.
+    # Measured 76 of 96 right first (first round 40, second 36; before the readers were changed for them 36 and 35;
+    # bm25s 22 and 31) and 29 of 32 refused; the floors leave room for small changes.
     assert right >= 68
     assert refused >= 27
