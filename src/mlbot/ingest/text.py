@@ -29,6 +29,7 @@ def looks_truncated(text: str) -> bool:
 
 _LIST_START = re.compile(r"(?:[-*+•]|\d{1,3}[.)])[ \t]")
 _STEPS_START = re.compile(r"1[.)][ \t]")
+_OPENERS = frozenset("`~| \t-*+•0123456789")   # what a code block, a table or a list starts with
 
 
 def with_examples(entries: list[Entry]) -> list[Entry]:
@@ -39,9 +40,10 @@ def with_examples(entries: list[Entry]) -> list[Entry]:
     out: list[Entry] = []
     for e in entries:
         prev = out[-1] if out else None
-        if (prev is not None and not e.questions and not prev.questions and prev.headings == e.headings
-                and prev.source.path == e.source.path and not _code(prev.text) and not _LIST_START.match(prev.text)
-                and not prev.text.startswith("|")
+        # The first character rules out most entries at once: a join starts with code, a table or a list.
+        if (prev is not None and e.text[:1] in _OPENERS and not e.questions and not prev.questions
+                and prev.headings == e.headings and prev.source.path == e.source.path
+                and prev.text[:1] not in ("|", "`", "~") and not _code(prev.text) and not _LIST_START.match(prev.text)
                 and (_code(e.text) or e.text.startswith("|") or _STEPS_START.match(e.text)
                      or (prev.text.endswith(":") and _LIST_START.match(e.text)))):
             out[-1] = replace(prev, text=f"{prev.text}\n\n{e.text}")
