@@ -798,7 +798,9 @@ def test_a_code_block_and_an_introduced_list_join_the_paragraph_before_them():
         (19, "You will need:\n\n- Python 3.10\n- git"),
         (24, "Notes follow."), (26, "- not introduced")]   # a list after a sentence that does not end in ":"
     page = "<h2>Setup</h2>\n<p>Run:</p>\n<pre>make ```x```</pre>\n<p>Done.</p>"
-    assert [e.text for e in parse_html(page, "s.html")] == ["Run:\n\n````\nmake ```x```\n````", "Done."]
+    assert [e.text for e in parse_html(page, "s.html")] == ["Run:\n\n```\nmake ```x```\n```", "Done."]
+    page = "<p>Write:</p>\n<pre>```\nmd\n```</pre>"   # a fence inside is outdone by a longer one
+    assert [e.text for e in parse_html(page, "s.html")] == ["Write:\n\n````\n```\nmd\n```\n````"]
     table = "## Fees\n\nThe table lists them.\n\n| Plan | Price |\n|---|---|\n| Basic | 5 |\n"
     assert [e.text for e in parse_markdown(table, "f.md")] == [
         "The table lists them.\n\n| Plan | Price |\n|---|---|\n| Basic | 5 |"]

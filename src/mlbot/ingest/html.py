@@ -17,7 +17,7 @@ from html.parser import HTMLParser
 
 from ..model import Entry, Source
 from .tables import qa_columns
-from .text import clean, looks_like_question, question_text, with_examples
+from .text import clean, fenced, looks_like_question, question_text, with_examples
 
 _HIDDEN = frozenset({"script", "style", "nav", "template", "noscript", "svg", "head", "select", "textarea", "label"})
 _WORD = re.compile(r"[^\W_]")   # a letter or digit
@@ -199,9 +199,8 @@ class _PageReader(HTMLParser):
         raw, line, (unlinked, linked, toggles), lead = "".join(self.buf), self.line, self.said, self.lead
         self.buf, self.line, self.said, self.bold, self.lead = [], 0, [False, False, False], False, None
         text = clean(raw if self.pre else " ".join(raw.split()))
-        if self.pre and text.strip():   # preformatted text is code, shown as it is written (Markdown fences it)
-            fence = "`" * max(3, 1 + max((len(r) for r in re.findall("`+", text)), default=0))
-            text = f"{fence}\n{text.strip(chr(10))}\n{fence}"
+        if self.pre and text.strip():   # preformatted text is code, shown as it is written
+            text = fenced(text)
         tag, self.capture = self.capture, None
         if tag is None and lead and looks_like_question(question := clean(" ".join(raw[:lead].split()))):
             # "<p><strong>Do you deliver?</strong><br>Within 5 miles.</p>": a question, its answer after it.
@@ -336,7 +335,7 @@ class _PageReader(HTMLParser):
         the page's layout: its cells stay paragraphs."""
         if width < 2 or any(len(es) > 1 or len(es[0].text) > DATA_CELL_CHARS for es in grid.values()):
             return
-        first = {i: e for i, e in ((i, self.entries[i]) for i, _, _ in cells)}
+        at = {i for i, _, _ in cells}
 
         def line(r: int) -> str:
             return "| " + " | ".join(
@@ -345,13 +344,13 @@ class _PageReader(HTMLParser):
 
         header, body = line(rows[0]), [line(r) for r in rows[1:]]
         rule = "|" + "---|" * width
-        start = min(first)
+        start = min(at)
         parts = []
         for k in range(0, max(len(body), 1), DATA_TABLE_ROWS):
-            at = grid[next((r, c) for r in (rows[1 + k:] if k else rows) for c in range(width) if (r, c) in grid)][0]
+            cell = grid[next((r, c) for r in (rows[1 + k:] if k else rows) for c in range(width) if (r, c) in grid)][0]
             text = "\n".join([header, rule, *body[k:k + DATA_TABLE_ROWS]])
-            parts.append(Entry(at.id, (), text, at.source, at.headings))
-        self.entries[start:] = [*parts, *(e for i, e in enumerate(self.entries[start:], start) if i not in first)]
+            parts.append(Entry(cell.id, (), text, cell.source, cell.headings))
+        self.entries[start:] = [*parts, *(e for i, e in enumerate(self.entries[start:], start) if i not in at)]
 
     def _close_faq(self) -> None:
         faq, self.faq = self.faq, None

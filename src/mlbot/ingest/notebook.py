@@ -8,6 +8,7 @@ import json
 from ..model import Entry
 from . import placed
 from .markdown import parse_markdown
+from .text import fenced
 
 _ERROR = "not a Jupyter notebook (expected a JSON object with a list of \"cells\")"
 
@@ -37,8 +38,7 @@ def parse_notebook(text: str, path: str) -> list[Entry]:
         if cell.get("cell_type") == "markdown":
             part = source.strip("\n")
         elif cell.get("cell_type") == "code":
-            fence = "`" * max(3, 1 + max((len(r) for r in source.split("\n") if r and not r.strip("`")), default=0))
-            part = f"{fence}{language}\n{source.strip(chr(10))}\n{fence}"
+            part = fenced(source, language)
         else:
             continue
         places += [0] * bool(parts) + [number] * (part.count("\n") + 1)

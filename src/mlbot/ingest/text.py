@@ -52,6 +52,12 @@ def with_examples(entries: list[Entry]) -> list[Entry]:
     return out
 
 
+def fenced(code: str, language: str = "") -> str:
+    """Return code as a fenced Markdown block, the fence longer than any line of backticks inside it."""
+    fence = "`" * max(3, 1 + max((len(r) for r in code.split("\n") if r and not r.strip("`")), default=0))
+    return f"{fence}{language}\n{code.strip(chr(10))}\n{fence}"
+
+
 def _code(text: str) -> bool:
     """True for a Markdown code block: fenced, or every line indented four spaces or a tab."""
     return text.startswith(("```", "~~~")) or all(x.startswith(("    ", "\t")) for x in text.split("\n") if x)
