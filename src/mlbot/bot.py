@@ -12,7 +12,6 @@ from .calibrate import threshold_of
 from .errors import UsageError
 from .model import Entry, Match, Reply
 from .rank import Contribution, Ranked, Ranking, answer_confidence, explain_match, rank, words_matched
-from .rows import without_code
 from .sanitize import one_line, strip_controls
 from .store import KnowledgeBase, open_index
 
@@ -269,6 +268,8 @@ def highlight(text: str, question: str) -> str:
     if not any(mark in text for mark in (". ", "! ", "? ", "\n", ".\t")):
         return text.strip()   # one sentence: no need for the sentence pattern (this runs for every result)
     if "```" in text or "~~~" in text or "\n|" in text or text.startswith("|"):
+        # The readers' fence rules, imported only for an answer with code or a table.
+        from .ingest.text import without_code
         prose = "\n".join(x for x in without_code(text).split("\n") if not x.lstrip().startswith("|"))
         if not prose.strip():
             return text.strip()   # code or a table alone: shown whole, never marked up (render.match_panel)

@@ -4,7 +4,6 @@ reads them (under their headings); and the headings that name paragraphs, for su
 """
 from __future__ import annotations
 
-import re
 from collections import Counter
 
 from .model import Entry
@@ -47,31 +46,15 @@ def in_context(entries: list[Entry], rows: tuple[list[str], list[int]]) -> tuple
     return out, row_entry
 
 
-_FENCE = re.compile(r"[ \t]{0,3}(`{3,}|~{3,})")
-
-
 def meaning_texts(docs: list[str]) -> list[str]:
     """Return the whole-entry rows as the sentence model and the word vectors read them: without their fenced code
     ("Install the package from PyPI:" over a page of Python is about installing, not about its code), unless the
     entry is code alone. The lexical fields read the code too ("pip install tallyhook")."""
+    if not any("```" in d or "~~~" in d for d in docs):
+        return docs
+    # The readers' fence rules, imported only for an index with code.
+    from .ingest.text import without_code
     return [(without_code(d).strip() or d) if "```" in d or "~~~" in d else d for d in docs]
-
-
-def without_code(text: str) -> str:
-    """Return text without its fenced code blocks, line by line (a fence is closed by a line of at least as many of
-    its marks; one never closed runs to the end, as in Markdown)."""
-    out: list[str] = []
-    fence = ""
-    for line in text.split("\n"):
-        if fence:
-            rest = line.strip()
-            if rest[:len(fence)] == fence and not rest.strip(fence[0]):
-                fence = ""
-        elif m := _FENCE.match(line):
-            fence = m[1]
-        else:
-            out.append(line)
-    return "\n".join(out)
 
 
 # A heading over at most this many paragraphs is what they answer ("## Office"); over more it is a chapter title

@@ -18,13 +18,14 @@ from dataclasses import dataclass
 from ..model import Entry, Source
 from ..sanitize import strip_controls
 from .tables import qa_columns
+from .text import FENCE as _FENCE
 from .text import clean, looks_like_question, looks_truncated, question_text, with_examples
+from .text import fenced_lines as _fenced
 
 _NEWLINE = re.compile(r"\r\n|\r|\n")   # not str.splitlines: it also splits at \f and \x1c, so lines would drift
 _ATX = re.compile(r" {0,3}(#{1,6})(?:[ \t]+(.*))?$")
 _SETEXT = re.compile(r" {0,3}(?:=+|-+)[ \t]*$")
 _BREAK = re.compile(r" {0,3}([-*_])(?:[ \t]*\1){2,}[ \t]*$")
-_FENCE = re.compile(r" {0,3}(`{3,}|~{3,})(.*)$")
 _LIST = re.compile(r" {0,3}(?:[-+*]|\d{1,9}[.)])(?:[ \t]|$)")
 _BOLD_QUESTION = re.compile(r"\*\*(?:Q:\s*)?([^*]+\?)\*\*$|\*\*Q:\*\*\s*(.+\?)$")
 _BOLD_LEAD = re.compile(r"\*\*([^*]+\?)\*\*[ \t]+(?=\S)")   # "**Question?** Answer on the same line."
@@ -254,19 +255,6 @@ def _trim(lines: list[str]) -> list[str]:
     while last > first and (not lines[last - 1] or _BREAK.match(lines[last - 1])):
         last -= 1
     return lines[first:last]
-
-
-def _fenced(lines: list[str]) -> list[bool]:
-    """Return, for each line, whether it belongs to fenced code: a fence or a line between two."""
-    out, fence = [], None
-    for line in lines:
-        m = _FENCE.match(line)
-        out.append(bool(fence or m))
-        if fence:
-            fence = None if m and m[1][0] == fence[0] and len(m[1]) >= len(fence) and not m[2].strip() else fence
-        elif m and not (m[1][0] == "`" and "`" in m[2]):   # "```x```" on one line is inline code
-            fence = m[1]
-    return out
 
 
 def _section(lines: list[str], strip_answer: bool) -> str:

@@ -52,6 +52,28 @@ def with_examples(entries: list[Entry]) -> list[Entry]:
     return out
 
 
+FENCE = re.compile(r" {0,3}(`{3,}|~{3,})(.*)$")   # a Markdown code fence: its marks, then its info string
+
+
+def fenced_lines(lines: list[str]) -> list[bool]:
+    """Return, for each line, whether it belongs to fenced code: a fence or a line between two."""
+    out, fence = [], None
+    for line in lines:
+        m = FENCE.match(line)
+        out.append(bool(fence or m))
+        if fence:
+            fence = None if m and m[1][0] == fence[0] and len(m[1]) >= len(fence) and not m[2].strip() else fence
+        elif m and not (m[1][0] == "`" and "`" in m[2]):   # "```x```" on one line is inline code
+            fence = m[1]
+    return out
+
+
+def without_code(text: str) -> str:
+    """Return text without its fenced code blocks (fenced_lines; one never closed runs to the end, as in Markdown)."""
+    lines = text.split("\n")
+    return "\n".join(x for x, code in zip(lines, fenced_lines(lines)) if not code)
+
+
 def fenced(code: str, language: str = "") -> str:
     """Return code as a fenced Markdown block, the fence longer than any line of backticks inside it."""
     fence = "`" * max(3, 1 + max((len(r) for r in code.split("\n") if r and not r.strip("`")), default=0))
