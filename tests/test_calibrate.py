@@ -6,6 +6,7 @@ import json
 from mlbot.bot import Bot
 from mlbot.calibrate import DEFAULT_THRESHOLD, MIN_PROBES, STEPS, TARGET, derive_threshold, threshold_of
 from mlbot.model import Entry, Source
+from mlbot.rank import probe_of
 from mlbot.store import build
 
 THINGS = ["printer", "scanner", "badge", "laptop", "monitor", "headset", "locker", "parking", "wifi", "vpn",
@@ -80,3 +81,42 @@ def test_index_and_info_say_where_the_threshold_comes_from(run_mlbot, tmp_path):
     plain.write_text("# Help\n\n## How do I reset my badge?\n\nAsk at the front desk.\n", encoding="utf-8")
     out = run_mlbot("info", "--docs", str(plain)).stdout.decode()
     assert "threshold: 20, the default" in out
+
+
+DISHES = [("Beef stew", "braising steak", "Heat the oven to 160C", "Brown the beef in batches in hot oil",
+           "Cover and cook in the oven for three hours"),
+          ("Lemon cake", "caster sugar", "Heat the oven to 180C", "Beat the butter and sugar until pale",
+           "Bake for forty minutes until a skewer comes out clean"),
+          ("Pancakes", "plain flour", "Whisk the flour, eggs and milk into a smooth batter",
+           "Rest the batter for half an hour", "Fry thin pancakes in a hot buttered pan"),
+          ("Lentil soup", "red lentils", "Soften the onion and carrot in olive oil", "Add the lentils and stock",
+           "Simmer for twenty five minutes and blend half of it")]
+
+
+def recipe_book(numbered: bool) -> str:
+    parts = ["# Family recipes\n\nThe recipes we cook most, written down so they do not get lost.\n"]
+    for name, staple, *steps in DISHES:
+        method = ("\n".join(f"{i}. {s}." for i, s in enumerate(steps, 1)) if numbered
+                  else " ".join(f"{s}." for s in steps))
+        parts.append(f"## {name}\n\nServes four.\n\n### Ingredients\n\nYou need {staple}, salt and pepper.\n\n"
+                     f"### Method\n\n{method}\n")
+    return "\n".join(parts)
+
+
+def test_a_paragraph_is_probed_by_its_opening_words_not_a_list_number():
+    assert probe_of("1. Heat the oven to 160C.\n2. Brown the beef in batches. Then rest it.") == \
+        "Heat the oven to 160C Brown the beef in batches"
+    assert probe_of("Serves four.") == "Serves four."
+    assert probe_of("In an era where machine learning matters to everyone. More text here.") == \
+        "In an era where machine learning matters to everyone"
+
+
+def test_numbered_steps_do_not_make_a_documents_answers_look_sure():
+    # The score scale is the median score of the documents' own openings asked of them; a numbered method probed
+    # by "1" scored low, pulled the scale down and so every answer's confidence up (a recipe book's opening lines
+    # were offered at 93% for "what temperature for the stew in the oven").
+    from mlbot.ingest.markdown import parse_markdown
+    numbered, prose = (kb_of(parse_markdown(recipe_book(n), "recipes.md")).meta for n in (True, False))
+    for key in ("scale", "scale_sense"):
+        if key in prose:
+            assert numbered[key] >= 0.9 * prose[key], key

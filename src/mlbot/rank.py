@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import math
+import re
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -282,7 +283,7 @@ def score_scale(kb: KnowledgeBase, probes: int = 0, by_sense: bool = False) -> f
     asked = []
     for i in picks:
         e = kb.entry(i)
-        asked.append(e.questions[0] if e.questions else e.text.split(". ")[0][:300])
+        asked.append(e.questions[0] if e.questions else probe_of(e.text))
     if by_sense:
         from .sentence import prime
         prime(asked)   # in batches, several times faster than one by one; free for the texts the build has read
@@ -291,6 +292,28 @@ def score_scale(kb: KnowledgeBase, probes: int = 0, by_sense: bool = False) -> f
         if r.items:
             scores.append(r.items[0].score)
     return float(np.median(scores)) if scores else 1.0
+
+
+# A paragraph is probed by its opening, as a question about it would be worded: its first sentences, list markers
+# off, up to this many words. Cut at its first ". ", a numbered step was probed by "1" and a recipe's "Serves six"
+# by two words, whose low scores made the median (the scale) low and every answer in such a document look sure.
+PROBE_WORDS = 8
+_MARKER = re.compile(r"^[ \t]*(?:[-*+\u2022]|\d{1,3}[.)]|#+|>)[ \t]+", re.MULTILINE)
+_SENTENCE_END = re.compile(r"\.\s+|(?<=[!?])\s+|\n+")   # a full stop goes with the cut, as it always did
+
+
+def probe_of(text: str) -> str:
+    """Return the opening of a paragraph as score_scale asks it: whole sentences, list markers off, until it holds
+    PROBE_WORDS words (or the paragraph ends), at most 300 characters."""
+    out: list[str] = []
+    n = 0
+    for sentence in _SENTENCE_END.split(_MARKER.sub("", text[:2000])):
+        if sentence.strip():
+            out.append(sentence.strip())
+            n += len(sentence.split())
+            if n >= PROBE_WORDS:
+                break
+    return " ".join(out)[:300] or text[:300]
 
 
 def confidence(score: float, margin: float, coverage: float, scale: float = 1.0, n_entries: int = 100,
