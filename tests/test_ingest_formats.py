@@ -242,7 +242,8 @@ def test_a_numbered_question_is_asked_without_its_number(reader, doc):
 
 def test_html_question_heading_answer_runs_to_the_next_heading():
     faq = by_question(parse_html(PAGE, "help.html"))["How do I reset my password?"]
-    assert faq.text == "Open settings.\nClick reset\nCheck your mail"
+    # Written as Markdown, as it is shown: paragraphs apart, a list as Markdown's.
+    assert faq.text == "Open settings.\n\n- Click reset\n- Check your mail"
     assert faq.headings == ("Help Centre",)   # the title and the h1 say the same, so it is shown once
     assert faq.source.line == 10
     assert faq.id == "help.html:10"
@@ -325,7 +326,7 @@ def test_html_bold_questions_open_their_answers():
             "<p><b>Can I order a cake?</b></p><p>Yes, with 5 days' notice.</p><p><strong>Note:</strong> cash only.</p>")
     assert [(e.questions, e.text) for e in parse_html(page, "b.html")] == [
         (("Do you deliver?",), "Within 5 miles."),
-        (("Can I order a cake?",), "Yes, with 5 days' notice.\nNote: cash only."),   # a bold lead that does not ask
+        (("Can I order a cake?",), "Yes, with 5 days' notice.\n\nNote: cash only."),   # a bold lead that does not ask
     ]
 
 
@@ -343,11 +344,11 @@ def test_html_tables_of_questions_and_answers_are_faq_entries(table):
     ]
 
 
-def test_html_a_table_in_an_answer_is_read_row_by_row():
+def test_html_a_table_in_an_answer_is_written_as_a_markdown_table():
     page = ("<h4>How much?</h4><p>Prices:</p><table><tr><th>Item</th><th>Price</th></tr>"
             "<tr><td>Shirt</td><td>£3.50</td></tr></table><h4>Open?</h4><ul><li>Mon: 7-10</li></ul>")
     assert [(e.questions, e.text) for e in parse_html(page, "l.html")] == [
-        (("How much?",), "Prices:\nItem | Price\nShirt | £3.50"), (("Open?",), "Mon: 7-10")]
+        (("How much?",), "Prices:\n\n| Item | Price |\n|---|---|\n| Shirt | £3.50 |"), (("Open?",), "- Mon: 7-10")]
 
 
 def test_html_a_table_of_data_is_one_entry_written_as_a_markdown_table():
@@ -765,7 +766,7 @@ def test_html_questions_made_bold_by_a_css_class_google_docs():
     got = [(e.questions, e.text) for e in parse_html(page, "g.html")]
     assert got == [
         (("When does school start?",), "At 8:50am. Stay off for 48 hours after a bug."),   # bold inside: answer
-        (("Is there a breakfast club?",), "Yes.\nWhat about lunch?\nBring one."),   # not bold: not a question
+        (("Is there a breakfast club?",), "Yes.\n\nWhat about lunch?\n\nBring one."),   # not bold: not a question
     ]
 
 
@@ -841,7 +842,7 @@ def test_html_questions_by_class_confluence_expand_macros():
             '<div class="question-list"><p>Our team answers within a day.</p></div>'
             '<div class="faq__question">Is there wifi?</div><div class="faq__answer">Yes.</div>')
     got = [(e.questions, e.text) for e in parse_html(page, "c.html")]
-    assert got == [(("How do I reset my password?",), "Use the portal.\nOur team answers within a day."),
+    assert got == [(("How do I reset my password?",), "Use the portal.\n\nOur team answers within a day."),
                    (("Is there wifi?",), "Yes.")]   # "question-list" is no question's class
 
 
@@ -854,7 +855,7 @@ def test_xml_faq_items_groups_cdata_and_refusals():
     got = [(e.id, e.source.line, e.questions, e.text, e.headings) for e in parse_xml(x, "l.xml")]
     assert got == [
         ("b1", 4, ("How many books?",), "Up to 12.", ("Borrowing",)),
-        ("l.xml:5", 5, ("Can I renew?",), "Yes & online.\nTwice", ("Borrowing",)),   # CDATA HTML read as text
+        ("l.xml:5", 5, ("Can I renew?",), "Yes & online.\n\nTwice", ("Borrowing",)),   # CDATA HTML read as text
         ("l.xml:8", 8, ("Late fees?",), "None.", ("Fees",)),   # a group named by its <title>
     ]
     # An item's details nested in it (<tags><tag>) leave it an item; a group may hold its items deeper down.
@@ -911,7 +912,7 @@ def test_help_centre_csv_exports_titles_html_answers_and_drafts():
                 '13,Is there a Q&amp;A forum?,Use <b>the forum</b> tag to ask.,Help,published\r\n')
     got = [(e.id, e.questions, e.text) for e in parse_csv(csv_text, "kb.csv")]
     assert got == [
-        ("11", ("How long is the install?",), "About 2 hours.\nBe home\nClear the wall"),
+        ("11", ("How long is the install?",), "About 2 hours.\n\n- Be home\n- Clear the wall"),
         ("13", ("Is there a Q&A forum?",), "Use <b>the forum</b> tag to ask."),   # text that mentions a tag stays
     ]
     assert take_warnings() == ["kb.csv: skipped 1 row whose status is draft, archived or unpublished"]
@@ -1207,3 +1208,49 @@ def test_readers_take_a_relative_path_for_sources():
     assert [(e.id, e.source.path, e.source.heading, e.headings) for e in entries] == [
         ("sub/dir/a.md:1", "sub/dir/a.md", None, ()),
     ]
+
+
+def test_html_a_list_is_one_entry_written_as_markdowns_and_joins_what_introduces_it():
+    page = ("<h1>Cafe</h1><h2>Menu</h2><p>We serve breakfast:</p>"
+            "<ul><li>Eggs on toast</li><li>Porridge</li></ul>"
+            "<h2>Reset</h2><p>To reset the router</p><ol><li>Unplug it.</li><li>Wait ten seconds.</li></ol>"
+            "<h2>Fruit</h2><ul><li>Fruit<ul><li>Apple</li><li>Pear</li></ul></li>"
+            "<li><p>Veg one.</p><p>Veg two.</p></li></ul>"
+            "<h2>Single</h2><ul><li>Only item</li></ul>")
+    assert [(e.headings[-1], e.text) for e in parse_html(page, "c.html")] == [
+        ("Menu", "We serve breakfast:\n\n- Eggs on toast\n- Porridge"),
+        ("Reset", "To reset the router\n\n1. Unplug it.\n2. Wait ten seconds."),   # steps, as with_examples joins
+        ("Fruit", "- Fruit\n  - Apple\n  - Pear\n- Veg one.\n  Veg two."),
+        ("Single", "Only item"),   # an item alone is a paragraph
+    ]
+
+
+def test_html_a_long_list_is_read_in_parts_and_a_list_in_a_table_cell_is_left_as_it_was():
+    from mlbot.ingest.html import LIST_ITEMS
+    items = "".join(f"<li>Rule number {n}</li>" for n in range(1, LIST_ITEMS + 6))
+    parts = parse_html(f"<h1>Rules</h1><ol>{items}</ol>", "r.html")
+    assert [e.text.count("\n") + 1 for e in parts] == [LIST_ITEMS, 5]
+    assert parts[1].text.startswith(f"{LIST_ITEMS + 1}. Rule number {LIST_ITEMS + 1}")
+    assert len({e.id for e in parts}) == 2
+    cell = parse_html("<table><tr><td><ul><li>a b</li><li>c d</li></ul></td><td>x y</td></tr>"
+                      "<tr><td>e f</td><td>g h</td></tr></table>", "t.html")
+    assert [e.text for e in cell] == ["a b", "c d", "x y", "e f", "g h"]   # the table's layout: cells stay paragraphs
+
+
+def test_html_a_list_in_an_answer_keeps_its_markers_and_a_question_list_stays_faq():
+    page = ("<h2>How do I pay?</h2><p>Any of:</p><ol><li>Card<ul><li>Visa</li><li>Amex</li></ul></li>"
+            "<li>Cash</li></ol><p>No cheques.</p>"
+            "<h2>More</h2><ol><li><strong>Do you deliver?</strong> Yes, within 5 miles.</li>"
+            "<li><strong>Is parking free?</strong> Yes, for two hours.</li></ol>")
+    got = {e.questions[0]: e.text for e in parse_html(page, "p.html") if e.questions}
+    assert got["How do I pay?"] == "Any of:\n\n1. Card\n   - Visa\n   - Amex\n2. Cash\n\nNo cheques."
+    assert (got["Do you deliver?"], got["Is parking free?"]) == ("Yes, within 5 miles.", "Yes, for two hours.")
+
+
+def test_html_lists_nested_thousands_deep_are_not_copied_into_every_level():
+    # Each level of a list joins the levels inside it: 3,000 levels made an entry of 9 MB (and took seconds).
+    deep = "<ul><li>x y " * 3000 + "</li></ul>" * 3000
+    for page in ("<h1>T</h1>" + deep, "<h2>How?</h2>" + deep):
+        entries = parse_html(page, "d.html")
+        assert entries and max(len(e.text) for e in entries) < 50_000
+        assert sum(e.text.count("x y") for e in entries) == 3000   # every item still read

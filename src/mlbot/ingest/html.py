@@ -12,7 +12,7 @@ a page of 100,000 nested elements costs no more than a flat one.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from html.parser import HTMLParser
 
 from ..model import Entry, Source
@@ -28,6 +28,8 @@ _TOGGLE_CLASS = re.compile(r"(?:^|\s)(?:[\w-]*__)?(?:faq-?)?(?:question|expand-c
                            r"toggle|button)|toggle-(?:title|header)|collapsible-(?:header|title)|panel-title)(?:\s|$)")
 DATA_CELL_CHARS = 200    # a table whose cells are all this short is data, read as one entry (_data_table)
 DATA_TABLE_ROWS = 20     # rows an entry of such a table holds at most: a long one is read in parts
+LIST_ITEMS = 20          # items an entry of a list holds at most (_end_list): a long one is read in parts
+LIST_DEPTH = 4           # lists nested deeper are left as paragraphs: each level would copy all the levels inside
 # Elements whose class or id names page chrome hold no answer, and are never read: MediaWiki's and Confluence's
 # "[edit]" links, breadcrumbs, a table of contents, a page's "Created by ..., last modified ..." line, a cookie banner.
 # Only elements that are always closed are hidden so (an unclosed <li> would hide what follows it).
@@ -54,7 +56,34 @@ class _Faq:
     headings: tuple[str, ...]
     container: str | None
     parts: list[str] = field(default_factory=list)
+    kinds: list[str] = field(default_factory=list)   # each part's: "p" a paragraph, "li" a list's line, "tr" a row
     cells: dict[int, list[tuple[int, int]]] = field(default_factory=dict)   # table id -> (part, row) of its cells
+
+    def add(self, text: str, kind: str = "p") -> None:
+        self.parts.append(text)
+        self.kinds.append(kind)
+
+    def text(self) -> str:
+        """The answer as Markdown: a list's lines, or a table's rows, one a line; paragraphs apart."""
+        out = self.parts[:1]
+        for k in range(1, len(self.parts)):
+            same = self.kinds[k] == self.kinds[k - 1] != "p"
+            out += ["\n" if same else "\n\n", self.parts[k]]
+        return "".join(out)
+
+
+@dataclass
+class _List:
+    """An open <ul> or <ol>: the paragraph entries read in it, each with the number of the item it is in."""
+
+    ordered: bool
+    faq: _Faq | None = None   # the FAQ answer it is in
+    item: int = 0
+    marked: int = 0           # in an FAQ answer: the last item whose first line has its marker
+    parts: list[tuple[int, int]] = field(default_factory=list)   # (entry index, item number)
+
+    def mark(self, item: int | None = None) -> str:
+        return f"{item or self.item}. " if self.ordered else "- "
 
 
 class _PageReader(HTMLParser):
@@ -86,6 +115,7 @@ class _PageReader(HTMLParser):
         self.css: list[str] = []             # the text of <style> elements, for the classes that make text bold
         self.bold_classes: frozenset[str] | None = None
         self.spans: list[bool] = []          # open <span> elements: does each make its text bold (by class or style)?
+        self.lists: list[_List] = []         # open lists outside tables and FAQ answers, innermost last
 
     def close(self) -> None:
         super().close()
@@ -127,6 +157,10 @@ class _PageReader(HTMLParser):
                 # An FAQ widget's question by its class: Confluence's expand macro ("expand-control"), an accordion's
                 # header, `<div class="faq-question">`. Read as a button is: a question when it asks.
                 self.capture = "button"
+        if tag in ("ul", "ol"):
+            self.lists.append(_List(tag == "ol", self.faq))
+        elif tag == "li" and self.lists:
+            self.lists[-1].item += 1
         if tag in _CHROME:
             if self.faq:
                 level = self.faq.level
@@ -167,6 +201,8 @@ class _PageReader(HTMLParser):
             return
         if tag in _BLOCKS or (tag == "button" and self.capture == "button"):
             self._end_block()
+        if tag in ("ul", "ol") and self.lists:
+            self._end_list(self.lists.pop())
         if tag == "pre":
             self.pre = max(0, self.pre - 1)
         elif tag == "a" and self.links:
@@ -249,7 +285,7 @@ class _PageReader(HTMLParser):
         if self.faq and (level <= self.faq.level or asks):
             self._close_faq()
         elif self.faq and text:
-            self.faq.parts.append(text)   # a subheading inside an answer belongs to it
+            self.faq.add(text)   # a subheading inside an answer belongs to it
         self._pop_headings(level)
         if asks:
             self.faq = _Faq(question_text(text), line, level, self._chain(), container)
@@ -277,7 +313,18 @@ class _PageReader(HTMLParser):
         if self.faq:
             if self.tables:   # a table in an answer: its rows are read as lines of cells
                 self.faq.cells.setdefault(self.tables[-1][0], []).append((len(self.faq.parts), self.tables[-1][1]))
-            self.faq.parts.append(text)
+                self.faq.add(text, "tr")
+                return
+            mine = [x for x in self.lists if x.faq is self.faq and x.item] if len(self.lists) <= LIST_DEPTH else []
+            if not mine:
+                self.faq.add(text)
+                return
+            # A list in an answer is written as Markdown's, its items' lines under their markers.
+            inner = mine[-1]
+            pad = "".join(" " * len(x.mark()) for x in mine[:-1])
+            first = inner.marked != inner.item
+            inner.marked = inner.item
+            self.faq.add(pad + (inner.mark() if first else " " * len(inner.mark())) + text, "li")
             return
         if self.page and not self.headed and not self.tables and len(text.split()) <= 3 and not _SENTENCE.search(text):
             self.labels.append(len(self.entries))   # dropped at the page's first heading (_heading)
@@ -286,7 +333,44 @@ class _PageReader(HTMLParser):
         if self.tables:
             table, row, column = self.tables[-1]
             self.cells.setdefault(table, []).append((len(self.entries), row, column))
+        elif self.lists and len(self.lists) <= LIST_DEPTH:
+            self.lists[-1].parts.append((len(self.entries), self.lists[-1].item))
         self.entries.append(Entry(self._id(line), (), text, source, headings))
+
+    def _end_list(self, done: _List) -> None:
+        """At a list's end, join its items into one entry written as a Markdown list ("- Porridge", "1. Heat the
+        oven"), LIST_ITEMS items at most an entry, as a Markdown document's list is kept: an item alone ("Porridge")
+        answers nothing, and with_examples joins a list to the paragraph that introduces it ("We serve breakfast:").
+        A list inside another is joined into the item it is in, down to LIST_DEPTH. A list with a question, a
+        heading or a label of the page's header among its entries, or of a single item at the top, is left as it
+        was."""
+        if len(self.lists) >= LIST_DEPTH:
+            return
+        at = [i for i, _ in done.parts]
+        outer = self.lists[-1] if self.lists else None
+        if not at or at != list(range(at[0], len(self.entries))) or not set(self.labels).isdisjoint(at) \
+                or len({e.headings for e in self.entries[at[0]:]}) > 1 \
+                or (outer is None and len({item for _, item in done.parts}) < 2):
+            if outer is not None:   # its entries are the outer item's, as they are
+                outer.parts += [(i, outer.item) for i in at]
+            return
+        items: list[list[Entry]] = []
+        last = None
+        for i, item in done.parts:
+            if item != last:
+                items.append([])
+                last = item
+            items[-1].append(self.entries[i])
+        parts = []
+        for k in range(0, len(items), LIST_ITEMS):
+            lines = []
+            for n, es in enumerate(items[k:k + LIST_ITEMS], k + 1):
+                mark = done.mark(n)
+                lines.append(mark + "\n".join(e.text for e in es).replace("\n", "\n" + " " * len(mark)))
+            parts.append(replace(items[k][0], text="\n".join(lines)))
+        self.entries[at[0]:] = parts
+        if outer is not None:
+            outer.parts += [(at[0] + j, outer.item) for j in range(len(parts))]
 
     def _faq_table(self, table: int) -> None:
         """At a table's end: in an FAQ answer, join each row's cells into one line; elsewhere, turn a table of
@@ -295,9 +379,17 @@ class _PageReader(HTMLParser):
             rows: dict[int, list[int]] = {}
             for i, row in parts:
                 rows.setdefault(row, []).append(i)
-            joined = {ix[0]: " | ".join(self.faq.parts[i] for i in ix) for ix in rows.values()}
+            if max(map(len, rows.values())) < 2:   # one column: its cells are lines
+                joined = {ix[0]: self.faq.parts[ix[0]] for ix in rows.values()}
+            else:   # written as a Markdown table, the first row its header, as _data_table writes one
+                width = max(map(len, rows.values()))
+                joined = {ix[0]: "| " + " | ".join([self.faq.parts[i].replace("|", "\\|") for i in ix]
+                                                   + [""] * (width - len(ix))) + " |" for ix in rows.values()}
+                head = min(joined)
+                joined[head] += "\n|" + "---|" * width
             gone = {i for ix in rows.values() for i in ix[1:]}
             self.faq.parts = [joined.get(i, p) for i, p in enumerate(self.faq.parts) if i not in gone]
+            self.faq.kinds = [k for i, k in enumerate(self.faq.kinds) if i not in gone]
         cells = self.cells.pop(table, [])
         at = {i for i, _, _ in cells}
         grid: dict[tuple[int, int], list[Entry]] = {}
@@ -357,7 +449,7 @@ class _PageReader(HTMLParser):
         if faq and faq.parts:   # a question with nothing after it answers nothing ("Was this page helpful?")
             source = Source(self.path, faq.headings[-1] if faq.headings else None, faq.line)
             self.entries.append(
-                Entry(self._id(faq.line), (faq.question,), "\n".join(faq.parts), source, faq.headings)
+                Entry(self._id(faq.line), (faq.question,), faq.text(), source, faq.headings)
             )
 
 

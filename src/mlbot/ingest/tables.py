@@ -81,10 +81,11 @@ def _unescape(text: str) -> str:
 
 
 def _html_text(answer: str) -> str:
-    """Return an answer written in HTML as its text, a line per paragraph or list item (html.py reads it)."""
+    """Return an answer written in HTML as Markdown text, its paragraphs apart and its lists as Markdown's (html.py
+    reads it)."""
     from .html import parse_html
     parts = [x for e in parse_html(answer, "") for x in (*e.questions[:1], e.text) if x]
-    return "\n".join(parts)
+    return "\n\n".join(parts)
 
 
 def _column(names: list[str], wanted: tuple[str, ...]) -> int | None:
