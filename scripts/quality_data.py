@@ -103,6 +103,7 @@ def fresh() -> list[Collection]:
     out.append(shapes())
     out.append(shapes("prose"))
     out.append(shapes("prose held out"))
+    out.append(shapes("prose round 4"))
     return out
 
 
@@ -110,9 +111,11 @@ def shapes(kind: str = "shapes") -> Collection:
     """tests/data/shapes: fifty FAQ documents in as many shapes, each asked its own questions on its own (the
     businesses have nothing to do with each other); their questions name their answer by a piece of its text.
     kind="prose": tests/data/prose, sixteen prose documents asked the same way; "prose held out":
-    scripts/fresh/prose, eight more that nothing was changed for."""
+    scripts/fresh/prose, eight more that nothing was changed for; "prose round 4": scripts/fresh/prose4, eight
+    written after the changes that round 3 judged."""
     from mlbot import ingest
-    folder = ROOT / "scripts" / "fresh" / "prose" if kind == "prose held out" else ROOT / "tests" / "data" / kind
+    folder = {"prose held out": ROOT / "scripts" / "fresh" / "prose",
+              "prose round 4": ROOT / "scripts" / "fresh" / "prose4"}.get(kind, ROOT / "tests" / "data" / kind)
     parts = []
     for f in sorted(folder.glob("*.questions.jsonl")):
         [doc] = [d for d in folder.iterdir() if d.name.startswith(f.name.removesuffix("questions.jsonl"))
@@ -125,7 +128,8 @@ def shapes(kind: str = "shapes") -> Collection:
             labelled.append((d["question"], eid))
         parts.append(Collection(doc.name, entries, [], labelled))
     name = {"shapes": "50 shapes, each on its own (fresh)", "prose": "16 prose documents, each on its own",
-            "prose held out": "8 prose documents held out (fresh)"}[kind]
+            "prose held out": "8 prose documents held out (fresh)",
+            "prose round 4": "8 prose documents, round 4 (fresh)"}[kind]
     return Collection(name, [e for p in parts for e in p.entries], [], [x for p in parts for x in p.test], parts)
 
 
