@@ -1254,3 +1254,70 @@ def test_html_lists_nested_thousands_deep_are_not_copied_into_every_level():
         entries = parse_html(page, "d.html")
         assert entries and max(len(e.text) for e in entries) < 50_000
         assert sum(e.text.count("x y") for e in entries) == 3000   # every item still read
+
+
+MANUAL = """KESTREL DW-4520 DISHWASHER
+User Manual
+
+1. ERROR CODES
+==============
+
+If a fault occurs, the display shows an error code. Refer to the table below.
+
+  Code   Meaning                       What to do
+  ----   ---------------------------   ---------------------------------
+  E1     Water inlet fault             Check the tap is open and the
+                                       inlet hose is not kinked.
+  E2     Water not draining            Clean filters; check drain | hose.
+
+When E4 appears, the drain pump runs continuously.
+
+2. LOADING
+==========
+
+Load plates facing the centre.
+
+3. CLEANING
+===========
+
+Clean the filter once a week.
+"""
+
+
+def test_text_a_table_aligned_in_columns_is_a_markdown_table_joined_to_what_introduces_it():
+    entries = parse_text(MANUAL, "m.txt")
+    [table] = [e for e in entries if "E2" in e.text]
+    assert table.text == ("If a fault occurs, the display shows an error code. Refer to the table below.\n\n"
+                          "| Code | Meaning | What to do |\n|---|---|---|\n"
+                          "| E1 | Water inlet fault | Check the tap is open and the inlet hose is not kinked. |\n"
+                          "| E2 | Water not draining | Clean filters; check drain \\| hose. |")
+    assert table.headings[-1] == "1. ERROR CODES"   # the header row is not read as a heading
+    # The lines after it keep their numbers.
+    assert [(e.source.line, e.text[:9]) for e in entries if "E2" not in e.text][-3:-1] == [
+        (15, "When E4 a"), (20, "Load plat")]
+
+
+def test_the_documents_title_is_a_heading_over_half_its_entries_not_its_first_section():
+    from mlbot.rows import document_title
+    assert document_title(parse_text(MANUAL, "m.txt")) is None   # "1. ERROR CODES" is a section
+    from pathlib import Path
+    article = (Path(__file__).resolve().parent.parent / "data" / "ml-engineer.txt").read_text(encoding="utf-8")
+    assert document_title(parse_text(article, "a.txt")).startswith("Why the Role of Ml Engineer")
+    md = "[![build](b.svg)](ci)\n\n# Tallyhook\n\nIntro.\n\n## Install\n\nRun it.\n\n## Use\n\nCall it.\n"
+    assert document_title(parse_markdown(md, "r.md")) == "Tallyhook"   # badges above the title
+
+
+def test_text_a_long_column_table_is_read_in_parts_under_its_header():
+    from mlbot.ingest.text import TABLE_ROWS
+    rows = "".join(f"E{i:<4} fault number {i}\n" for i in range(TABLE_ROWS * 2 + 5))
+    entries = parse_text(f"Codes\n\nSee below.\n\nCode  Meaning\n----  -------\n{rows}\nAfter.\n", "c.txt")
+    parts = [e for e in entries if "| Code | Meaning |" in e.text]
+    # The first part joins the sentence that introduces it; the others stay parts (each under the header).
+    assert [e.text.count("\n| E") for e in parts] == [TABLE_ROWS, TABLE_ROWS, 5]
+    assert parts[0].text.startswith("See below.\n\n| Code | Meaning |\n|---|---|\n| E0 | fault number 0 |")
+    assert len({e.id for e in entries}) == len(entries)
+    assert parts[1].text.split("\n")[2] == f"| E{TABLE_ROWS} | fault number {TABLE_ROWS} |"
+    html = "".join(f"<tr><td>E{i}</td><td>fault {i}</td></tr>" for i in range(TABLE_ROWS * 2 + 5))
+    pages = parse_html(f"<h1>Codes</h1><p>See below:</p><table><tr><th>Code</th><th>Meaning</th></tr>{html}</table>",
+                       "c.html")
+    assert [e.text.count("\n| E") for e in pages] == [TABLE_ROWS, TABLE_ROWS, 5]   # (all one entry before)

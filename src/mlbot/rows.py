@@ -101,7 +101,10 @@ def paragraph_topics(entries: list[Entry], rows: tuple[list[str], list[int]]) ->
 
 
 def document_title(entries: list[Entry]) -> str | None:
-    for e in entries:
-        if e.headings:
-            return e.headings[0]
-    return None
+    """The first document's title: the outermost heading over more than half of its entries under headings. A
+    plain-text manual whose title block reads as a paragraph has none: its first section's heading ("1. SAFETY
+    INFORMATION") is not one."""
+    if not entries:
+        return None
+    headed = [e.headings[0] for e in entries if e.headings and e.source.path == entries[0].source.path]
+    return headed[0] if headed and headed.count(headed[0]) * 2 > len(headed) else None

@@ -36,7 +36,8 @@ def with_examples(entries: list[Entry]) -> list[Entry]:
     """Return entries with each code block joined to the paragraph before it under the same headings, and so each
     table (Markdown's, or HTML's as html.py writes it), each numbered list (the steps of what it describes) and each
     list the paragraph introduces ("You will need:"): "Install it with pipx:" is answered by its command, which alone
-    answers nothing. A block that opens its section stays its own entry."""
+    answers nothing. A block that opens its section stays its own entry, and so does a long table's second part
+    (html.py and parse_text read one in parts of 20 rows)."""
     out: list[Entry] = []
     for e in entries:
         prev = out[-1] if out else None
@@ -44,7 +45,7 @@ def with_examples(entries: list[Entry]) -> list[Entry]:
         if (prev is not None and e.text[:1] in _OPENERS and not e.questions and not prev.questions
                 and prev.headings == e.headings and prev.source.path == e.source.path
                 and prev.text[:1] not in ("|", "`", "~") and not _code(prev.text) and not _LIST_START.match(prev.text)
-                and (_code(e.text) or e.text.startswith("|") or _STEPS_START.match(e.text)
+                and (_code(e.text) or (e.text.startswith("|") and "\n|" not in prev.text) or _STEPS_START.match(e.text)
                      or (prev.text.endswith(":") and _LIST_START.match(e.text)))):
             out[-1] = replace(prev, text=f"{prev.text}\n\n{e.text}")
         else:
@@ -100,12 +101,76 @@ def looks_like_heading(line: str) -> bool:
     return bool(long) and sum(w[0].isupper() for w in long) / len(long) >= 0.75
 
 
+TABLE_COLUMNS = 40   # a rule of more dash runs than this is a row of dashes, not a table's (each row is cut at each)
+TABLE_ROWS = 20      # rows an entry of such a table holds at most, as HTML's (html.DATA_TABLE_ROWS)
+# A rule of dashes under a table's header, a run for each column ("----   ---------   ------").
+_COLUMN_RULE = re.compile(r"[ \t]*[-=]{2,}(?:[ \t]+[-=]{2,})+[ \t]*$")
+
+
+def _column_table(lines: list[str], at: int) -> tuple[list[tuple[int, str]], int] | None:
+    """Return a table aligned in columns, its header at lines[at] and a rule of a dash run a column under it, as
+    Markdown tables of TABLE_ROWS rows at most under the header, each with the index of its first line, and the
+    index of the line after the table (the first blank one); None if there is none. Each dash run gives a column's
+    place; a line whose first column is blank carries on the row above ("Check the tap is open and the" / "inlet
+    hose is not kinked.")."""
+    if at + 1 >= len(lines) or not _COLUMN_RULE.match(lines[at + 1]) or not lines[at].strip():
+        return None
+    rule = lines[at + 1].expandtabs()
+    starts = [m.start() for m in re.finditer(r"[-=]+", rule)]
+    if len(starts) > TABLE_COLUMNS:
+        return None
+
+    def cells(line: str) -> list[str]:
+        line = line.expandtabs()
+        return [clean(line[a:b]) for a, b in zip(starts, [*starts[1:], max(len(line), starts[-1])])]
+
+    header = cells(lines[at])
+    if sum(bool(c) for c in header) < 2:
+        return None
+    rows: list[list[list[str]]] = []   # each row's cells, each cell's pieces (a cell may run over lines)
+    first: list[int] = []              # each row's first line
+    end = at + 2
+    while end < len(lines) and lines[end].strip() and not _COLUMN_RULE.match(lines[end]):
+        row = cells(lines[end])
+        if not (rows and not row[0]):
+            rows.append([[] for _ in starts])
+            first.append(end)
+        for pieces, c in zip(rows[-1], row):
+            if c:
+                pieces.append(c)
+        end += 1
+    if not rows:
+        return None
+
+    def line(r: list[str]) -> str:
+        return "| " + " | ".join(c.replace("|", "\\|") for c in r) + " |"
+
+    head = [line(header), "|" + "---|" * len(starts)]
+    body = [line([" ".join(pieces) for pieces in r]) for r in rows]
+    return [(first[k] if k else at, "\n".join([*head, *body[k:k + TABLE_ROWS]]))
+            for k in range(0, len(body), TABLE_ROWS)], end
+
+
 def _blocks(text: str) -> list[tuple[int, list[str]]]:
-    """Split text into blocks of non-blank lines, each with the 1-based line number of its first line."""
+    """Split text into blocks of non-blank lines, each with the 1-based line number of its first line. A table
+    aligned in columns under a rule of dashes is a block of one line, its Markdown table (_column_table), or one
+    for each part of a long one."""
     blocks: list[tuple[int, list[str]]] = []
     current: list[str] = []
     start = 0
-    for n, raw in enumerate(text.splitlines(), 1):
+    raws = text.splitlines()
+    skip = 0
+    for n, raw in enumerate(raws, 1):
+        if n <= skip:
+            continue
+        below = raws[n] if n < len(raws) else ""
+        if ("-" in below or "=" in below) and (table := _column_table(raws, n - 1)):
+            if current:
+                blocks.append((start, current))
+                current = []
+            blocks.extend((at + 1, [part]) for at, part in table[0])
+            skip = table[1]
+            continue
         line = clean(raw)
         if line and not _WORDLESS.match(line):   # a rule ("* * *", "-----") or a title's underline: no text
             if not current:
