@@ -553,3 +553,14 @@ def test_the_highlight_is_a_sentence_of_prose_never_a_line_of_code_or_a_table():
     table = "Bins go out by 6:30am. The table shows the days.\n\n| Area | Day |\n|---|---|\n| Millbrook | Tuesday |"
     assert highlight(table, "millbrook day") == "The table shows the days."
     assert highlight("```\nmake all\n```", "make") == "```\nmake all\n```"   # code alone is shown whole
+
+
+def test_the_idf_is_scikit_learns_on_any_counts():
+    from scipy.sparse import random as sparse_random
+    from sklearn.feature_extraction.text import TfidfTransformer
+
+    from mlbot.index import smooth_idf
+    for seed in range(5):
+        counts = sparse_random(50 + seed * 40, 30 + seed * 7, density=0.08, format="csr", random_state=seed)
+        counts.data = np.ceil(counts.data * 5)
+        assert np.array_equal(smooth_idf(counts), TfidfTransformer(smooth_idf=True).fit(counts).idf_)
