@@ -1,13 +1,13 @@
 """HTML: the page title and h1-h6 are headings; a heading that asks a question is an FAQ entry answered by what follows
-it, as are a `<dt>` or `<summary>` that asks one; the text of every other block (paragraph, list item, cell, quote,
-preformatted text) is a paragraph entry. Script, style, navigation, form fields and other inert markup are never
-read. A button, or a paragraph made of links alone, that asks a question opens an FAQ entry answered by what follows
-it (an accordion's toggles); one that does not ask is page chrome (a sidebar's list of links, "Sign up", a footer's
-"Privacy | Terms"): it names pages and answers nothing. Inside a heading a button is the heading's text, and inside an
-FAQ answer a link is kept.
+it, as are a `<dt>` or `<summary>` that asks one; the text of every other block (paragraph, cell, quote, preformatted
+text) is a paragraph entry, and a list is one, written as a Markdown list. Script, style, navigation, form fields and
+other inert markup are never read. A button, or a paragraph made of links alone, that asks a question opens an FAQ
+entry answered by what follows it (an accordion's toggles); one that does not ask is page chrome (a sidebar's list of
+links, "Sign up", a footer's "Privacy | Terms"): it names pages and answers nothing. Inside a heading a button is the
+heading's text, and inside an FAQ answer a link is kept.
 
-Only the standard library's html.parser is used. It is event-driven and never recurses, and so is this reader, so
-a page of 100,000 nested elements costs no more than a flat one.
+Only the standard library's html.parser is used. It is event-driven and never recurses, and so is this reader, so a
+page of 100,000 nested elements costs no more than a flat one.
 """
 from __future__ import annotations
 
@@ -74,7 +74,8 @@ class _Faq:
 
 @dataclass
 class _List:
-    """An open <ul> or <ol>: the paragraph entries read in it, each with the number of the item it is in."""
+    """An open <ul> or <ol>: the paragraph entries read in it (outside a table), each with the number of the item it is
+    in; in an FAQ answer, the answer it belongs to."""
 
     ordered: bool
     faq: _Faq | None = None   # the FAQ answer it is in
@@ -115,7 +116,7 @@ class _PageReader(HTMLParser):
         self.css: list[str] = []             # the text of <style> elements, for the classes that make text bold
         self.bold_classes: frozenset[str] | None = None
         self.spans: list[bool] = []          # open <span> elements: does each make its text bold (by class or style)?
-        self.lists: list[_List] = []         # open lists outside tables and FAQ answers, innermost last
+        self.lists: list[_List] = []         # open <ul> and <ol> elements, innermost last
 
     def close(self) -> None:
         super().close()
@@ -373,8 +374,8 @@ class _PageReader(HTMLParser):
             outer.parts += [(at[0] + j, outer.item) for j in range(len(parts))]
 
     def _faq_table(self, table: int) -> None:
-        """At a table's end: in an FAQ answer, join each row's cells into one line; elsewhere, turn a table of
-        questions and answers (tables.qa_columns) into FAQ entries, one a row."""
+        """At a table's end: in an FAQ answer, write it as a Markdown table (its cells one a line, if it has one
+        column); elsewhere, turn a table of questions and answers (tables.qa_columns) into FAQ entries, one a row."""
         if self.faq and (parts := self.faq.cells.pop(table, None)):
             rows: dict[int, list[int]] = {}
             for i, row in parts:
