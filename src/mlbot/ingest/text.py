@@ -105,6 +105,7 @@ TABLE_COLUMNS = 40   # a rule of more dash runs than this is a row of dashes, no
 TABLE_ROWS = 20      # rows an entry of such a table holds at most, as HTML's (html.DATA_TABLE_ROWS)
 # A rule of dashes under a table's header, a run for each column ("----   ---------   ------").
 _COLUMN_RULE = re.compile(r"[ \t]*[-=]{2,}(?:[ \t]+[-=]{2,})+[ \t]*$")
+_WORD = re.compile(r"\w")
 
 
 def _column_table(lines: list[str], at: int) -> tuple[list[tuple[int, str]], int] | None:
@@ -113,7 +114,7 @@ def _column_table(lines: list[str], at: int) -> tuple[list[tuple[int, str]], int
     index of the line after the table (the first blank one); None if there is none. Each dash run gives a column's
     place; a line whose first column is blank carries on the row above ("Check the tap is open and the" / "inlet
     hose is not kinked.")."""
-    if at + 1 >= len(lines) or not _COLUMN_RULE.match(lines[at + 1]) or not lines[at].strip():
+    if at + 1 >= len(lines) or not _COLUMN_RULE.match(lines[at + 1]) or not _WORD.search(lines[at]):
         return None
     rule = lines[at + 1].expandtabs()
     starts = [m.start() for m in re.finditer(r"[-=]+", rule)]
@@ -243,6 +244,8 @@ def parse_text(text: str, path: str) -> list[Entry]:
     entries: list[Entry] = []
     title: str | None = None
     headings: list[str] = []       # the run of headings since the last paragraph
+    heading_blocks: list[tuple[int, list[str]]] = []   # and their blocks
+    title_block: tuple[int, list[str]] | None = None
     after_paragraph = False
     pending: tuple[int, str] | None = None   # a question waiting for its answer block
 
@@ -278,7 +281,7 @@ def parse_text(text: str, path: str) -> list[Entry]:
         if pending and (am := _A_MARK.match(first)):
             lines = [first[am.end():], *lines[1:]]
         if len(lines) == 1 and title is None and not entries and not looks_like_question(first):
-            title = first
+            title, title_block = first, (line, lines)
             continue
         if len(lines) == 1 and looks_like_question(first):
             if pending:
@@ -287,9 +290,10 @@ def parse_text(text: str, path: str) -> list[Entry]:
             continue
         if len(lines) == 1 and looks_like_heading(first) and pending is None:
             if after_paragraph:
-                headings = []
+                headings, heading_blocks = [], []
                 after_paragraph = False
             headings.append(first)
+            heading_blocks.append((line, lines))
             continue
         if looks_like_question(first) and len(lines) > 1:
             if pending:
@@ -306,9 +310,11 @@ def parse_text(text: str, path: str) -> list[Entry]:
         add((pending[1],), "", pending[0])
     if not after_paragraph:
         # Short lines at the end with no paragraph after them are content, not headings of nothing.
-        trailing = ([title] if title and not entries and not headings else []) + headings
+        # The first line is content too when nothing else is, or when it is a sentence ("Closed today.").
+        title_too = title_block and not entries and (not headings or not looks_like_heading(title_block[1][0]))
+        trailing = ([title_block] if title_too else []) + heading_blocks
         headings = []
-        for line, lines in blocks[len(blocks) - len(trailing):]:
+        for line, lines in trailing:
             add((), _joined(lines), line)
 
     if entries and looks_truncated(entries[-1].text) and not text.endswith("\n"):
