@@ -1341,3 +1341,16 @@ def test_text_entries_have_distinct_ids_whatever_the_lines(lines):
 def test_text_a_sentence_on_the_first_line_is_kept_when_only_headings_follow():
     assert [e.text for e in parse_text("Closed today.\n\nOpening hours\n\nParking", "n.txt")] == [
         "Closed today.", "Opening hours", "Parking"]
+
+
+def test_html_a_tables_caption_heads_it_and_its_header_row_is_the_header():
+    # The caption was read as a row of its own, outside every column: the header came out empty ("|  |  |") and
+    # the caption was lost.
+    page = ("<h1>Museum</h1><h2>Tickets</h2><p>Buy on the day or online.</p><table><caption>Prices from April</caption>"
+            "<thead><tr><th>Ticket</th><th>Price</th></tr></thead><tbody><tr><td>Adult</td><td>£12</td></tr>"
+            "<tr><td>Child</td><td>£6</td></tr></tbody></table>")
+    assert [e.text for e in parse_html(page, "m.html")] == [
+        "Buy on the day or online.\n\nPrices from April\n\n| Ticket | Price |\n|---|---|\n| Adult | £12 |\n| Child | £6 |"]
+    answer = parse_html("<h2>How much?</h2><table><caption>Prices</caption><tr><th>Item</th><th>Price</th></tr>"
+                        "<tr><td>Shirt</td><td>£3</td></tr></table>", "a.html")
+    assert [e.text for e in answer] == ["Prices\n\n| Item | Price |\n|---|---|\n| Shirt | £3 |"]

@@ -113,6 +113,7 @@ class _PageReader(HTMLParser):
         self.tables: list[list[int]] = []    # open tables: [id, row, column] of the cell being read
         self.cells: dict[int, list[tuple[int, int, int]]] = {}   # table id -> (entry index, row, column) of cells
         self.n_tables = 0
+        self.captions: dict[int, int] = {}   # table id -> the entry of its <caption> (or text before its first row)
         self.css: list[str] = []             # the text of <style> elements, for the classes that make text bold
         self.bold_classes: frozenset[str] | None = None
         self.spans: list[bool] = []          # open <span> elements: does each make its text bold (by class or style)?
@@ -311,8 +312,10 @@ class _PageReader(HTMLParser):
         return base if n == 1 else f"{base}#{n}"
 
     def _add_paragraph(self, text: str, line: int) -> None:
+        # A table's <caption>, or text before its first row, is not one of its cells: it says what the table is.
+        in_table = bool(self.tables) and self.tables[-1][1] >= 0
         if self.faq:
-            if self.tables:   # a table in an answer: its rows are read as lines of cells
+            if in_table:   # a table in an answer: its rows are read as lines of cells
                 self.faq.cells.setdefault(self.tables[-1][0], []).append((len(self.faq.parts), self.tables[-1][1]))
                 self.faq.add(text, "tr")
                 return
@@ -331,10 +334,12 @@ class _PageReader(HTMLParser):
             self.labels.append(len(self.entries))   # dropped at the page's first heading (_heading)
         headings = self._chain()
         source = Source(self.path, headings[-1] if headings else None, line)
-        if self.tables:
+        if in_table:
             table, row, column = self.tables[-1]
             self.cells.setdefault(table, []).append((len(self.entries), row, column))
-        elif self.lists and len(self.lists) <= LIST_DEPTH:
+        elif self.tables:
+            self.captions[self.tables[-1][0]] = len(self.entries)
+        elif self.lists and len(self.lists) <= LIST_DEPTH and not self.tables:
             self.lists[-1].parts.append((len(self.entries), self.lists[-1].item))
         self.entries.append(Entry(self._id(line), (), text, source, headings))
 
@@ -406,7 +411,7 @@ class _PageReader(HTMLParser):
         width = max(c for _, c in grid) + 1
         columns = qa_columns([text(rows[0], c) for c in range(width)], [text(r, 0) for r in rows])
         if columns is None:
-            self._data_table(cells, grid, rows, width)
+            self._data_table(cells, grid, rows, width, self.captions.pop(table, None))
             return
         q, a, named = columns
         rows = rows[1:] if named else rows
@@ -421,7 +426,7 @@ class _PageReader(HTMLParser):
             self.entries[start:] = [*pairs, *(e for i, e in enumerate(self.entries[start:], start) if i not in at)]
 
     def _data_table(self, cells: list[tuple[int, int, int]], grid: dict[tuple[int, int], list[Entry]],
-                    rows: list[int], width: int) -> None:
+                    rows: list[int], width: int, caption: int | None = None) -> None:
         """Turn a table of short cells (a timetable, a price list) into one entry of its rows, written as a Markdown
         table (DATA_TABLE_ROWS rows at most, each part under the header row), as a Markdown document's table is
         kept: a cell alone ("Tuesday") answers nothing. A table of long cells or of several paragraphs a cell is
@@ -443,6 +448,11 @@ class _PageReader(HTMLParser):
             cell = grid[next((r, c) for r in (rows[1 + k:] if k else rows) for c in range(width) if (r, c) in grid)][0]
             text = "\n".join([header, rule, *body[k:k + DATA_TABLE_ROWS]])
             parts.append(Entry(cell.id, (), text, cell.source, cell.headings))
+        if caption is not None and caption == start - 1 and self.entries[caption].headings == parts[0].headings:
+            # The caption heads the table's first part: "Admission prices from 1 April 2026", then the table.
+            start = caption
+            at = at | {caption}
+            parts[0] = replace(self.entries[caption], text=f"{self.entries[caption].text}\n\n{parts[0].text}")
         self.entries[start:] = [*parts, *(e for i, e in enumerate(self.entries[start:], start) if i not in at)]
 
     def _close_faq(self) -> None:

@@ -30,6 +30,7 @@ def looks_truncated(text: str) -> bool:
 _LIST_START = re.compile(r"(?:[-*+•]|\d{1,3}[.)])[ \t]")
 _STEPS_START = re.compile(r"1[.)][ \t]")
 _OPENERS = frozenset("`~| \t-*+•0123456789")   # what a code block, a table or a list starts with
+_CAPTIONED = re.compile(r"[^\n]{1,200}\n\n\|")   # a table under its caption (html.py)
 
 
 def with_examples(entries: list[Entry]) -> list[Entry]:
@@ -41,11 +42,14 @@ def with_examples(entries: list[Entry]) -> list[Entry]:
     out: list[Entry] = []
     for e in entries:
         prev = out[-1] if out else None
-        # The first character rules out most entries at once: a join starts with code, a table or a list.
-        if (prev is not None and e.text[:1] in _OPENERS and not e.questions and not prev.questions
+        # The first character rules out most entries at once: a join starts with code, a table or a list (or a
+        # table's caption, html.py's "Admission prices\n\n| Ticket | Price |").
+        if (prev is not None and (e.text[:1] in _OPENERS or "\n\n|" in e.text[:210])
+                and not e.questions and not prev.questions
                 and prev.headings == e.headings and prev.source.path == e.source.path
                 and prev.text[:1] not in ("|", "`", "~") and not _code(prev.text) and not _LIST_START.match(prev.text)
-                and (_code(e.text) or (e.text.startswith("|") and "\n|" not in prev.text) or _STEPS_START.match(e.text)
+                and (_code(e.text) or ((e.text.startswith("|") or _CAPTIONED.match(e.text)) and "\n|" not in prev.text)
+                     or _STEPS_START.match(e.text)
                      or (prev.text.endswith(":") and _LIST_START.match(e.text)))):
             out[-1] = replace(prev, text=f"{prev.text}\n\n{e.text}")
         else:
