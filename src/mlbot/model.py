@@ -1,10 +1,12 @@
 """The data that flows between the stages: Entry and Source out of ingest, Match out of rank, Reply out of bot."""
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from typing import Any
 
 _PLACES = ("page", "paragraph", "cell")   # where a person looks in a document whose lines they never see
+_quoted = json.encoder.encode_basestring   # a str as json.dumps(..., ensure_ascii=False) writes it
 
 
 @dataclass(frozen=True)
@@ -64,6 +66,18 @@ class Entry:
             "headings": list(self.headings),
             "truncated": self.truncated,
         }
+
+    def to_json_text(self) -> str:
+        """Return json.dumps(self.to_json(), ensure_ascii=False), byte for byte, written out without the dicts: an
+        index of 200,000 paragraphs writes one for each, and this takes a third of the time."""
+        q = _quoted
+        s = self.source
+        places = "".join(f', "{unit}": {int(v)}' for unit, v in (("page", s.page), ("paragraph", s.paragraph),
+                                                                 ("cell", s.cell)) if v is not None)
+        return (f'{{"id": {q(self.id)}, "questions": [{", ".join(map(q, self.questions))}], "text": {q(self.text)}, '
+                f'"source": {{"path": {q(s.path)}, "heading": {"null" if s.heading is None else q(s.heading)}, '
+                f'"line": {int(s.line)}{places}}}, "headings": [{", ".join(map(q, self.headings))}], '
+                f'"truncated": {"true" if self.truncated else "false"}}}')
 
     @classmethod
     def from_json(cls, d: dict[str, Any]) -> Entry:

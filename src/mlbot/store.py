@@ -558,7 +558,7 @@ def _parse_all(found: list[ingest.DocFile], stats: list[dict], parsed: Path | No
             except RecursionError:
                 got, file_warnings = [], [f"skipped {doc.rel}: nested too deeply to read"]
             warnings.extend(file_warnings)
-            got_lines = [json.dumps(e.to_json(), ensure_ascii=False).encode("utf-8") for e in got]
+            got_lines = [e.to_json_text().encode("utf-8") for e in got]
             if parsed is not None:
                 head = json.dumps({"format": FORMAT, "path": doc.rel, "warnings": file_warnings}, ensure_ascii=False)
                 _write_bytes(parsed / f"{s['sha']}-{doc.rel.replace('/', '_')[-60:]}.json",
