@@ -545,7 +545,7 @@ def _parse_all(found: list[ingest.DocFile], stats: list[dict], parsed: Path | No
         if isinstance(cached, dict) and cached.get("format") == FORMAT and cached.get("path") == doc.rel:
             try:
                 got = [Entry.from_json(x) for x in cached["entries"]]
-                got_lines = [json.dumps(x, ensure_ascii=False).encode("utf-8") for x in cached["entries"]]
+                got_lines = [e.to_json_text().encode("utf-8") for e in got]
                 warnings.extend(cached.get("warnings", []))
             except (KeyError, TypeError, ValueError):
                 got = None

@@ -17,7 +17,7 @@ from html.parser import HTMLParser
 
 from ..model import Entry, Source
 from .tables import qa_columns
-from .text import clean, fenced, looks_like_question, question_text, with_examples
+from .text import TABLE_ROWS, clean, fenced, looks_like_question, question_text, table_row, table_rule, with_examples
 
 _HIDDEN = frozenset({"script", "style", "nav", "template", "noscript", "svg", "head", "select", "textarea", "label"})
 _WORD = re.compile(r"[^\W_]")   # a letter or digit
@@ -27,8 +27,7 @@ _CLASS = re.compile(r"^\s*\.([\w-]+)\s*$")
 _TOGGLE_CLASS = re.compile(r"(?:^|\s)(?:[\w-]*__)?(?:faq-?)?(?:question|expand-control|accordion-(?:header|heading|title|"
                            r"toggle|button)|toggle-(?:title|header)|collapsible-(?:header|title)|panel-title)(?:\s|$)")
 DATA_CELL_CHARS = 200    # a table whose cells are all this short is data, read as one entry (_data_table)
-DATA_TABLE_ROWS = 20     # rows an entry of such a table holds at most: a long one is read in parts
-LIST_ITEMS = 20          # items an entry of a list holds at most (_end_list): a long one is read in parts
+DATA_TABLE_ROWS = LIST_ITEMS = TABLE_ROWS   # rows of a table, items of a list, an entry holds at most (in parts)
 LIST_DEPTH = 4           # lists nested deeper are left as paragraphs: each level would copy all the levels inside
 # Elements whose class or id names page chrome hold no answer, and are never read: MediaWiki's and Confluence's
 # "[edit]" links, breadcrumbs, a table of contents, a page's "Created by ..., last modified ..." line, a cookie banner.
@@ -339,7 +338,7 @@ class _PageReader(HTMLParser):
             self.cells.setdefault(table, []).append((len(self.entries), row, column))
         elif self.tables:
             self.captions[self.tables[-1][0]] = len(self.entries)
-        elif self.lists and len(self.lists) <= LIST_DEPTH and not self.tables:
+        elif self.lists and len(self.lists) <= LIST_DEPTH:
             self.lists[-1].parts.append((len(self.entries), self.lists[-1].item))
         self.entries.append(Entry(self._id(line), (), text, source, headings))
 
@@ -389,10 +388,9 @@ class _PageReader(HTMLParser):
                 joined = {ix[0]: self.faq.parts[ix[0]] for ix in rows.values()}
             else:   # written as a Markdown table, the first row its header, as _data_table writes one
                 width = max(map(len, rows.values()))
-                joined = {ix[0]: "| " + " | ".join([self.faq.parts[i].replace("|", "\\|") for i in ix]
-                                                   + [""] * (width - len(ix))) + " |" for ix in rows.values()}
-                head = min(joined)
-                joined[head] += "\n|" + "---|" * width
+                joined = {ix[0]: table_row([self.faq.parts[i] for i in ix] + [""] * (width - len(ix)))
+                          for ix in rows.values()}
+                joined[min(joined)] += "\n" + table_rule(width)
             gone = {i for ix in rows.values() for i in ix[1:]}
             self.faq.parts = [joined.get(i, p) for i, p in enumerate(self.faq.parts) if i not in gone]
             self.faq.kinds = [k for i, k in enumerate(self.faq.kinds) if i not in gone]
@@ -436,12 +434,10 @@ class _PageReader(HTMLParser):
         at = {i for i, _, _ in cells}
 
         def line(r: int) -> str:
-            return "| " + " | ".join(
-                " ".join(grid[(r, c)][0].text.split()).replace("|", "\\|") if (r, c) in grid else ""
-                for c in range(width)) + " |"
+            return table_row([" ".join(grid[(r, c)][0].text.split()) if (r, c) in grid else "" for c in range(width)])
 
         header, body = line(rows[0]), [line(r) for r in rows[1:]]
-        rule = "|" + "---|" * width
+        rule = table_rule(width)
         start = min(at)
         parts = []
         for k in range(0, max(len(body), 1), DATA_TABLE_ROWS):

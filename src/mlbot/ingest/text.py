@@ -106,7 +106,7 @@ def looks_like_heading(line: str) -> bool:
 
 
 TABLE_COLUMNS = 40   # a rule of more dash runs than this is a row of dashes, not a table's (each row is cut at each)
-TABLE_ROWS = 20      # rows an entry of such a table holds at most, as HTML's (html.DATA_TABLE_ROWS)
+TABLE_ROWS = 20      # rows of a table (items of an HTML list) an entry holds at most: a long one is read in parts
 # A rule of dashes under a table's header, a run for each column ("----   ---------   ------").
 _COLUMN_RULE = re.compile(r"[ \t]*[-=]{2,}(?:[ \t]+[-=]{2,})+[ \t]*$")
 _WORD = re.compile(r"\w")
@@ -147,13 +147,20 @@ def _column_table(lines: list[str], at: int) -> tuple[list[tuple[int, str]], int
     if not rows:
         return None
 
-    def line(r: list[str]) -> str:
-        return "| " + " | ".join(c.replace("|", "\\|") for c in r) + " |"
-
-    head = [line(header), "|" + "---|" * len(starts)]
-    body = [line([" ".join(pieces) for pieces in r]) for r in rows]
+    head = [table_row(header), table_rule(len(starts))]
+    body = [table_row([" ".join(pieces) for pieces in r]) for r in rows]
     return [(first[k] if k else at, "\n".join([*head, *body[k:k + TABLE_ROWS]]))
             for k in range(0, len(body), TABLE_ROWS)], end
+
+
+def table_row(cells: list[str]) -> str:
+    """Return a Markdown table's row of cells, a "|" inside one escaped."""
+    return "| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |"
+
+
+def table_rule(width: int) -> str:
+    """Return the rule under a Markdown table's header row."""
+    return "|" + "---|" * width
 
 
 def _blocks(text: str) -> list[tuple[int, list[str]]]:
