@@ -1354,3 +1354,34 @@ def test_html_a_tables_caption_heads_it_and_its_header_row_is_the_header():
     answer = parse_html("<h2>How much?</h2><table><caption>Prices</caption><tr><th>Item</th><th>Price</th></tr>"
                         "<tr><td>Shirt</td><td>£3</td></tr></table>", "a.html")
     assert [e.text for e in answer] == ["Prices\n\n| Item | Price |\n|---|---|\n| Shirt | £3 |"]
+
+
+def test_line_breaks_the_writer_made_are_kept_as_markdowns_and_wrapping_is_joined():
+    # An address or opening hours came out as one line ("12 Harbour Road Portsmouth"), and Markdown's backslash
+    # break left its backslash in the text. The kept break is Markdown's own (two spaces at the line's end).
+    hours = "Monday to Friday: 9am-5pm  \nSaturday: 10am-2pm  \nSunday: closed"
+    page = ("<h2>Opening hours</h2><p>Monday to Friday: 9am-5pm<br>Saturday: 10am-2pm<br/>\n Sunday: closed</p>"
+            "<h2>Where are you?</h2><address>Acme Ltd<br>12 Harbour Road</address>"
+            "<table><tr><th>Day</th><th>Hours</th></tr><tr><td>Mon<br>Tue</td><td>9-5</td></tr></table>")
+    entries = parse_html(page, "p.html")
+    table = "| Day | Hours |\n|---|---|\n| Mon Tue | 9-5 |"   # a cell's break is a space: a row is one line
+    assert [e.text for e in entries] == [hours, f"Acme Ltd  \n12 Harbour Road\n\n{table}"]
+    md = ("# Hours\n\nMonday to Friday: 9am-5pm  \nSaturday: 10am-2pm\\\nSunday: closed\n\n## Where are you?\n\n"
+          "Acme Ltd  \n12 Harbour Road\n")
+    assert [e.text for e in parse_markdown(md, "h.md")] == [hours, "Acme Ltd  \n12 Harbour Road"]
+    assert parse_markdown("# Hours\n\nsoft\nwrapped  \n", "s.md")[0].text == "soft wrapped"
+    text = "Hours\n\nMonday to Friday: 9am-5pm\nSaturday: 10am-2pm\nSunday: closed\n"
+    assert [e.text for e in parse_text(text, "h.txt")] == [hours]
+
+
+@pytest.mark.parametrize("width", [60, 72, 80, 100])
+def test_text_wrapped_prose_is_one_line_whatever_its_width(width):
+    import textwrap
+    para = ("Machine learning engineers build and deploy models that learn from data. They clean datasets, choose "
+            "algorithms, tune them through experiments and monitor the systems once they are in production, "
+            "working with data scientists and software engineers alike, and they keep them running for years.")
+    doc = "Title\n\n" + "\n\n".join(textwrap.fill(para, width) for _ in range(3)) + "\n"
+    assert [e.text for e in parse_text(doc, "w.txt")] == [para] * 3
+    # A line that starts in lower case carries on the sentence, even in a document of long unwrapped lines.
+    long = "Title\n\n" + para + "\n\nIt runs on Windows 10 and macOS 12,\nand on Ubuntu 22.04.\n"
+    assert parse_text(long, "l.txt")[-1].text == "It runs on Windows 10 and macOS 12, and on Ubuntu 22.04."

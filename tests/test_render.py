@@ -391,3 +391,10 @@ def test_explanation_terms_are_escaped(seq):
         assert "\x1b" not in out and "pwned" not in out
     if seq.startswith("["):
         assert "re[bold]x[/bold]set" in SGR.sub("", rich)
+
+
+def test_an_answers_kept_line_breaks_show_as_lines_in_the_panel_and_in_plain_text():
+    address = entry("Acme Ltd  \n12 Harbour Road  \nPortsmouth", "Where are you?")
+    screen = [words(line) for line in render(rich_reply(answered(match(address))), width=80).splitlines()]
+    assert ["Acme Ltd", "12 Harbour Road", "Portsmouth"] == screen[1:4]   # under the title, above the source
+    assert plain_reply(answered(match(address))).splitlines()[1:3] == ["12 Harbour Road  ", "Portsmouth"]

@@ -28,6 +28,7 @@ _TOGGLE_CLASS = re.compile(r"(?:^|\s)(?:[\w-]*__)?(?:faq-?)?(?:question|expand-c
                            r"toggle|button)|toggle-(?:title|header)|collapsible-(?:header|title)|panel-title)(?:\s|$)")
 DATA_CELL_CHARS = 200    # a table whose cells are all this short is data, read as one entry (_data_table)
 DATA_TABLE_ROWS = LIST_ITEMS = TABLE_ROWS   # rows of a table, items of a list, an entry holds at most (in parts)
+_BR = "\x00"   # where a <br> broke a block's text (a NUL in the document itself is dropped)
 LIST_DEPTH = 4           # lists nested deeper are left as paragraphs: each level would copy all the levels inside
 # Elements whose class or id names page chrome hold no answer, and are never read: MediaWiki's and Confluence's
 # "[edit]" links, breadcrumbs, a table of contents, a page's "Created by ..., last modified ..." line, a cookie banner.
@@ -190,7 +191,7 @@ class _PageReader(HTMLParser):
         elif tag == "a" and any(k == "href" for k, _ in attrs):
             self.links.append(_toggles(attrs))
         elif tag == "br":
-            self.buf.append("\n")
+            self.buf.append("\n" if self.pre else _BR)
 
     def handle_endtag(self, tag: str) -> None:
         if tag in _HIDDEN or tag in self.marked:
@@ -226,7 +227,7 @@ class _PageReader(HTMLParser):
             return
         if not self.line and data.strip():
             self.line = self.getpos()[0] + data[: len(data) - len(data.lstrip())].count("\n")
-        self.buf.append(data)
+        self.buf.append(data.replace(_BR, "") if _BR in data else data)
         where = 2 if self.links and self.links[-1] else bool(self.links)
         if not self.said[where] and _WORD.search(data):
             self.said[where] = True
@@ -235,14 +236,14 @@ class _PageReader(HTMLParser):
         """Turn the text read since the last block boundary into a heading, an answer part or a paragraph."""
         raw, line, (unlinked, linked, toggles), lead = "".join(self.buf), self.line, self.said, self.lead
         self.buf, self.line, self.said, self.bold, self.lead = [], 0, [False, False, False], False, None
-        text = clean(raw if self.pre else " ".join(raw.split()))
+        text = clean(raw) if self.pre else _one_line(raw)
         if self.pre and text.strip():   # preformatted text is code, shown as it is written
             text = fenced(text)
         tag, self.capture = self.capture, None
-        if tag is None and lead and looks_like_question(question := clean(" ".join(raw[:lead].split()))):
+        if tag is None and lead and looks_like_question(question := _one_line(raw[:lead])):
             # "<p><strong>Do you deliver?</strong><br>Within 5 miles.</p>": a question, its answer after it.
             self._heading(_HEADINGS["dt"], question, line or self.getpos()[0], None)
-            if answer := clean(" ".join(raw[lead:].split())):
+            if answer := clean(_broken(raw[lead:])):
                 self._add_paragraph(answer, line)
             return
         if tag == "button" or (tag is None and (linked or toggles) and not unlinked and not self.faq):
@@ -253,8 +254,8 @@ class _PageReader(HTMLParser):
             if tag and self.faq and self.faq.level == _HEADINGS[tag]:
                 self._close_faq()   # the next term of a list whose previous term asked a question
                 self._pop_headings(_HEADINGS[tag])
-            if text:
-                self._add_paragraph(text, line)
+            if text:   # a paragraph keeps the lines its <br>s break ("12 Harbour Road<br>Portsmouth")
+                self._add_paragraph(text if self.pre or _BR not in raw else clean(_broken(raw)), line)
         elif tag == "title":
             if text and not any(level == 0 for level, _ in self.open_headings):
                 self.open_headings.insert(0, (0, text))
@@ -416,7 +417,8 @@ class _PageReader(HTMLParser):
         pairs = []
         for r in rows:
             first = grid.get((r, q))
-            if first and looks_like_question(question := " ".join(e.text for e in first)) and text(r, a):
+            if first and looks_like_question(question := " ".join(" ".join(e.text for e in first).split())) \
+                    and text(r, a):
                 e = first[0]
                 pairs.append(Entry(e.id, (question_text(question),), text(r, a), e.source, e.headings))
         if pairs:
@@ -458,6 +460,17 @@ class _PageReader(HTMLParser):
             self.entries.append(
                 Entry(self._id(faq.line), (faq.question,), faq.text(), source, faq.headings)
             )
+
+
+def _one_line(raw: str) -> str:
+    """Return a block's text as one line (a heading's, a question's), whitespace and line breaks run together."""
+    return clean(" ".join(raw.replace(_BR, " ").split()))
+
+
+def _broken(raw: str) -> str:
+    """Return a block's text with its whitespace run together, but for the line breaks its `<br>`s make, written as
+    Markdown's (two spaces at a line's end): an address or opening hours keep their lines."""
+    return "  \n".join(part for part in (" ".join(x.split()) for x in raw.split(_BR)) if part)
 
 
 def _toggles(attrs: list[tuple[str, str | None]]) -> bool:

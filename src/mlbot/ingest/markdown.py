@@ -257,21 +257,38 @@ def _trim(lines: list[str]) -> list[str]:
     return lines[first:last]
 
 
-def _section(lines: list[str], strip_answer: bool) -> str:
+def _within(hard: frozenset[int], start: int, end: int) -> frozenset[int]:
+    """Return the lines of lines[start:end] that a hard line break ends (`hard`: their indices in lines), counted
+    from start."""
+    if not hard:
+        return hard
+    return frozenset(i - start for i in range(start, end) if i in hard) if end - start < len(hard) else \
+        frozenset(i - start for i in hard if start <= i < end)
+
+
+def _section(lines: list[str], strip_answer: bool, hard: frozenset[int] = frozenset()) -> str:
     """Return the Markdown source of an answer; `strip_answer` drops the `A:` that opens a Q/A pair's answer (or the
     bold question before it on its line), and lines of tags alone (`<details>`) outside code, and takes off the indent
     all its lines share (an answer under a list item)."""
     # An HTML example in a code block keeps its lines.
-    body = _trim([x for x, code in zip(lines, _fenced(lines)) if code or "<" not in x or not _DETAILS.match(x)])
+    body = _trim([x + "  " if k in hard and not code else x for k, (x, code) in enumerate(zip(lines, _fenced(lines)))
+                  if code or "<" not in x or not _DETAILS.match(x)])
     if strip_answer and body and (m := _BOLD_LEAD.match(body[0]) or _A.match(body[0])):
         body = _trim([body[0][m.end():], *body[1:]])
     return textwrap.dedent("\n".join(body))
 
 
-def _paragraph(lines: list[str]) -> str:
-    """Return a block's text: prose lines joined into one line, lists and code kept line by line."""
+def _paragraph(lines: list[str], hard: frozenset[int] = frozenset()) -> str:
+    """Return a block's text: prose lines joined into one line but at its hard line breaks (`hard`: the lines two
+    spaces end, or a backslash), kept as Markdown's two spaces; lists and code kept line by line."""
     if all(_plain(x) for x in lines):
-        return " ".join(x.strip() for x in lines)
+        out = [lines[0].strip()]
+        for k, x in enumerate(lines[1:]):
+            brk = k in hard or (out[-1].endswith("\\") and not out[-1].endswith("\\\\"))
+            if brk:
+                out[-1] = out[-1].removesuffix("\\").rstrip()
+            out.append(("  \n" if brk else " ") + x.strip())
+        return "".join(out)
     return "\n".join(lines).strip("\n")
 
 
@@ -459,7 +476,12 @@ def parse_markdown(text: str, path: str) -> list[Entry]:
     # document), then each line keeps its indentation (it may be code) and loses trailing blanks.
     if "\r" in text:
         text = _NEWLINE.sub("\n", text)
-    lines = [x.rstrip() for x in strip_controls(text).split("\n")]
+    lines = strip_controls(text).split("\n")
+    # Hard line breaks written as two spaces at a line's end, before the ends are trimmed: kept in paragraphs and
+    # answers ("12 Harbour Road  " over "Portsmouth"), as Markdown shows them.
+    hard = frozenset(i for i, x in enumerate(lines[:-1]) if x.endswith("  ") and x.strip() and lines[i + 1].strip()) \
+        if "  \n" in text else frozenset()
+    lines = [x.rstrip() for x in lines]
     if "!!!" in text or "???" in text:
         lines = _admonitions(lines)
     if "[!" in text:
@@ -491,7 +513,8 @@ def parse_markdown(text: str, path: str) -> list[Entry]:
         nonlocal faq
         if faq:
             q, headings = faq
-            add((q.text,), _section(lines[q.end:end], q.level == _PSEUDO), q.start + 1, headings)
+            add((q.text,), _section(lines[q.end:end], q.level == _PSEUDO, _within(hard, q.end, end)), q.start + 1,
+                headings)
             faq = None
 
     for token in _tokens(lines):
@@ -505,7 +528,8 @@ def parse_markdown(text: str, path: str) -> list[Entry]:
                 context = tuple(t for t in chain() if not looks_like_question(t))   # not the questions above it
                 for offset, question, answer in pairs:
                     add((question,), answer, token.start + offset + 1, context)
-            elif faq is None and not _pictures_only(para := _paragraph(lines[token.start:token.end])):
+            elif faq is None and not _pictures_only(
+                    para := _paragraph(lines[token.start:token.end], _within(hard, token.start, token.end))):
                 add((), para, token.start + 1, chain())
             continue
         # A question nested in an answer is its own entry, so the answer above it stops there (no duplicated text).

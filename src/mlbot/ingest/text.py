@@ -155,7 +155,7 @@ def _column_table(lines: list[str], at: int) -> tuple[list[tuple[int, str]], int
 
 def table_row(cells: list[str]) -> str:
     """Return a Markdown table's row of cells, a "|" inside one escaped."""
-    return "| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |"
+    return "| " + " | ".join(" ".join(c.split()).replace("|", "\\|") for c in cells) + " |"
 
 
 def table_rule(width: int) -> str:
@@ -235,11 +235,32 @@ def _without_mail_header(text: str) -> str:
     return "\n".join(lines)
 
 
-def _joined(lines: list[str]) -> str:
-    """Return a block's lines as its text: one paragraph of wrapped lines, or a list, an item a line (a wrapped
-    item's lines joined)."""
+# A line break is the writer's, not the wrapping's, where the next line's first word would have fitted well within the
+# document's width: an address, opening hours, a short label over what it labels. Wrapping breaks a line only where
+# the next word does not fit. A line that starts in lower case carries on the sentence above it ("and Ubuntu 22.04"),
+# unless it is a list's "b)".
+_GOES_ON = re.compile(r"[a-z](?![.)][ \t])")
+MIN_WIDTH = 60       # the width assumed of a document of short lines
+KEPT_BREAK = 0.75    # a break is kept where the line and the next word take at most this share of the width
+
+
+def wrap_width(lines: list[str]) -> int:
+    """Return the width a document's lines were written to: the 95th percentile of their lengths, MIN_WIDTH at least
+    (a document of long unwrapped paragraphs has a width of hundreds of characters, and keeps every break)."""
+    lengths = sorted(len(x) for x in lines if x)
+    return max(MIN_WIDTH, lengths[int(0.95 * (len(lengths) - 1))] if lengths else 0)
+
+
+def _joined(lines: list[str], width: int = MIN_WIDTH) -> str:
+    """Return a block's lines as its text: one paragraph of wrapped lines (but for the breaks its writer made, kept
+    as Markdown's, two spaces at a line's end), or a list, an item a line (a wrapped item's lines joined)."""
     if not _LIST_START.match(lines[0]):
-        return " ".join(lines)
+        out = [lines[0]]
+        for prev, x in zip(lines, lines[1:]):
+            kept = (len(prev) + 1 + len(x.split(None, 1)[0]) <= KEPT_BREAK * width and not _GOES_ON.match(x)) \
+                or ("...." in prev and "...." in x)   # a line each: "Ports ........ 4 x Gigabit LAN"
+            out.append(("  \n" if kept else " ") + x)
+        return "".join(out)
     items: list[str] = []
     for x in lines:
         if _LIST_START.match(x) or not items:
@@ -271,6 +292,7 @@ def parse_text(text: str, path: str) -> list[Entry]:
         ))
 
     blocks = _split_pairs(_blocks(text))
+    width = wrap_width([x for _, lines in blocks for x in lines])
     for line, lines in blocks:
         first = lines[0]
         if (m := _Q_MARK.match(first)):
@@ -284,7 +306,7 @@ def parse_text(text: str, path: str) -> list[Entry]:
                 add((pending[1],), "", pending[0])
                 pending = None
             if answer:
-                add((question,), _joined(answer), line)
+                add((question,), _joined(answer, width), line)
                 after_paragraph = True
             else:
                 pending = (line, question)
@@ -310,12 +332,12 @@ def parse_text(text: str, path: str) -> list[Entry]:
             if pending:
                 add((pending[1],), "", pending[0])
                 pending = None
-            add((question_text(first),), _joined(lines[1:]), line)
+            add((question_text(first),), _joined(lines[1:], width), line)
         elif pending:
-            add((pending[1],), _joined(lines), pending[0])
+            add((pending[1],), _joined(lines, width), pending[0])
             pending = None
         else:
-            add((), _joined(lines), line)
+            add((), _joined(lines, width), line)
         after_paragraph = True
     if pending:
         add((pending[1],), "", pending[0])
@@ -326,7 +348,7 @@ def parse_text(text: str, path: str) -> list[Entry]:
         trailing = ([title_block] if title_too else []) + heading_blocks
         headings = []
         for line, lines in trailing:
-            add((), _joined(lines), line)
+            add((), _joined(lines, width), line)
 
     if entries and looks_truncated(entries[-1].text) and not text.endswith("\n"):
         last = entries[-1]
