@@ -453,7 +453,7 @@ QNA_EXPORT = (
 def test_csv_qna_maker_export_merges_rows_sharing_an_answer():
     entries = parse_csv(QNA_EXPORT, "kb.csv")
     assert [(e.questions, e.text, e.source.line, e.id) for e in entries] == [
-        (("How do I reset my password?", "Forgot my password"), "Go to settings.\nThen click reset.", 2, "kb.csv:2"),
+        (("How do I reset my password?", "Forgot my password"), "Go to settings.  \nThen click reset.", 2, "kb.csv:2"),
         (("What is mlbot?",), "An offline FAQ bot.", 4, "kb.csv:4"),
     ]
     assert all(e.source.path == "kb.csv" and e.source.heading is None for e in entries)
@@ -1385,3 +1385,30 @@ def test_text_wrapped_prose_is_one_line_whatever_its_width(width):
     # A line that starts in lower case carries on the sentence, even in a document of long unwrapped lines.
     long = "Title\n\n" + para + "\n\nIt runs on Windows 10 and macOS 12,\nand on Ubuntu 22.04.\n"
     assert parse_text(long, "l.txt")[-1].text == "It runs on Windows 10 and macOS 12, and on Ubuntu 22.04."
+
+
+def test_a_cells_or_fields_line_breaks_are_kept_where_the_writer_made_them():
+    csv = 'Question,Answer\nWhere are you?,"Acme Ltd\n12 Harbour Road\nPortsmouth"\nHow do I pay?,"Steps:\n- a\n- b"\n'
+    assert [e.text for e in parse_csv(csv, "f.csv")] == ["Acme Ltd  \n12 Harbour Road  \nPortsmouth", "Steps:\n- a\n- b"]
+    # A literal YAML block wrapped by hand stays one paragraph: the wrapped line goes on in lower case.
+    yml = ("- question: Do you run courses?\n  answer: |\n    Yes. Our Top Rope Basics course runs over two evenings"
+           " and costs 65 euros,\n    including harness and shoe hire.\n")
+    assert parse_yaml(yml, "f.yml")[0].text == ("Yes. Our Top Rope Basics course runs over two evenings and costs 65 "
+                                               "euros,\nincluding harness and shoe hire.")
+
+
+def test_docx_line_breaks_in_a_paragraph_are_kept_and_its_source_stays_its_paragraph(tmp_path):
+    lines = "<w:p><w:r><w:t>Acme Ltd</w:t><w:br/><w:t>12 Harbour Road</w:t><w:br/><w:t>Portsmouth</w:t></w:r></w:p>"
+    cell = "<w:tc><w:p><w:r><w:t>Mon</w:t><w:br/><w:t>Tue</w:t></w:r></w:p></w:tc><w:tc>" + _p("9-5") + "</w:tc>"
+    table = f"<w:tbl><w:tr><w:tc>{_p('Day')}</w:tc><w:tc>{_p('Hours')}</w:tc></w:tr><w:tr>{cell}</w:tr></w:tbl>"
+    _docx(tmp_path / "a.docx", _p("Contact", "Titre1") + lines + _p("After it.") + table)
+    [doc] = discover([tmp_path])
+    entries = parse_file(doc)
+    assert [e.text for e in entries] == ["Acme Ltd  \n12 Harbour Road  \nPortsmouth",
+                                         "After it.\n\n| Day | Hours |\n|---|---|\n| Mon Tue | 9-5 |"]
+    assert [e.source.paragraph for e in entries] == [2, 3]
+
+
+def test_asciidoc_hard_line_breaks_are_kept():
+    doc = "= Contact\n\n== Where are you?\n\nAcme Ltd +\n12 Harbour Road +\nPortsmouth\n"
+    assert [e.text for e in parse_asciidoc(doc, "c.adoc")] == ["Acme Ltd  \n12 Harbour Road  \nPortsmouth"]

@@ -114,6 +114,9 @@ def asciidoc_markdown(text: str) -> str:
             bullet = "1." if marks[0] == "." else "-"
             out.append(f"{'  ' * depth}{bullet} {_inline(m[2])}")
             continue
+        if stripped.endswith(" +"):   # a hard line break: Markdown's two spaces at the line's end
+            out.append(_inline(stripped[:-2].rstrip()) + "  ")
+            continue
         out.append(_inline(stripped))   # indented text is a literal paragraph in AsciiDoc; here it is text
     return "\n".join(out)
 

@@ -18,6 +18,7 @@ from ..model import Entry
 from . import SkippedFile, placed
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+_BR = "\x00"   # where a <w:br/> breaks a paragraph's line (a control character: document text never keeps one)
 MAX_XML = 64 * 2**20   # a document.xml larger than this unpacked is refused (a zip bomb, not an FAQ)
 
 
@@ -49,7 +50,7 @@ def docx_markdown(path: Path, rel: str) -> tuple[str, list[int]]:
     for el in root if root is not None else ():
         if el.tag == f"{_W}p" and (block := _paragraph(el, levels)):
             count += 1
-            rows = [(block, count)]
+            rows = [(line, count) for line in block.split("\n")]
         elif el.tag == f"{_W}tbl":
             rows, count = _table(el, count)
         else:
@@ -91,15 +92,21 @@ def _text(p: ET.Element) -> tuple[str, bool]:
             if node.tag == f"{_W}t" and node.text:
                 parts.append(node.text)
                 bold = bold and (run_bold or not node.text.strip())
-            elif node.tag in (f"{_W}tab", f"{_W}br"):
+            elif node.tag == f"{_W}tab":
                 parts.append(" ")
-    return " ".join("".join(parts).split()), bold
+            elif node.tag == f"{_W}br":
+                parts.append(_BR)
+    lines = (" ".join(x.split()) for x in "".join(parts).split(_BR))
+    return _BR.join(x for x in lines if x), bold
 
 
 def _paragraph(p: ET.Element, levels: dict[str, int]) -> str:
+    """Return a paragraph as a line of Markdown: a list item, a heading, a bold question or text, whose line breaks
+    (`<w:br/>`: an address's lines) are Markdown's hard breaks, lines ending in two spaces."""
     text, bold = _text(p)
     if not text:
         return ""
+    broken, text = text, text.replace(_BR, " ")
     ppr = p.find(f"{_W}pPr")
     style = ppr.find(f"{_W}pStyle") if ppr is not None else None
     level = levels.get(style.get(f"{_W}val", "") if style is not None else "")
@@ -112,7 +119,7 @@ def _paragraph(p: ET.Element, levels: dict[str, int]) -> str:
         return "#" * min(level, 6) + " " + text
     if bold and text.endswith("?"):
         return f"**{text}**"
-    return text
+    return broken.replace(_BR, "  \n")
 
 
 def _table(tbl: ET.Element, count: int) -> tuple[list[tuple[str, int]], int]:
@@ -123,7 +130,7 @@ def _table(tbl: ET.Element, count: int) -> tuple[list[tuple[str, int]], int]:
         first = count + 1
         cells = []
         for tc in tr.iter(f"{_W}tc"):
-            texts = [t for t, _ in map(_text, tc.iter(f"{_W}p")) if t]
+            texts = [t.replace(_BR, " ") for t, _ in map(_text, tc.iter(f"{_W}p")) if t]
             count += len(texts)
             cells.append(" ".join(texts).replace("|", "\\|"))
         rows.append(("| " + " | ".join(cells) + " |", min(first, count) if count else 0))

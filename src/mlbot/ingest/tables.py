@@ -16,7 +16,7 @@ from typing import Any
 
 from ..model import Entry, Source
 from . import warn
-from .text import clean, looks_like_question
+from .text import clean, kept_breaks, looks_like_question
 
 _QUESTION = ("question", "questions", "q", "query")
 _ANSWER = ("answer", "answers", "a", "response")
@@ -57,6 +57,8 @@ def _merge(rows: Iterable[_Row], path: str) -> list[Entry]:
         answer = clean(row.answer)
         if "<" in answer and _HTML_ANSWER.match(answer):
             answer = _html_text(answer)
+        else:
+            answer = kept_breaks(answer)
         if not questions and not answer:
             continue
         first = by_answer.get(answer) if answer else None

@@ -73,6 +73,26 @@ def fenced_lines(lines: list[str]) -> list[bool]:
     return out
 
 
+_PROSE_LINE = re.compile(r"(?![ \t]|[-*+•][ \t]|\d{1,3}[.)][ \t]|[|#>])\S")   # no list item, table, heading, quote
+
+
+def kept_breaks(text: str) -> str:
+    """Return an answer written in a cell or a field (CSV, JSON, YAML) with each line break the writer made between
+    two lines of prose (_kept: "Acme Ltd" over "12 Harbour Road") written as Markdown's hard break, two spaces at the
+    line's end; a wrapped line stays as it is, and so do lists, tables and code. An answer that already has a hard
+    break is written in Markdown, and left alone."""
+    if "\n" not in text or "  \n" in text:
+        return text
+    lines = text.split("\n")
+    code = fenced_lines(lines)
+    width = wrap_width(lines)
+    for i in range(len(lines) - 1):
+        if not (code[i] or code[i + 1]) and _PROSE_LINE.match(lines[i]) and _PROSE_LINE.match(lines[i + 1]) \
+                and _kept(lines[i].rstrip(), lines[i + 1].strip(), width):
+            lines[i] = lines[i].rstrip() + "  "
+    return "\n".join(lines)
+
+
 def without_code(text: str) -> str:
     """Return text without its fenced code blocks (fenced_lines; one never closed runs to the end, as in Markdown)."""
     lines = text.split("\n")
@@ -251,15 +271,19 @@ def wrap_width(lines: list[str]) -> int:
     return max(MIN_WIDTH, lengths[int(0.95 * (len(lengths) - 1))] if lengths else 0)
 
 
+def _kept(line: str, after: str, width: int) -> bool:
+    """True when the break between two lines of prose is the writer's, not the wrapping's."""
+    return (len(line) + 1 + len(after.split(None, 1)[0]) <= KEPT_BREAK * width and not _GOES_ON.match(after)) \
+        or ("...." in line and "...." in after)   # a line each: "Ports ........ 4 x Gigabit LAN"
+
+
 def _joined(lines: list[str], width: int = MIN_WIDTH) -> str:
     """Return a block's lines as its text: one paragraph of wrapped lines (but for the breaks its writer made, kept
     as Markdown's, two spaces at a line's end), or a list, an item a line (a wrapped item's lines joined)."""
     if not _LIST_START.match(lines[0]):
         out = [lines[0]]
         for prev, x in zip(lines, lines[1:]):
-            kept = (len(prev) + 1 + len(x.split(None, 1)[0]) <= KEPT_BREAK * width and not _GOES_ON.match(x)) \
-                or ("...." in prev and "...." in x)   # a line each: "Ports ........ 4 x Gigabit LAN"
-            out.append(("  \n" if kept else " ") + x)
+            out.append(("  \n" if _kept(prev, x, width) else " ") + x)
         return "".join(out)
     items: list[str] = []
     for x in lines:
