@@ -104,6 +104,7 @@ def fresh() -> list[Collection]:
     out.append(shapes("prose"))
     out.append(shapes("prose held out"))
     out.append(shapes("prose round 4"))
+    out.append(shapes("prose round 5"))
     return out
 
 
@@ -112,10 +113,12 @@ def shapes(kind: str = "shapes") -> Collection:
     businesses have nothing to do with each other); their questions name their answer by a piece of its text.
     kind="prose": tests/data/prose, sixteen prose documents asked the same way; "prose held out":
     scripts/fresh/prose, eight more that nothing was changed for; "prose round 4": scripts/fresh/prose4, eight
-    written after the changes that round 3 judged."""
+    written after the changes that round 3 judged; "prose round 5": scripts/fresh/prose5, eight more, written after
+    round 4 had judged changes."""
     from mlbot import ingest
     folder = {"prose held out": ROOT / "scripts" / "fresh" / "prose",
-              "prose round 4": ROOT / "scripts" / "fresh" / "prose4"}.get(kind, ROOT / "tests" / "data" / kind)
+              "prose round 4": ROOT / "scripts" / "fresh" / "prose4",
+              "prose round 5": ROOT / "scripts" / "fresh" / "prose5"}.get(kind, ROOT / "tests" / "data" / kind)
     parts = []
     for f in sorted(folder.glob("*.questions.jsonl")):
         [doc] = [d for d in folder.iterdir() if d.name.startswith(f.name.removesuffix("questions.jsonl"))
@@ -131,7 +134,8 @@ def shapes(kind: str = "shapes") -> Collection:
         parts.append(Collection(doc.name, entries, [], labelled))
     name = {"shapes": "50 shapes, each on its own (fresh)", "prose": "16 prose documents, each on its own",
             "prose held out": "8 prose documents held out (fresh)",
-            "prose round 4": "8 prose documents, round 4 (fresh)"}[kind]
+            "prose round 4": "8 prose documents, round 4 (fresh)",
+            "prose round 5": "8 prose documents, round 5 (fresh)"}[kind]
     return Collection(name, [e for p in parts for e in p.entries], [], [x for p in parts for x in p.test], parts)
 
 
