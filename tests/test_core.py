@@ -298,7 +298,7 @@ def test_eval_counts_a_right_answer_offered_as_a_later_choice(phone):
     assert (report.top1, report.answered_right, report.offered_right) == (0.0, 0.0, 1.0)
     assert report.misses[0]["offered"] and report.misses[0]["rank"] == 2
     out = plain_report(report)
-    assert "100.0% more offered as a later choice" in out and "(ambiguous, offered as choice 2)" in out
+    assert "100.0% more offered as a choice" in out and "(ambiguous, offered as choice 2)" in out
 
 
 def test_eval_misses_name_what_came_first_and_never_carry_escapes(phone):

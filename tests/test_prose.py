@@ -59,3 +59,24 @@ def test_the_prose_questions_are_answered_and_the_others_refused():
     # bm25s 22 and 31) and 29 of 32 refused; the floors leave room for small changes.
     assert right >= 68
     assert refused >= 27
+
+
+def test_a_sections_paragraphs_close_together_are_offered_as_choices_not_refused():
+    # "what day of the month is rent due": the rent paragraph first, its neighbour in the same section close behind,
+    # so the top one's confidence is under the threshold; both together are well ahead of the rest. It was refused;
+    # it is now a "did you mean" between them, the rent paragraph first.
+    bot = load([str(PROSE / "tenancy-agreement.txt")])
+    reply = bot.ask("what day of the month is rent due")
+    assert reply.status == "ambiguous" and reply.confidence < bot.threshold and reply.choices >= 2
+    shown = [m.entry for m in reply.results[:reply.choices]]
+    assert "payable in advance on the first day of each month" in " ".join(shown[0].text.split())
+    assert len({(e.source.path, e.headings) for e in shown}) == 1 and not any(e.questions for e in shown)
+    # A question the tenancy agreement does not answer is still refused.
+    assert bot.ask("can I keep a pet rabbit in the garden").status == "no_answer"
+
+
+def test_eval_counts_a_sections_paragraphs_offered_together_as_offered_not_answered():
+    from mlbot.evaluate import Labelled
+    bot = load([str(PROSE / "tenancy-agreement.txt")])
+    report = evaluate(bot, [Labelled("what day of the month is rent due", "payable in advance on the first day")])
+    assert (report.top1, report.answered_right, report.offered_right) == (1.0, 0.0, 1.0)

@@ -38,7 +38,7 @@ class Report:
     refused: float | None          # share of unanswerable questions refused (no_answer or chitchat)
     threshold: float
     answered_right: float          # of answerable questions: answered (at the threshold) with the right entry
-    offered_right: float = 0.0     # of answerable questions: a "did you mean" (at the threshold), a later choice right
+    offered_right: float = 0.0     # of answerable questions, not answered right: a "did you mean" offering the right one
     suggested_right: float = 0.0   # of answerable questions: refused, with the right entry suggested first
     sweep: list[dict] = field(default_factory=list)
     recommended: float | None = None
@@ -151,7 +151,7 @@ def evaluate(bot, labelled: list[Labelled]) -> Report:
         refused=sum(o.reply.status in ("no_answer", "chitchat") for o in un) / len(un) if un else None,
         threshold=bot.threshold,
         answered_right=sum(o.rank == 1 and _answers(o.reply, bot.threshold) for o in ans) / n,
-        offered_right=sum(_offered(o) and _answers(o.reply, bot.threshold) for o in ans) / n,
+        offered_right=sum(_offered(o) and not (o.rank == 1 and _answers(o.reply, bot.threshold)) for o in ans) / n,
         suggested_right=sum(o.reply.status == "no_answer" and _suggested(bot, o) for o in ans) / n,
         sweep=sweep, recommended=recommended,
         misses=[{"question": o.labelled.question, "expected": o.labelled.expected,
@@ -163,8 +163,10 @@ def evaluate(bot, labelled: list[Labelled]) -> Report:
 
 
 def _offered(o: Outcome) -> bool:
-    """True when the reply is a "did you mean" and the expected entry is one of its choices, not the first."""
-    return o.reply.status == "ambiguous" and o.rank is not None and 1 < o.rank <= o.reply.choices
+    """True when the reply is a "did you mean" and the expected entry is one of its choices. It is the first choice,
+    but not answered, when the top answer's confidence is under the threshold: a section's paragraphs offered
+    together (Bot._one_section)."""
+    return o.reply.status == "ambiguous" and o.rank is not None and o.rank <= o.reply.choices
 
 
 def _suggested(bot, o: Outcome) -> bool:

@@ -16,7 +16,7 @@ def plain_report(r: Report) -> str:
         f"top-1 accuracy: {_pct(r.top1)}   MRR@10: {r.mrr10:.3f}   recall@5: {_pct(r.recall5)}",
         f"unanswerable refused at threshold {r.threshold:g}: {_pct(r.refused)}",
         f"answered and right at threshold {r.threshold:g}: {_pct(r.answered_right)}"
-        f"   (and {_pct(r.offered_right).strip()} more offered as a later choice of a \"did you mean\")",
+        f"   (and {_pct(r.offered_right).strip()} more offered as a choice of a \"did you mean\")",
         f"refused, with the right answer suggested first: {_pct(r.suggested_right)}",
         "",
         "threshold  answered  accuracy  unanswerable answered",
@@ -51,7 +51,7 @@ def rich_report(r: Report):
         t.add_row(f"{row['threshold']}{mark}", _pct(row["answered"]), _bar(row["answered"], "cyan"),
                   _pct(row["accuracy"]), _bar(row["accuracy"], "green"), _pct(row["unanswerable_answered"]))
     right = Text.assemble((f"answered and right at {r.threshold:g} ", "bold"), _pct(r.answered_right).strip(),
-                          f"   (and {_pct(r.offered_right).strip()} more offered as a later choice of a \"did you mean\"; "
+                          f"   (and {_pct(r.offered_right).strip()} more offered as a choice of a \"did you mean\"; "
                           f"refused with the right answer suggested first: {_pct(r.suggested_right).strip()})")
     parts = [head, right, t]
     if r.misses:
