@@ -1412,3 +1412,20 @@ def test_docx_line_breaks_in_a_paragraph_are_kept_and_its_source_stays_its_parag
 def test_asciidoc_hard_line_breaks_are_kept():
     doc = "= Contact\n\n== Where are you?\n\nAcme Ltd +\n12 Harbour Road +\nPortsmouth\n"
     assert [e.text for e in parse_asciidoc(doc, "c.adoc")] == ["Acme Ltd  \n12 Harbour Road  \nPortsmouth"]
+
+
+def test_text_a_table_under_one_rule_as_wide_as_its_header_is_a_table():
+    # Its rows ran into one line under the header taken for a heading: "E10    Low system pressure ... E20 ...".
+    doc = ("Fault codes\n\nIf the boiler stops it shows a code.\n\n"
+           "Code   Meaning                 What to do\n"
+           "-----------------------------------------------\n"
+           "E10    Low system pressure     Top up to 1.5 bar\n"
+           "E56    Overheat lockout        Wait 10 minutes, press Reset\n\nCall us if it returns.\n")
+    [table, after] = parse_text(doc, "b.txt")[-2:]
+    assert table.text.endswith("| Code | Meaning | What to do |\n|---|---|---|\n| E10 | Low system pressure | Top up to 1.5 "
+                               "bar |\n| E56 | Overheat lockout | Wait 10 minutes, press Reset |")
+    assert after.text == "Call us if it returns."
+    # A title over its underline is no table, nor are lines that do not keep to the header's columns.
+    [notes] = parse_text("Notes  and tips\n---------------\nKeep the valve shut when you go away, and bleed the\n"
+                         "radiators every autumn.\n", "n.txt")
+    assert notes.text == "Keep the valve shut when you go away, and bleed the radiators every autumn."

@@ -202,7 +202,8 @@ class Bot:
         if self.default_answer:
             return self.default_answer
         n = self.kb.n_files
-        about = f"these {n} documents" if n > 1 else f"“{self.title}”" if self.title else "these documents"
+        about = f"these {n} documents" if n > 1 else f"“{self.title}”" if self.title else "this document" if n == 1 \
+            else "these documents"
         return f"I'm not sure: I couldn't find an answer to that in {about}."
 
     def _suggest(self, ranking: Ranking) -> tuple[tuple[str, ...], tuple[int, ...]]:

@@ -4,6 +4,7 @@ in `?`) each followed by its answer. The bundled article is the model of this sh
 the markers, and a question's list number ("3. How do I…?"), are not part of what the entry says."""
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import replace
 
@@ -130,6 +131,8 @@ TABLE_ROWS = 20      # rows of a table (items of an HTML list) an entry holds at
 # A rule of dashes under a table's header, a run for each column ("----   ---------   ------").
 _COLUMN_RULE = re.compile(r"[ \t]*[-=]{2,}(?:[ \t]+[-=]{2,})+[ \t]*$")
 _WORD = re.compile(r"\w")
+_SOLID_RULE = re.compile(r"[ \t]*(?:-{3,}|={3,})[ \t]*$")   # one rule the width of a table's header
+_HEADER_CELL = re.compile(r"\S+(?: \S+)*")   # a header's cell: words apart by one blank, cells by two or more
 
 
 def _column_table(lines: list[str], at: int) -> tuple[list[tuple[int, str]], int] | None:
@@ -137,11 +140,22 @@ def _column_table(lines: list[str], at: int) -> tuple[list[tuple[int, str]], int
     Markdown tables of TABLE_ROWS rows at most under the header, each with the index of its first line, and the
     index of the line after the table (the first blank one); None if there is none. Each dash run gives a column's
     place; a line whose first column is blank carries on the row above ("Check the tap is open and the" / "inlet
-    hose is not kinked.")."""
-    if at + 1 >= len(lines) or not _COLUMN_RULE.match(lines[at + 1]) or not _WORD.search(lines[at]):
+    hose is not kinked."). Under one rule as wide as the header, the header's words give the places, where every
+    row agrees."""
+    if at + 1 >= len(lines) or not _WORD.search(lines[at]):
         return None
-    rule = lines[at + 1].expandtabs()
-    starts = [m.start() for m in re.finditer(r"[-=]+", rule)]
+    if _COLUMN_RULE.match(lines[at + 1]):
+        starts = [m.start() for m in re.finditer(r"[-=]+", lines[at + 1].expandtabs())]
+    elif _SOLID_RULE.match(lines[at + 1]):
+        # One rule under the whole header: the columns start where the header's words do after a gap of two
+        # blanks or more ("Code   Meaning      What to do"), and every row must leave a blank before each.
+        starts = [m.start() for m in _HEADER_CELL.finditer(lines[at].expandtabs())]
+        below = itertools.takewhile(lambda x: x.strip() and not _SOLID_RULE.match(x), lines[at + 2:])
+        if len(starts) < 2 or any(s < len(x) and x[s - 1] not in " " for x in map(str.expandtabs, below)
+                                  for s in starts[1:]):
+            return None
+    else:
+        return None
     if len(starts) > TABLE_COLUMNS:
         return None
 
@@ -155,7 +169,8 @@ def _column_table(lines: list[str], at: int) -> tuple[list[tuple[int, str]], int
     rows: list[list[list[str]]] = []   # each row's cells, each cell's pieces (a cell may run over lines)
     first: list[int] = []              # each row's first line
     end = at + 2
-    while end < len(lines) and lines[end].strip() and not _COLUMN_RULE.match(lines[end]):
+    while end < len(lines) and lines[end].strip() and not _COLUMN_RULE.match(lines[end]) \
+            and not _SOLID_RULE.match(lines[end]):
         row = cells(lines[end])
         if not (rows and not row[0]):
             rows.append([[] for _ in starts])
