@@ -105,6 +105,7 @@ def fresh() -> list[Collection]:
     out.append(shapes("prose held out"))
     out.append(shapes("prose round 4"))
     out.append(shapes("prose round 5"))
+    out.append(shapes("prose round 6"))
     return out
 
 
@@ -114,11 +115,12 @@ def shapes(kind: str = "shapes") -> Collection:
     kind="prose": tests/data/prose, sixteen prose documents asked the same way; "prose held out":
     scripts/fresh/prose, eight more that nothing was changed for; "prose round 4": scripts/fresh/prose4, eight
     written after the changes that round 3 judged; "prose round 5": scripts/fresh/prose5, eight more, written after
-    round 4 had judged changes."""
+    round 4 had judged changes; "prose round 6": scripts/fresh/prose6, eight more, written after round 5 had."""
     from mlbot import ingest
     folder = {"prose held out": ROOT / "scripts" / "fresh" / "prose",
               "prose round 4": ROOT / "scripts" / "fresh" / "prose4",
-              "prose round 5": ROOT / "scripts" / "fresh" / "prose5"}.get(kind, ROOT / "tests" / "data" / kind)
+              "prose round 5": ROOT / "scripts" / "fresh" / "prose5",
+              "prose round 6": ROOT / "scripts" / "fresh" / "prose6"}.get(kind, ROOT / "tests" / "data" / kind)
     parts = []
     for f in sorted(folder.glob("*.questions.jsonl")):
         [doc] = [d for d in folder.iterdir() if d.name.startswith(f.name.removesuffix("questions.jsonl"))
@@ -135,7 +137,8 @@ def shapes(kind: str = "shapes") -> Collection:
     name = {"shapes": "50 shapes, each on its own (fresh)", "prose": "16 prose documents, each on its own",
             "prose held out": "8 prose documents held out (fresh)",
             "prose round 4": "8 prose documents, round 4 (fresh)",
-            "prose round 5": "8 prose documents, round 5 (fresh)"}[kind]
+            "prose round 5": "8 prose documents, round 5 (fresh)",
+            "prose round 6": "8 prose documents, round 6 (fresh)"}[kind]
     return Collection(name, [e for p in parts for e in p.entries], [], [x for p in parts for x in p.test], parts)
 
 
