@@ -86,12 +86,7 @@ class Bot:
                                                                               ranking.coverage, by_sense)):
             # Paragraphs of one section, together well ahead of the rest ("when's the rent due": the rent paragraph
             # and the one after it): the section is the answer, the paragraph a choice.
-            offered = tuple(self._match(r.index, r.score, r.score - items[0].score, ranking.coverage, said, by_sense)
-                            for r in items[1:n])
-            shown = {m.entry.id for m in offered}
-            results = (matches[0], *offered) + tuple(m for m in matches[1:] if m.entry.id not in shown)
-            reply = Reply(q, "ambiguous", matches[0].confidence, results[:max(top_k, n)], "Did you mean one of these?",
-                          (), context, self.threshold, choices=n)
+            reply = self._choices(q, ranking, matches, items[1:n], said, top_k, context)
         elif matches[0].confidence < self.threshold:
             texts, suggested = self._suggest(ranking)
             reply = Reply(q, "no_answer", matches[0].confidence, matches, self._refusal(), texts, context,
@@ -100,15 +95,21 @@ class Bot:
             # The choices: every answer as close to the top one as the runner-up must be ("what does an ML engineer
             # do": the skills answer, the cut-off challenges one and the work paragraph within 5%).
             tied = [items[1]] + [r for r in items[2:MAX_CHOICES] if self._tied(said, items[0], r, by_sense)]
-            offered = tuple(self._match(r.index, r.score, r.score - items[0].score, ranking.coverage, said, by_sense)
-                            for r in tied)
-            shown = {m.entry.id for m in offered}
-            results = (matches[0], *offered) + tuple(m for m in matches[1:] if m.entry.id not in shown)
-            reply = Reply(q, "ambiguous", matches[0].confidence, results[:max(top_k, 1 + len(tied))],
-                          "Did you mean one of these?", (), context, self.threshold, choices=1 + len(tied))
+            reply = self._choices(q, ranking, matches, tied, said, top_k, context)
         else:
             reply = Reply(q, "answered", matches[0].confidence, matches, "", (), context, self.threshold)
         return replace(reply, read_as=ranking.read_as) if ranking.read_as else reply
+
+    def _choices(self, q: str, ranking: Ranking, matches: tuple[Match, ...], others: list[Ranked], said: str,
+                 top_k: int, context: str | None) -> Reply:
+        """Return a "did you mean" between the top answer and `others`, then the rest of the matches."""
+        top = ranking.items[0].score
+        offered = tuple(self._match(r.index, r.score, r.score - top, ranking.coverage, said, ranking.by_sense)
+                        for r in others)
+        shown = {m.entry.id for m in offered}
+        results = (matches[0], *offered) + tuple(m for m in matches[1:] if m.entry.id not in shown)
+        return Reply(q, "ambiguous", matches[0].confidence, results[:max(top_k, 1 + len(others))],
+                     "Did you mean one of these?", (), context, self.threshold, choices=1 + len(others))
 
     def _one_section(self, items: list[Ranked], confidence: float, coverage: float, by_sense: bool) -> int:
         """Return how many of the top answers are paragraphs of one section (same document, same headings), when

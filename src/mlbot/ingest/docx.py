@@ -16,6 +16,7 @@ from pathlib import Path
 
 from ..model import Entry
 from . import SkippedFile, placed
+from .text import hard_breaks, table_row, table_rule
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _BR = "\x00"   # where a <w:br/> breaks a paragraph's line (a control character: document text never keeps one)
@@ -96,17 +97,16 @@ def _text(p: ET.Element) -> tuple[str, bool]:
                 parts.append(" ")
             elif node.tag == f"{_W}br":
                 parts.append(_BR)
-    lines = (" ".join(x.split()) for x in "".join(parts).split(_BR))
-    return _BR.join(x for x in lines if x), bold
+    return hard_breaks("".join(parts), _BR), bold
 
 
 def _paragraph(p: ET.Element, levels: dict[str, int]) -> str:
     """Return a paragraph as a line of Markdown: a list item, a heading, a bold question or text, whose line breaks
     (`<w:br/>`: an address's lines) are Markdown's hard breaks, lines ending in two spaces."""
-    text, bold = _text(p)
-    if not text:
+    broken, bold = _text(p)
+    if not broken:
         return ""
-    broken, text = text, text.replace(_BR, " ")
+    text = " ".join(broken.split())   # one line
     ppr = p.find(f"{_W}pPr")
     style = ppr.find(f"{_W}pStyle") if ppr is not None else None
     level = levels.get(style.get(f"{_W}val", "") if style is not None else "")
@@ -119,7 +119,7 @@ def _paragraph(p: ET.Element, levels: dict[str, int]) -> str:
         return "#" * min(level, 6) + " " + text
     if bold and text.endswith("?"):
         return f"**{text}**"
-    return broken.replace(_BR, "  \n")
+    return broken
 
 
 def _table(tbl: ET.Element, count: int) -> tuple[list[tuple[str, int]], int]:
@@ -130,11 +130,11 @@ def _table(tbl: ET.Element, count: int) -> tuple[list[tuple[str, int]], int]:
         first = count + 1
         cells = []
         for tc in tr.iter(f"{_W}tc"):
-            texts = [t.replace(_BR, " ") for t, _ in map(_text, tc.iter(f"{_W}p")) if t]
+            texts = [t for t, _ in map(_text, tc.iter(f"{_W}p")) if t]
             count += len(texts)
-            cells.append(" ".join(texts).replace("|", "\\|"))
-        rows.append(("| " + " | ".join(cells) + " |", min(first, count) if count else 0))
+            cells.append(" ".join(texts))   # table_row runs a cell's line breaks together
+        rows.append((cells, min(first, count) if count else 0))
     if not rows:
         return [], count
-    width = rows[0][0].count(" | ") + 1
-    return [rows[0], ("|" + "---|" * width, rows[0][1]), *rows[1:]], count
+    lines = [(table_row(cells), n) for cells, n in rows]
+    return [lines[0], (table_rule(len(rows[0][0])), rows[0][1]), *lines[1:]], count

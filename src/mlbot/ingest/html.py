@@ -17,7 +17,17 @@ from html.parser import HTMLParser
 
 from ..model import Entry, Source
 from .tables import qa_columns
-from .text import TABLE_ROWS, clean, fenced, looks_like_question, question_text, table_row, table_rule, with_examples
+from .text import (
+    TABLE_ROWS,
+    clean,
+    fenced,
+    hard_breaks,
+    looks_like_question,
+    question_text,
+    table_row,
+    table_rule,
+    with_examples,
+)
 
 _HIDDEN = frozenset({"script", "style", "nav", "template", "noscript", "svg", "head", "select", "textarea", "label"})
 _WORD = re.compile(r"[^\W_]")   # a letter or digit
@@ -243,7 +253,7 @@ class _PageReader(HTMLParser):
         if tag is None and lead and looks_like_question(question := _one_line(raw[:lead])):
             # "<p><strong>Do you deliver?</strong><br>Within 5 miles.</p>": a question, its answer after it.
             self._heading(_HEADINGS["dt"], question, line or self.getpos()[0], None)
-            if answer := clean(_broken(raw[lead:])):
+            if answer := clean(hard_breaks(raw[lead:], _BR)):
                 self._add_paragraph(answer, line)
             return
         if tag == "button" or (tag is None and (linked or toggles) and not unlinked and not self.faq):
@@ -255,7 +265,7 @@ class _PageReader(HTMLParser):
                 self._close_faq()   # the next term of a list whose previous term asked a question
                 self._pop_headings(_HEADINGS[tag])
             if text:   # a paragraph keeps the lines its <br>s break ("12 Harbour Road<br>Portsmouth")
-                self._add_paragraph(text if self.pre or _BR not in raw else clean(_broken(raw)), line)
+                self._add_paragraph(text if self.pre or _BR not in raw else clean(hard_breaks(raw, _BR)), line)
         elif tag == "title":
             if text and not any(level == 0 for level, _ in self.open_headings):
                 self.open_headings.insert(0, (0, text))
@@ -465,12 +475,6 @@ class _PageReader(HTMLParser):
 def _one_line(raw: str) -> str:
     """Return a block's text as one line (a heading's, a question's), whitespace and line breaks run together."""
     return clean(" ".join(raw.replace(_BR, " ").split()))
-
-
-def _broken(raw: str) -> str:
-    """Return a block's text with its whitespace run together, but for the line breaks its `<br>`s make, written as
-    Markdown's (two spaces at a line's end): an address or opening hours keep their lines."""
-    return "  \n".join(part for part in (" ".join(x.split()) for x in raw.split(_BR)) if part)
 
 
 def _toggles(attrs: list[tuple[str, str | None]]) -> bool:

@@ -257,34 +257,27 @@ def _trim(lines: list[str]) -> list[str]:
     return lines[first:last]
 
 
-def _within(hard: frozenset[int], start: int, end: int) -> frozenset[int]:
-    """Return the lines of lines[start:end] that a hard line break ends (`hard`: their indices in lines), counted
-    from start."""
-    if not hard:
-        return hard
-    return frozenset(i - start for i in range(start, end) if i in hard) if end - start < len(hard) else \
-        frozenset(i - start for i in hard if start <= i < end)
-
-
-def _section(lines: list[str], strip_answer: bool, hard: frozenset[int] = frozenset()) -> str:
+def _section(lines: list[str], strip_answer: bool, hard: frozenset[int] = frozenset(), at: int = 0) -> str:
     """Return the Markdown source of an answer; `strip_answer` drops the `A:` that opens a Q/A pair's answer (or the
     bold question before it on its line), and lines of tags alone (`<details>`) outside code, and takes off the indent
-    all its lines share (an answer under a list item)."""
+    all its lines share (an answer under a list item). A line whose index plus `at` is in `hard` ends in a hard line
+    break, kept."""
     # An HTML example in a code block keeps its lines.
-    body = _trim([x + "  " if k in hard and not code else x for k, (x, code) in enumerate(zip(lines, _fenced(lines)))
+    body = _trim([x + "  " if at + k in hard and not code else x for k, (x, code) in enumerate(zip(lines, _fenced(lines)))
                   if code or "<" not in x or not _DETAILS.match(x)])
     if strip_answer and body and (m := _BOLD_LEAD.match(body[0]) or _A.match(body[0])):
         body = _trim([body[0][m.end():], *body[1:]])
     return textwrap.dedent("\n".join(body))
 
 
-def _paragraph(lines: list[str], hard: frozenset[int] = frozenset()) -> str:
-    """Return a block's text: prose lines joined into one line but at its hard line breaks (`hard`: the lines two
-    spaces end, or a backslash), kept as Markdown's two spaces; lists and code kept line by line."""
+def _paragraph(lines: list[str], hard: frozenset[int] = frozenset(), at: int = 0) -> str:
+    """Return a block's text: prose lines joined into one line but at its hard line breaks (a line whose index plus
+    `at` is in `hard`, as two spaces ended it, or one a backslash ends), kept as Markdown's two spaces; lists and code
+    kept line by line."""
     if all(_plain(x) for x in lines):
         out = [lines[0].strip()]
         for k, x in enumerate(lines[1:]):
-            brk = k in hard or (out[-1].endswith("\\") and not out[-1].endswith("\\\\"))
+            brk = at + k in hard or (out[-1].endswith("\\") and not out[-1].endswith("\\\\"))
             if brk:
                 out[-1] = out[-1].removesuffix("\\").rstrip()
             out.append(("  \n" if brk else " ") + x.strip())
@@ -513,7 +506,7 @@ def parse_markdown(text: str, path: str) -> list[Entry]:
         nonlocal faq
         if faq:
             q, headings = faq
-            add((q.text,), _section(lines[q.end:end], q.level == _PSEUDO, _within(hard, q.end, end)), q.start + 1,
+            add((q.text,), _section(lines[q.end:end], q.level == _PSEUDO, hard, q.end), q.start + 1,
                 headings)
             faq = None
 
@@ -528,8 +521,7 @@ def parse_markdown(text: str, path: str) -> list[Entry]:
                 context = tuple(t for t in chain() if not looks_like_question(t))   # not the questions above it
                 for offset, question, answer in pairs:
                     add((question,), answer, token.start + offset + 1, context)
-            elif faq is None and not _pictures_only(
-                    para := _paragraph(lines[token.start:token.end], _within(hard, token.start, token.end))):
+            elif faq is None and not _pictures_only(para := _paragraph(lines[token.start:token.end], hard, token.start)):
                 add((), para, token.start + 1, chain())
             continue
         # A question nested in an answer is its own entry, so the answer above it stops there (no duplicated text).

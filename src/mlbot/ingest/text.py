@@ -77,6 +77,12 @@ def fenced_lines(lines: list[str]) -> list[bool]:
 _PROSE_LINE = re.compile(r"(?![ \t]|[-*+•][ \t]|\d{1,3}[.)][ \t]|[|#>])\S")   # no list item, table, heading, quote
 
 
+def hard_breaks(text: str, mark: str) -> str:
+    """Return text with its whitespace run together but for the line breaks `mark` stands for (a reader's sign for a
+    `<br>`), written as Markdown's hard break, two spaces at a line's end; empty lines dropped."""
+    return "  \n".join(part for part in (" ".join(x.split()) for x in text.split(mark)) if part)
+
+
 def kept_breaks(text: str) -> str:
     """Return an answer written in a cell or a field (CSV, JSON, YAML) with each line break the writer made between
     two lines of prose (_kept: "Acme Ltd" over "12 Harbour Road") written as Markdown's hard break, two spaces at the
