@@ -1387,6 +1387,52 @@ def test_text_wrapped_prose_is_one_line_whatever_its_width(width):
     assert parse_text(long, "l.txt")[-1].text == "It runs on Windows 10 and macOS 12, and on Ubuntu 22.04."
 
 
+def test_text_a_list_under_the_line_that_introduces_it_is_an_item_a_line():
+    # "The guarantee does not cover:" over indented "- ..." items came out as one run-on line of items.
+    doc = ("Warranty\n\nThe guarantee does not cover:\n  - damage caused by not removing the transit bolts\n"
+           "  - limescale damage or the use of\n    unsuitable detergents\n  - commercial use\n")
+    assert [e.text for e in parse_text(doc, "w.txt")] == [
+        "The guarantee does not cover:\n- damage caused by not removing the transit bolts\n"
+        "- limescale damage or the use of unsuitable detergents\n- commercial use"]
+    # Wrapped prose with a lone dash at a line's start stays one paragraph.
+    prose = "Notes\n\nThe price is the same for everyone, members and\n- as agreed last year - visitors alike.\n"
+    assert parse_text(prose, "p.txt")[0].text == ("The price is the same for everyone, members and - as agreed last year "
+                                                 "- visitors alike.")
+
+
+def test_text_what_a_paragraph_introduces_joins_it():
+    # "Pull the drawer out ... compartments:" was an entry of its own that answers nothing, and its rows another.
+    doc = ("3. THE DETERGENT DRAWER\n\nPull the drawer out fully to see its three compartments:\n\n"
+           "  Compartment I   (left)    Pre-wash detergent. Use only when you\n"
+           "                            select the Pre-wash option.\n"
+           "  Compartment II  (middle)  Main wash detergent, powder or liquid.\n"
+           "  Softener        (right)   Fabric conditioner, marked with a flower\n"
+           "                            symbol. Never fill above the MAX line.\n\n"
+           "When using liquid detergent, slide the blue insert into compartment II.\n")
+    assert [e.text for e in parse_text(doc, "m.txt")] == [
+        "Pull the drawer out fully to see its three compartments:\n\n"
+        "Compartment I   (left)    Pre-wash detergent. Use only when you select the Pre-wash option.  \n"
+        "Compartment II  (middle)  Main wash detergent, powder or liquid.  \n"
+        "Softener        (right)   Fabric conditioner, marked with a flower symbol. Never fill above the MAX line.",
+        "When using liquid detergent, slide the blue insert into compartment II."]
+    # Rows under one another, each a label and its text after a gap, are a line each; sentences spaced by two
+    # blanks are not rows.
+    steps = "Top up\n\nStep 1  Switch the boiler off.\nStep 2  Find the filling loop. It is a braided\nhose.\n"
+    assert parse_text(steps, "s.txt")[0].text == ("Step 1  Switch the boiler off.  \n"
+                                                 "Step 2  Find the filling loop. It is a braided hose.")
+    spaced = ("Notes\n\nThe hall opens at nine.  Doors close at ten and the last entry is at\n"
+              "half past nine.  Nobody is let in after that, members or not.\n")
+    assert "\n" not in parse_text(spaced, "n.txt")[0].text
+
+
+def test_rst_auto_numbered_items_are_numbered_and_field_lists_are_a_field_a_line():
+    doc = (":Organisation: Harbourlight Trust\n:Edition: Third edition\n\nFirst day\n=========\n\n"
+           "On your first day:\n\n#. Arrive early.\n#. Collect a tabard.\n\n#. Sign out.\n")
+    assert [e.text for e in parse_rst(doc, "h.rst")] == [
+        "Organisation: Harbourlight Trust  \nEdition: Third edition",
+        "On your first day:\n\n1. Arrive early.\n2. Collect a tabard.\n\n3. Sign out."]
+
+
 def test_a_cells_or_fields_line_breaks_are_kept_where_the_writer_made_them():
     csv = 'Question,Answer\nWhere are you?,"Acme Ltd\n12 Harbour Road\nPortsmouth"\nHow do I pay?,"Steps:\n- a\n- b"\n'
     assert [e.text for e in parse_csv(csv, "f.csv")] == ["Acme Ltd  \n12 Harbour Road  \nPortsmouth", "Steps:\n- a\n- b"]

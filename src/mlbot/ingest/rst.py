@@ -24,6 +24,7 @@ _ROLE = re.compile(r":[\w.+-]+:`([^`<]*?)(?:\s*<[^`>]*>)?`")   # :ref:`text <tar
 _LINK = re.compile(r"`([^`<]+?)\s*<[^`>]+>`__?")                 # `text <https://...>`_ -> text
 _REFERENCE = re.compile(r"`([^`]+)`_\b|\b(\w+)_\b(?!\w)")          # `Some title`_ or word_ -> the words
 _LITERAL = re.compile(r"``([^`]+)``")                            # ``code`` -> `code`
+_FIELD = re.compile(r":([^:`\s][^:`]*):[ \t]+")   # a field list's ":Author: J. Smith"
 _LIST = re.compile(r"(?:[-+*•]|#\.|\d{1,9}[.)]|\(?[a-zA-Z0-9]\))[ \t]")
 
 
@@ -40,6 +41,7 @@ def rst_markdown(text: str) -> str:
     skip_indented = keep_indented = False
     code = ""   # "    " while the indented block kept is a code directive's: Markdown's indented code
     base = 0   # the indent of the block kept: its lines lose that much (a literal block inside keeps the rest)
+    number = 0   # the last number given to an auto-numbered list's item ("#.")
     i = 0
     while i < len(lines):
         line = lines[i].expandtabs(8)
@@ -87,7 +89,12 @@ def rst_markdown(text: str) -> str:
             out[i] = f"**{_inline(stripped)}**"   # a definition list's term that asks: its definition answers it
             keep_indented = True   # the definition, dedented (indented, Markdown would read it as code)
         elif stripped and not indented:
-            out[i] = _inline(_literal_mark(line.rstrip()))
+            # An auto-numbered item ("#. Arrive early") gets its number, as Markdown has none of its own.
+            auto = line.startswith(("#. ", "#) "))
+            number = number + 1 if auto else 0
+            out[i] = _inline(_literal_mark(f"{number}{line[1:]}" if auto else line).rstrip())
+            if field := _FIELD.match(out[i]):   # ":Edition: Third" a line of its own (Markdown's hard break)
+                out[i] = f"{field[1]}: {out[i][field.end():]}  "
         i += 1
     return "\n".join(out)
 

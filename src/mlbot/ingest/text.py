@@ -36,22 +36,21 @@ _CAPTIONED = re.compile(r"[^\n]{1,200}\n\n\|")   # a table under its caption (ht
 
 def with_examples(entries: list[Entry]) -> list[Entry]:
     """Return entries with each code block joined to the paragraph before it under the same headings, and so each
-    table (Markdown's, or HTML's as html.py writes it), each numbered list (the steps of what it describes) and each
-    list the paragraph introduces ("You will need:"): "Install it with pipx:" is answered by its command, which alone
-    answers nothing. A block that opens its section stays its own entry, and so does a long table's second part
-    (html.py and parse_text read one in parts of 20 rows)."""
+    table (Markdown's, or HTML's as html.py writes it), each numbered list (the steps of what it describes) and
+    whatever the paragraph introduces ("You will need:", "Opening hours:"): "Install it with pipx:" is answered by
+    its command, which alone answers nothing. A block that opens its section stays its own entry, and so does a long
+    table's second part (html.py and parse_text read one in parts of 20 rows)."""
     out: list[Entry] = []
     for e in entries:
         prev = out[-1] if out else None
         # The first character rules out most entries at once: a join starts with code, a table or a list (or a
         # table's caption, html.py's "Admission prices\n\n| Ticket | Price |").
-        if (prev is not None and (e.text[:1] in _OPENERS or "\n\n|" in e.text[:210])
+        if (prev is not None and (e.text[:1] in _OPENERS or "\n\n|" in e.text[:210] or prev.text.endswith(":"))
                 and not e.questions and not prev.questions
                 and prev.headings == e.headings and prev.source.path == e.source.path
                 and prev.text[:1] not in ("|", "`", "~") and not _code(prev.text) and not _LIST_START.match(prev.text)
                 and (_code(e.text) or ((e.text.startswith("|") or _CAPTIONED.match(e.text)) and "\n|" not in prev.text)
-                     or _STEPS_START.match(e.text)
-                     or (prev.text.endswith(":") and _LIST_START.match(e.text)))):
+                     or _STEPS_START.match(e.text) or prev.text.endswith(":"))):
             out[-1] = replace(prev, text=f"{prev.text}\n\n{e.text}")
         else:
             out.append(e)
@@ -298,13 +297,31 @@ def _kept(line: str, after: str, width: int) -> bool:
         or ("...." in line and "...." in after)   # a line each: "Ports ........ 4 x Gigabit LAN"
 
 
+# A row's label and the gap after it, where its text starts: "Step 2  Find the loop", "[B] Mode button    Cycles".
+_LABEL = re.compile(r"\S(?:.{0,38}?[^\s.!?,;:])? {2,}(?=\S)")
+
+
+def _rows(lines: list[str]) -> set[int]:
+    """Return the indices of a block's lines that each start a row: a short label, two blanks or more, then its text,
+    which starts at the same column as another row's (a continuation line under a row carries on its text)."""
+    starts = [m.end() if (m := _LABEL.match(x)) else -1 for x in lines]
+    shared = {s for s in starts if s > 0 and starts.count(s) > 1}
+    return {i for i, s in enumerate(starts) if s in shared}
+
+
 def _joined(lines: list[str], width: int = MIN_WIDTH) -> str:
     """Return a block's lines as its text: one paragraph of wrapped lines (but for the breaks its writer made, kept
-    as Markdown's, two spaces at a line's end), or a list, an item a line (a wrapped item's lines joined)."""
+    as Markdown's, two spaces at a line's end), then a list if one follows, an item a line (a wrapped item's lines
+    joined). A list starts a paragraph's block where the line before it introduces it ("The guarantee does not
+    cover:") or where two items follow one another."""
     if not _LIST_START.match(lines[0]):
+        rows = _rows(lines)
         out = [lines[0]]
-        for prev, x in zip(lines, lines[1:]):
-            out.append(("  \n" if _kept(prev, x, width) else " ") + x)
+        for i in range(1, len(lines)):
+            prev, x = lines[i - 1], lines[i]
+            if _LIST_START.match(x) and (prev.endswith(":") or any(map(_LIST_START.match, lines[i + 1:]))):
+                return "".join(out) + "\n" + _joined(lines[i:], width)
+            out.append(("  \n" if i in rows or _kept(prev, x, width) else " ") + x)
         return "".join(out)
     items: list[str] = []
     for x in lines:
