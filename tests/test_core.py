@@ -233,6 +233,27 @@ def test_highlight_is_the_sentence_that_answers():
     assert highlight("One sentence only", "anything") == "One sentence only"
 
 
+def test_highlight_weighs_the_documents_rare_words_and_gives_a_number_when_one_is_asked_for(tmp_path):
+    steps = ("Contact us to report the claim as soon as possible. If something was stolen, report it to the police "
+             "within 24 hours.")
+    question = "someone broke in, should I tell the police soon?"
+    # Terms counted alike, "soon" ties "police" and the first sentence wins; the documents say "soon" often.
+    assert highlight(steps, question) == "Contact us to report the claim as soon as possible."
+    assert highlight(steps, question, {"soon": 1.2, "polic": 3.0}) == ("If something was stolen, report it to the "
+                                                                      "police within 24 hours.")
+    police = "If something was stolen, report it to the police within 24 hours."
+    assert highlight(steps, "how soon should I report it") == police
+    fees = "The service charge covers cleaning and the lift. It is GBP 176 a month for two-bedroom flats."
+    assert highlight(fees, "what is the service charge for 2 beds") == "It is GBP 176 a month for two-bedroom flats."
+    # Through the bot: the rarity is the documents' own.
+    doc = tmp_path / "claims.md"
+    doc.write_text("# Claims\n\n## Urgent\n\nCall us as soon as you can. Act soon on leaks.\n\n## What to do first\n\n"
+                   f"{steps}\n\n## Payment\n\nWe pay as soon as the claim is agreed.\n")
+    reply = mlbot.load([str(doc)]).ask(question)
+    assert reply.results[0].entry.text == steps
+    assert reply.results[0].highlight == "If something was stolen, report it to the police within 24 hours."
+
+
 # ---------------------------------------------------------------------------------- ambiguity and follow-ups
 
 PHONE = """# Phone help
