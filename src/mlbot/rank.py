@@ -359,18 +359,12 @@ def words_matched(kb: KnowledgeBase, question: str, index: int) -> frozenset[str
 
 def term_rarity(kb: KnowledgeBase, question: str) -> dict[str, float]:
     """Return each of the question's content words (stemmed, stop words out) that the documents use, with its idf
-    over the entries: how much a sentence holding it says about the question (bot.highlight)."""
-    last = kb.derived.get("rarity")   # the question's, kept for the rest of its matches
-    if last is not None and last[0] == question:
-        return last[1]
-    f = _field(kb, "doc_word")
-    if f is None or "word" not in kb.spaces:
+    in the word space: how much a sentence holding it says about the question (bot.highlight)."""
+    space = kb.spaces.get("word")
+    if space is None:
         return {}
     terms = sorted(set(content_words(words(question))))
-    rarity = {term: math.log((kb.n_entries + 1) / (int(f.indptr[c + 1] - f.indptr[c]) + 1)) + 1.0
-              for term, c in zip(terms, kb.spaces["word"].lookup(terms).tolist()) if c >= 0}
-    kb.derived["rarity"] = (question, rarity)
-    return rarity
+    return {term: float(space.idf[c]) for term, c in zip(terms, space.lookup(terms).tolist()) if c >= 0}
 
 
 MEANING_TERM = "(whole question)"   # what word vectors match: not one term
