@@ -78,7 +78,8 @@ class Bot:
         best_other = [items[1].score if len(items) > 1 else 0.0] + [items[0].score] * (len(items) - 1) \
             if items else []
         by_sense = ranking.by_sense
-        matches = tuple(self._match(r.index, r.score, r.score - other, ranking.coverage, said, by_sense)
+        rarity = term_rarity(self.kb, said)   # once a question: every match's highlight weighs the same terms
+        matches = tuple(self._match(r.index, r.score, r.score - other, ranking.coverage, said, by_sense, rarity)
                         for r, other in zip(items[:top_k], best_other))
         if not matches:
             reply = Reply(q, "no_answer", 0.0, (), self._refusal(), tuple(self.examples()), context, self.threshold)
@@ -104,7 +105,8 @@ class Bot:
                  top_k: int, context: str | None) -> Reply:
         """Return a "did you mean" between the top answer and `others`, then the rest of the matches."""
         top = ranking.items[0].score
-        offered = tuple(self._match(r.index, r.score, r.score - top, ranking.coverage, said, ranking.by_sense)
+        rarity = term_rarity(self.kb, said)
+        offered = tuple(self._match(r.index, r.score, r.score - top, ranking.coverage, said, ranking.by_sense, rarity)
                         for r in others)
         shown = {m.entry.id for m in offered}
         results = (matches[0], *offered) + tuple(m for m in matches[1:] if m.entry.id not in shown)
@@ -142,10 +144,11 @@ class Bot:
         said = words_matched(self.kb, q, first.index)
         return len(said) >= 2 and said == words_matched(self.kb, q, second.index)
 
-    def _match(self, i: int, score: float, margin: float, coverage: float, q: str, by_sense: bool) -> Match:
+    def _match(self, i: int, score: float, margin: float, coverage: float, q: str, by_sense: bool,
+               rarity: dict[str, float]) -> Match:
         e = self.kb.entry(i)
         sure = answer_confidence(self.kb, score, margin, coverage, by_sense)
-        return Match(e, score, sure, highlight(e.text, q, term_rarity(self.kb, q)), best_phrasing(e.questions, q),
+        return Match(e, score, sure, highlight(e.text, q, rarity), best_phrasing(e.questions, q),
                      index=i, topic=None if e.questions else self._name(i, e))
 
     def reply_for(self, index: int, question: str | None = None) -> Reply:
