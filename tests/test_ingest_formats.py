@@ -421,8 +421,7 @@ def test_html_definition_terms_and_summaries_that_ask_are_faq_entries():
     entries = parse_html(page, "d.html")
     assert [(e.questions, e.text, e.headings) for e in entries] == [
         (("What is a seat?",), "One user.", ("Plans",)),
-        ((), "Term", ("Plans",)),
-        ((), "Meaning", ("Plans",)),
+        ((), "**Term**  \nMeaning", ("Plans",)),   # a term that does not ask heads its definition
         (("Can I cancel?",), "Any time.", ("Plans",)),
         ((), "Outside.", ("Plans",)),
     ]
@@ -1475,3 +1474,27 @@ def test_text_a_table_under_one_rule_as_wide_as_its_header_is_a_table():
     [notes] = parse_text("Notes  and tips\n---------------\nKeep the valve shut when you go away, and bleed the\n"
                          "radiators every autumn.\n", "n.txt")
     assert notes.text == "Keep the valve shut when you go away, and bleed the radiators every autumn."
+
+
+def test_a_definition_lists_terms_head_their_definitions_and_the_paragraph_introducing_them_lists_them():
+    # A <dt> that does not ask was an entry of its own ("Delivery driver") and its <dd> another; in
+    # reStructuredText the first term was joined to "The roles are:" and the others left bare.
+    html = ("<html><body><h1>Handbook</h1><h2>Roles</h2><p>You can choose a role. The roles are:</p>"
+            "<dl><dt>Parcel packer</dt><dd>Packs food parcels.</dd>"
+            "<dt>Delivery driver</dt><dd>Delivers parcels. Over 25.</dd></dl>"
+            "<h2>Contacts</h2><dl><dt>Concierge</dt><dd>0161 496 0233</dd></dl><p>Call any time.</p></body></html>")
+    rst = ("Roles\n=====\n\nYou can choose a role. The roles are:\n\nParcel packer\n    Packs food parcels.\n\n"
+           "Delivery driver\n    Delivers parcels.\n    Over 25.\n\n"
+           "Contacts\n========\n\nConcierge\n    0161 496 0233\n\nCall any time.\n")
+    for entries in (parse_html(html, "h.html"), parse_rst(rst, "h.rst")):
+        assert [e.text for e in entries] == [
+            "You can choose a role. The roles are:\n\n- Parcel packer\n- Delivery driver",
+            "**Parcel packer**  \nPacks food parcels.",
+            "**Delivery driver**  \nDelivers parcels. Over 25.",
+            "**Concierge**  \n0161 496 0233",
+            "Call any time."], entries
+    two = parse_html("<dl><dt>Driver</dt><dd><p>Delivers parcels.</p><p>Over 25.</p></dd></dl><p>After.</p>", "d.html")
+    assert [e.text for e in two] == ["**Driver**  \nDelivers parcels.\n\nOver 25.", "After."]
+    # A term that asks is still a question, and a paragraph over an indented block is no term.
+    assert parse_rst("How do I join?\n    Fill in the form.\n", "q.rst")[0].questions == ("How do I join?",)
+    assert all(not e.text.startswith("**") for e in parse_rst("Read this first. It matters.\n    Quoted.\n", "p.rst"))

@@ -50,7 +50,8 @@ _MARKABLE = frozenset({"div", "span", "section", "ol", "ul", "table", "nav", "as
 _CHROME = frozenset({"footer", "aside"})   # an FAQ answer never runs on into them, nor do their headings run out
 _HEAD_TAGS = frozenset({"title", "meta", "link", "base", "script", "style", "noscript", "template"})
 _HEADINGS = {"title": 0, "h1": 1, "h2": 2, "h3": 3, "h4": 4, "h5": 5, "h6": 6, "dt": 7, "summary": 7}
-_CONTAINERS = {"dt": "dl", "summary": "details"}   # whose end also ends the answer to a question term or summary
+_CONTAINERS = {"dt": "dl", "summary": "details"}
+_DEFINITION_TERM = re.compile(r"\*\*[^*\n]+\*\*")   # a <dt> as _end_block writes it, before its definition   # whose end also ends the answer to a question term or summary
 _BLOCKS = frozenset({
     "p", "li", "pre", "blockquote", "dd", "td", "th", "tr", "caption", "div", "section", "article", "main", "header",
     "footer", "aside", "ul", "ol", "dl", "table", "thead", "tbody", "tfoot", "form", "fieldset", "figure",
@@ -128,6 +129,7 @@ class _PageReader(HTMLParser):
         self.bold_classes: frozenset[str] | None = None
         self.spans: list[bool] = []          # open <span> elements: does each make its text bold (by class or style)?
         self.lists: list[_List] = []         # open <ul> and <ol> elements, innermost last
+        self.term: int | None = None         # the entry of the last <dt> that does not ask, while its <dl> is open
 
     def close(self) -> None:
         super().close()
@@ -226,6 +228,8 @@ class _PageReader(HTMLParser):
             self.open_headings = self.chrome.pop()
         elif tag == "table" and self.tables:
             self._faq_table(self.tables.pop()[0])
+        if tag == "dl":
+            self.term = None
         if self.faq and self.faq.container == tag:
             self._close_faq()
             self._pop_headings(_HEADINGS["dt"])
@@ -264,7 +268,12 @@ class _PageReader(HTMLParser):
             if tag and self.faq and self.faq.level == _HEADINGS[tag]:
                 self._close_faq()   # the next term of a list whose previous term asked a question
                 self._pop_headings(_HEADINGS[tag])
-            if text:   # a paragraph keeps the lines its <br>s break ("12 Harbour Road<br>Portsmouth")
+            if tag == "dt" and text and not self.faq:
+                # A term that does not ask ("Delivery driver"): bold over its definition, one entry (_add_paragraph).
+                self.term = None
+                self._add_paragraph(f"**{text}**", line)
+                self.term = len(self.entries) - 1
+            elif text:   # a paragraph keeps the lines its <br>s break ("12 Harbour Road<br>Portsmouth")
                 self._add_paragraph(text if self.pre or _BR not in raw else clean(hard_breaks(raw, _BR)), line)
         elif tag == "title":
             if text and not any(level == 0 for level, _ in self.open_headings):
@@ -339,6 +348,13 @@ class _PageReader(HTMLParser):
             first = inner.marked != inner.item
             inner.marked = inner.item
             self.faq.add(pad + (inner.mark() if first else " " * len(inner.mark())) + text, "li")
+            return
+        if self.term is not None and self.term == len(self.entries) - 1 and not self.tables \
+                and self.entries[-1].headings == self._chain() and not any(x.item for x in self.lists):
+            # A definition under its term (a <dt> that does not ask): the term heads it ("**Delivery driver**").
+            term = self.entries[-1]
+            alone = _DEFINITION_TERM.fullmatch(term.text) is not None
+            self.entries[-1] = replace(term, text=f"{term.text}{'  ' if alone else ''}\n{'' if alone else chr(10)}{text}")
             return
         if self.page and not self.headed and not self.tables and len(text.split()) <= 3 and not _SENTENCE.search(text):
             self.labels.append(len(self.entries))   # dropped at the page's first heading (_heading)

@@ -88,6 +88,11 @@ def rst_markdown(text: str) -> str:
         elif stripped and not indented and _asks(lines, i):
             out[i] = f"**{_inline(stripped)}**"   # a definition list's term that asks: its definition answers it
             keep_indented = True   # the definition, dedented (indented, Markdown would read it as code)
+        elif stripped and not indented and _term(lines, i):
+            # Any other term ("Delivery driver" over what the role does) heads its definition on a line of its own,
+            # bold, as html.py writes a <dt>; text.with_examples lists the terms after a paragraph introducing them.
+            out[i] = f"**{_inline(stripped)}**  "
+            keep_indented = True
         elif stripped and not indented:
             # An auto-numbered item ("#. Arrive early") gets its number, as Markdown has none of its own.
             auto = line.startswith(("#. ", "#) "))
@@ -126,6 +131,20 @@ def _asks(lines: list[str], i: int) -> bool:
     term = lines[i].strip()
     nxt = lines[i + 1] if i + 1 < len(lines) else ""
     return term.endswith("?") and not _LIST.match(term) and bool(nxt.strip()) and nxt[:1] in (" ", "\t")
+
+
+def _term(lines: list[str], i: int) -> bool:
+    """True when line i is a definition list's term: a short line, no list item, field or sentence, after a blank
+    line (or a definition before it), with indented text on the next line."""
+    term = lines[i].strip()
+    nxt = lines[i + 1] if i + 1 < len(lines) else ""
+    before = lines[i - 1] if i else ""
+    return (len(term) <= MAX_TERM and not _LIST.match(term) and not _FIELD.match(term) and not _COMMENT.match(term)
+            and not term.endswith((".", ":", ",", ";")) and bool(nxt.strip()) and nxt[:1] in (" ", "\t")
+            and (not before.strip() or before[:1] in (" ", "\t")))
+
+
+MAX_TERM = 80   # characters: a longer line over an indented one is a paragraph, not a term
 
 
 def _inline(text: str) -> str:

@@ -39,22 +39,41 @@ def with_examples(entries: list[Entry]) -> list[Entry]:
     table (Markdown's, or HTML's as html.py writes it), each numbered list (the steps of what it describes) and
     whatever the paragraph introduces ("You will need:", "Opening hours:"): "Install it with pipx:" is answered by
     its command, which alone answers nothing. A block that opens its section stays its own entry, and so does a long
-    table's second part (html.py and parse_text read one in parts of 20 rows)."""
+    table's second part (html.py and parse_text read one in parts of 20 rows), and so does each term of a definition
+    list with its definition: the paragraph introducing them lists their terms."""
     out: list[Entry] = []
-    for e in entries:
+    for k, e in enumerate(entries):
         prev = out[-1] if out else None
+        if prev is not None and prev.text.endswith(":") and _DEFINITION.match(e.text) and _together(prev, e):
+            # "The roles are:" over a definition list (html.py's <dl>, rst.py's): each term keeps its definition, an
+            # entry of its own, and the paragraph lists the terms it introduces.
+            terms = []
+            for d in entries[k:]:
+                term = _DEFINITION.match(d.text) if _together(prev, d) else None
+                if term is None:
+                    break
+                terms.append(f"- {term[1]}")
+            out[-1] = replace(prev, text=prev.text + "\n\n" + "\n".join(terms))
+            out.append(e)
+            continue
         # The first character rules out most entries at once: a join starts with code, a table or a list (or a
         # table's caption, html.py's "Admission prices\n\n| Ticket | Price |").
         if (prev is not None and (e.text[:1] in _OPENERS or "\n\n|" in e.text[:210] or prev.text.endswith(":"))
-                and not e.questions and not prev.questions
-                and prev.headings == e.headings and prev.source.path == e.source.path
-                and prev.text[:1] not in ("|", "`", "~") and not _code(prev.text) and not _LIST_START.match(prev.text)
+                and _together(prev, e) and prev.text[:1] not in ("|", "`", "~") and not _code(prev.text) and not _LIST_START.match(prev.text)
                 and (_code(e.text) or ((e.text.startswith("|") or _CAPTIONED.match(e.text)) and "\n|" not in prev.text)
                      or _STEPS_START.match(e.text) or prev.text.endswith(":"))):
             out[-1] = replace(prev, text=f"{prev.text}\n\n{e.text}")
         else:
             out.append(e)
     return out
+
+
+def _together(prev: Entry, e: Entry) -> bool:
+    """True when e can join the paragraph before it: both paragraphs, under the same headings of one document."""
+    return not e.questions and not prev.questions and prev.headings == e.headings and prev.source.path == e.source.path
+
+
+_DEFINITION = re.compile(r"\*\*([^*\n]{1,80})\*\*  \n\S")   # a term over its definition: "**Delivery driver**  \n..."
 
 
 FENCE = re.compile(r" {0,3}(`{3,}|~{3,})(.*)$")   # a Markdown code fence: its marks, then its info string
