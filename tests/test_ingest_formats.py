@@ -1498,3 +1498,33 @@ def test_a_definition_lists_terms_head_their_definitions_and_the_paragraph_intro
     # A term that asks is still a question, and a paragraph over an indented block is no term.
     assert parse_rst("How do I join?\n    Fill in the form.\n", "q.rst")[0].questions == ("How do I join?",)
     assert all(not e.text.startswith("**") for e in parse_rst("Read this first. It matters.\n    Quoted.\n", "p.rst"))
+
+
+def test_rst_grid_and_simple_tables_are_markdown_tables_joined_to_what_introduces_them():
+    grid = ("Drills\n======\n\nWe train every Tuesday.\n\n"
+            "+---------+--------+\n| Week    | Focus  |\n+=========+========+\n| First   | Search |\n"
+            "|         | and BA |\n+---------+--------+\n| Second  | Cutting|\n+---------+--------+\n\nAfter.\n")
+    entries = parse_rst(grid, "g.rst")
+    assert [e.text for e in entries] == [
+        "We train every Tuesday.\n\n| Week | Focus |\n|---|---|\n| First | Search and BA |\n| Second | Cutting |",
+        "After."]
+    simple = ("Limits\n======\n\n=========  ==========================\nExpense    Limit\n"
+              "=========  ==========================\nBreakfast  $15 per day, only before\n"
+              "           7:00 a.m.\nDinner     $45 per day | tip\n=========  ==========================\n\nAfter.\n")
+    entries = parse_rst(simple, "s.rst")
+    assert [e.text for e in entries] == [
+        "| Expense | Limit |\n|---|---|\n| Breakfast | $15 per day, only before 7:00 a.m. |\n"
+        "| Dinner | $45 per day \\| tip |", "After."]
+    assert entries[1].source.line == 12   # the lines after a table keep their numbers
+    # A line block (an address) is a line each, without its bars.
+    assert parse_rst("Contact\n=======\n\n| PO Box 1\n| Riverbend\n", "c.rst")[0].text == "PO Box 1  \nRiverbend"
+
+
+def test_text_a_contact_blocks_fields_keep_their_lines():
+    doc = ("Service\n\nAquavell Service: 0345 555 0192\nMonday to Friday 8:00-20:00, Saturday 9:00-17:00\n"
+           "Email: service@aquavell.example.net\n\nContact\n\n  Phone:  1-888-555-0147 (toll-free)\n"
+           "          Monday-Friday, 9 a.m. to 6 p.m.\n  Email:  support@forgeline3d.com\n")
+    assert [e.text for e in parse_text(doc, "m.txt")] == [
+        "Aquavell Service: 0345 555 0192  \nMonday to Friday 8:00-20:00, Saturday 9:00-17:00  \n"
+        "Email: service@aquavell.example.net",
+        "Phone:  1-888-555-0147 (toll-free) Monday-Friday, 9 a.m. to 6 p.m.  \nEmail:  support@forgeline3d.com"]

@@ -50,8 +50,8 @@ _MARKABLE = frozenset({"div", "span", "section", "ol", "ul", "table", "nav", "as
 _CHROME = frozenset({"footer", "aside"})   # an FAQ answer never runs on into them, nor do their headings run out
 _HEAD_TAGS = frozenset({"title", "meta", "link", "base", "script", "style", "noscript", "template"})
 _HEADINGS = {"title": 0, "h1": 1, "h2": 2, "h3": 3, "h4": 4, "h5": 5, "h6": 6, "dt": 7, "summary": 7}
-_CONTAINERS = {"dt": "dl", "summary": "details"}
-_DEFINITION_TERM = re.compile(r"\*\*[^*\n]+\*\*")   # a <dt> as _end_block writes it, before its definition   # whose end also ends the answer to a question term or summary
+_CONTAINERS = {"dt": "dl", "summary": "details"}   # whose end also ends the answer to a question term or summary
+_DEFINITION_TERM = re.compile(r"\*\*[^*\n]+\*\*")   # a <dt> as _end_block writes it, before its definition
 _BLOCKS = frozenset({
     "p", "li", "pre", "blockquote", "dd", "td", "th", "tr", "caption", "div", "section", "article", "main", "header",
     "footer", "aside", "ul", "ol", "dl", "table", "thead", "tbody", "tfoot", "form", "fieldset", "figure",

@@ -60,6 +60,20 @@ def rst_markdown(text: str) -> str:
         if stripped and not indented:
             skip_indented = keep_indented = False
             code, base = "", 0
+        table = _table(lines, i) if not indented and stripped[:1] in "+=" else None
+        if table is not None:
+            # A grid or simple table as a Markdown one, its rows from its first line on, blank lines after it.
+            rows, end = table
+            cells = [_inline(" | ".join(c.replace("|", "\\|") for c in row)) for row in rows]
+            written = [f"| {cells[0]} |", "|" + "---|" * len(rows[0])] + [f"| {c} |" for c in cells[1:]]
+            out[i:end] = written + [""] * (end - i - len(written))
+            i = end
+            continue
+        if stripped.startswith("| ") or stripped == "|":
+            # A line block (an address, a verse): a line each, as Markdown's hard break, without its bar.
+            out[i] = _inline(stripped[2:]) + "  "
+            i += 1
+            continue
         title = _title(lines, i)
         if title:
             text_at, end, style = title
@@ -102,6 +116,57 @@ def rst_markdown(text: str) -> str:
                 out[i] = f"{field[1]}: {out[i][field.end():]}  "
         i += 1
     return "\n".join(out)
+
+
+_GRID_RULE = re.compile(r"\+(?:[-=]+\+)+$")      # +-----+------+ (or +=====+ under a header)
+_SIMPLE_RULE = re.compile(r"=+(?:[ \t]+=+)+$")   # =====  ======
+
+
+def _table(lines: list[str], i: int) -> tuple[list[list[str]], int] | None:
+    """Return (its rows of cells, header first, and the line past it) when a grid or simple table starts at line i.
+    A row over several lines has its lines' text joined in each cell; a table without a header has its first row as
+    one, as Markdown needs."""
+    first = lines[i].rstrip()
+    if _GRID_RULE.match(first):
+        bounds = [k for k, c in enumerate(first) if c == "+"]
+        rows: list[list[str]] = []
+        cur: list[list[str]] | None = None
+        end = i + 1
+        while end < len(lines):
+            line = lines[end].rstrip()
+            if _GRID_RULE.match(line) and len(line) == len(first):
+                if cur is not None:
+                    rows.append([" ".join(" ".join(c).split()) for c in cur])
+                cur = None
+            elif line.startswith("|") and len(line) == len(first):
+                cur = cur or [[] for _ in bounds[1:]]
+                for c, (a, b) in enumerate(zip(bounds, bounds[1:])):
+                    cur[c].append(line[a + 1:b])
+            else:
+                break
+            end += 1
+        return (rows, end) if rows and cur is None else None
+    if not _SIMPLE_RULE.match(first):
+        return None
+    spans = [(m.start(), m.end()) for m in re.finditer(r"=+", first)]
+    rows, end, rules = [], i + 1, 1
+    while end < len(lines):
+        line = lines[end].rstrip()
+        if _SIMPLE_RULE.match(line):
+            rules += 1
+            end += 1
+            if rules == 3 or (end < len(lines) and not lines[end].strip()):
+                break
+            continue
+        if not line.strip():
+            break
+        cells = [line[a:b if k < len(spans) - 1 else None].strip() for k, (a, b) in enumerate(spans)]
+        if rows and not cells[0]:   # a continuation line: its text goes on in the row above
+            rows[-1] = [f"{x} {y}".strip() for x, y in zip(rows[-1], cells)]
+        else:
+            rows.append(cells)
+        end += 1
+    return (rows, end) if rows and rules >= 2 else None
 
 
 def _literal_mark(line: str) -> str:

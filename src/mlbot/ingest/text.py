@@ -59,7 +59,8 @@ def with_examples(entries: list[Entry]) -> list[Entry]:
         # The first character rules out most entries at once: a join starts with code, a table or a list (or a
         # table's caption, html.py's "Admission prices\n\n| Ticket | Price |").
         if (prev is not None and (e.text[:1] in _OPENERS or "\n\n|" in e.text[:210] or prev.text.endswith(":"))
-                and _together(prev, e) and prev.text[:1] not in ("|", "`", "~") and not _code(prev.text) and not _LIST_START.match(prev.text)
+                and _together(prev, e) and prev.text[:1] not in ("|", "`", "~") and not _code(prev.text)
+                and not _LIST_START.match(prev.text)
                 and (_code(e.text) or ((e.text.startswith("|") or _CAPTIONED.match(e.text)) and "\n|" not in prev.text)
                      or _STEPS_START.match(e.text) or prev.text.endswith(":"))):
             out[-1] = replace(prev, text=f"{prev.text}\n\n{e.text}")
@@ -316,8 +317,9 @@ def _kept(line: str, after: str, width: int) -> bool:
         or ("...." in line and "...." in after)   # a line each: "Ports ........ 4 x Gigabit LAN"
 
 
-# A row's label and the gap after it, where its text starts: "Step 2  Find the loop", "[B] Mode button    Cycles".
-_LABEL = re.compile(r"\S(?:.{0,38}?[^\s.!?,;:])? {2,}(?=\S)")
+# A row's label and the gap after it, where its text starts: "Step 2  Find the loop", "[B] Mode button    Cycles",
+# "Phone:  0800 555 0147". A label ending a sentence ("Doors close at ten.  Nobody...") is no row's.
+_LABEL = re.compile(r"\S(?:.{0,38}?[^\s.!?,;])? {2,}(?=\S)")
 
 
 def _rows(lines: list[str]) -> set[int]:
@@ -328,6 +330,10 @@ def _rows(lines: list[str]) -> set[int]:
     return {i for i, s in enumerate(starts) if s in shared}
 
 
+# A line that is a field of a contact block or a form: a capitalised label of a few words, a colon, its value.
+_FIELD_LINE = re.compile(r"[A-Z][\w'&/.()-]*(?: [\w'&/.()-]+){0,3}:[ \t]+\S")
+
+
 def _joined(lines: list[str], width: int = MIN_WIDTH) -> str:
     """Return a block's lines as its text: one paragraph of wrapped lines (but for the breaks its writer made, kept
     as Markdown's, two spaces at a line's end), then a list if one follows, an item a line (a wrapped item's lines
@@ -335,6 +341,9 @@ def _joined(lines: list[str], width: int = MIN_WIDTH) -> str:
     cover:") or where two items follow one another."""
     if not _LIST_START.match(lines[0]):
         rows = _rows(lines)
+        fields = [i for i, x in enumerate(lines) if _FIELD_LINE.match(x)]
+        if len(fields) > 1:   # "Email: ..." under "Monday to Friday 8:00-20:00" over "Aquavell Service: 0345 ..."
+            rows.update(fields)
         out = [lines[0]]
         for i in range(1, len(lines)):
             prev, x = lines[i - 1], lines[i]
