@@ -36,7 +36,7 @@ def field_scores(kb, queries):
             for qi, (q, _) in enumerate(queries):
                 sims = f.scores(q)
                 if sims is not None:
-                    m[qi] = sims[0] if name.endswith("_doc") else sims[1]
+                    m[qi] = sims[0] if name.endswith("_doc") else sims[1] if name.endswith("_question") else sims[2]
         elif f is not None:
             space = kb.spaces[f.space]
             for qi, (q, _) in enumerate(queries):

@@ -12,6 +12,7 @@ import pytest
 
 import mlbot
 from mlbot import meaning, rows, sentence, store
+from mlbot.model import Entry
 from mlbot.rank import rank
 
 REFERENCE = json.loads((Path(__file__).parent / "data" / "sentence_reference.json").read_text())
@@ -207,7 +208,8 @@ def test_an_edited_document_costs_only_its_own_entries(tmp_path, monkeypatch):
     (docs / "f3.md").write_text("## How do I run task three?\n\nPress the red button twice.\n")
     kb = store.open_index([str(docs)])
     assert sorted(t.strip() for t in read) == ["How do I run task three?",
-                                               "How do I run task three? Press the red button twice."], read
+                                               "How do I run task three? Press the red button twice.",
+                                               "Press the red button twice."], read   # its answer's sentence
     assert "red button" in mlbot.load([str(docs)]).ask("what do I do for the third task").best.entry.text
     assert kb.sense is not None
 
@@ -237,3 +239,51 @@ def test_a_spoiled_vector_file_is_read_again_not_trusted(tmp_path, spoil):
     with sqlite3.connect(path) as db:   # made anew, holding the texts read again
         assert db.execute("SELECT COUNT(*) FROM vectors").fetchone()[0] >= again.n_entries
     assert "Lyon" in mlbot.load([str(docs)]).ask("which city is the office in").best.entry.text
+
+
+def test_each_sentence_of_a_text_that_has_several_is_read_on_its_own_under_its_headings():
+    from mlbot.ingest.markdown import parse_markdown
+
+    doc = ("# Pharmacy\n\n## Delivery\n\nSomeone aged 16 or over must sign for the medicines. Fridge items come "
+           "the same day.\n\nWe deliver prescriptions to homes within five miles. Our driver works weekdays.\n\n"
+           "## Hours\n\nWe open at nine every day.\n\n## FAQ\n\n### Do you sell stamps?\n\nNo we do not.\n\n"
+           "### Can I park?\n\nYes, behind the shop. Machine Learning Engineers face")
+    entries = parse_markdown(doc, "p.md")
+    entries[-1] = Entry(entries[-1].id, entries[-1].questions, entries[-1].text, entries[-1].source,
+                        entries[-1].headings, truncated=True)
+    texts, owners = rows.sentences(entries)
+    assert texts == ["Delivery Someone aged 16 or over must sign for the medicines.",
+                     "Delivery Fridge items come the same day.",
+                     "Delivery We deliver prescriptions to homes within five miles.",
+                     "Delivery Our driver works weekdays.",
+                     "FAQ No we do not.",
+                     "FAQ Yes, behind the shop."]   # a one-sentence paragraph is its doc row; a cut-off end goes
+    assert owners == [0, 0, 1, 1, 3, 4]
+
+
+def test_an_entry_scores_as_its_best_piece_whole_phrasing_or_sentence(monkeypatch):
+    q = np.array([1.0, 0.0], np.float32)
+    monkeypatch.setattr(sentence, "embed_question", lambda text: q)
+    m = meaning.Meaning(entries=np.array([[0.6, 0.8], [0.5, 0.866], [0.2, 0.98]], np.float32),
+                        rows=np.array([[0.3, 0.95]], np.float32), row_entry=np.array([2], np.int32),
+                        model="sentence", pieces=np.array([[0.9, 0.436], [0.1, 0.99]], np.float32),
+                        piece_entry=np.array([1, 1], np.int32))
+    whole, best, piece = m.scores("anything")
+    assert np.allclose(whole, [0.6, 0.5, 0.2]) and np.allclose(best, [0, 0, 0.3])
+    assert np.allclose(piece, [0.6, 0.9, 0.3])   # its whole text, its best sentence, its phrasing
+    monkeypatch.setattr(meaning, "embed", lambda text: q)
+    assert len(meaning.Meaning(m.entries, m.rows, m.row_entry).scores("x")) == 2   # word vectors: no sentences
+
+
+def test_a_sentence_of_its_paragraph_tells_neighbours_under_one_heading_apart(tmp_path):
+    p = tmp_path / "pharmacy.md"
+    p.write_text("# Kellaway Pharmacy\n\n## Prescription delivery\n\n"
+                 "Someone aged 16 or over must be in to sign for the medicines. If nobody is home, the driver will "
+                 "leave a card and bring the parcel back to the pharmacy. Fridge items are delivered on the same day "
+                 "they are dispensed only.\n\n"
+                 "Our travel clinic is next door. Rabies vaccine costs 68 pounds a dose, and the full course of three "
+                 "doses is 204 pounds. Typhoid is 35 pounds.\n\n## Opening hours\n\nWe open at nine.\n")
+    kb = store.open_index([str(p)])
+    assert kb.sense is not None and len(kb.sense.pieces) == len(kb.sense.piece_entry) == 6
+    assert np.asarray(kb.sense.piece_entry).tolist() == [0, 0, 0, 1, 1, 1]
+    assert "Rabies" in mlbot.load([str(p)]).ask("how much is the rabies jab").best.entry.text

@@ -25,6 +25,7 @@ from .index import best_per_entry, lookup
 
 VECTORS = Path(__file__).resolve().parent / "vectors"   # a new table or weighting needs a new store.FORMAT
 ARRAYS = ("entries", "rows", "row_entry")
+SENSE_ARRAYS = ARRAYS + ("pieces", "piece_entry")   # the sentence model's also: the sentences of each text
 _WORD = re.compile(r"[^\W_]+")
 MAX_WORD = 40
 WORD_BLOCK = 50_000
@@ -137,10 +138,13 @@ class Meaning:
     rows: np.ndarray        # float32 n_rows x dims: each question phrasing, l2-normalised
     row_entry: np.ndarray   # int32 entry of each row, non-decreasing
     model: str = "words"    # "words": the word vectors (embed); "sentence": the sentence model (sentence.py)
+    pieces: np.ndarray | None = None       # the sentence model's only: each sentence of an entry's text, l2-normalised
+    piece_entry: np.ndarray | None = None  # int32 entry of each sentence, non-decreasing
 
-    def scores(self, text: str) -> tuple[np.ndarray, np.ndarray] | None:
-        """Return (cosine with each whole entry, cosine with each entry's best phrasing), negatives as 0; None
-        when no word of text has a vector, or the sentence model cannot be read."""
+    def scores(self, text: str) -> tuple[np.ndarray, ...] | None:
+        """Return (cosine with each whole entry, cosine with each entry's best phrasing), negatives as 0, and for
+        the sentence model a third: with each entry's best piece, the whole entry, a phrasing or one sentence of its
+        text (rows.sentences); None when no word of text has a vector, or the sentence model cannot be read."""
         if self.model == "sentence":
             from .sentence import embed_question  # only when asked: the module and its weights cost time to load
             q = embed_question(text)
@@ -153,7 +157,13 @@ class Meaning:
         if len(self.rows):
             ents, sims = best_per_entry(np.asarray(self.row_entry), np.asarray(self.rows) @ q)
             best[ents] = np.maximum(sims, 0)
-        return whole, best
+        if self.model != "sentence":
+            return whole, best
+        piece = np.maximum(best, whole)
+        if self.pieces is not None and len(self.pieces):
+            ents, sims = best_per_entry(np.asarray(self.piece_entry), np.asarray(self.pieces) @ q)
+            piece[ents] = np.maximum(piece[ents], sims)
+        return whole, best, piece
 
 
 def embed(text: str) -> np.ndarray | None:

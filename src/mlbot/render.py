@@ -202,6 +202,7 @@ FIELD_NAMES = {
     "joined_char": "all phrasings' spelling", "text_char": "answer spelling", "doc_char": "entry spelling",
     "meaning_doc": "entry meaning", "meaning_question": "question meaning",
     "sense_doc": "sentence model, entry", "sense_question": "sentence model, question",
+    "sense_piece": "sentence model, best sentence",
 }
 
 

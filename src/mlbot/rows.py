@@ -4,6 +4,7 @@ reads them (under their headings); and the headings that name paragraphs, for su
 """
 from __future__ import annotations
 
+import re
 from collections import Counter
 
 from .model import Entry
@@ -44,6 +45,31 @@ def in_context(entries: list[Entry], rows: tuple[list[str], list[int]]) -> tuple
         context = " ".join(e.headings[1:]) if e.questions else ""
         out.append(f"{context}: {text}" if context else text)
     return out, row_entry
+
+
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"'“(])|\n+")   # as bot.highlight splits an answer
+PIECE_WORDS = 3   # a sentence of fewer words ("Yes.", a list's "Porridge") says too little to be matched alone
+
+
+def sentences(entries: list[Entry]) -> tuple[list[str], list[int]]:
+    """Return each sentence of each entry's text that has several, read after the headings above it as the whole
+    entry is (rows.entry_rows), and the entry of each: "We deliver prescriptions to homes within a five-mile
+    radius" meets "do you deliver to people's houses" though the rest of its paragraph is about drivers and days.
+    An answer the document cuts off loses its last, unfinished sentence ("Machine Learning Engineers face")."""
+    texts: list[str] = []
+    owners: list[int] = []
+    for i, e in enumerate(entries):
+        parts = _SENTENCE_END.split(e.text)
+        if e.truncated:
+            parts = parts[:-1]
+        parts = [p.strip() for p in parts if len(p.split()) >= PIECE_WORDS]
+        if len(parts) < 2 and not e.questions:
+            continue   # a one-sentence paragraph is its whole entry (the doc row)
+        context = " ".join(e.headings[1:])
+        for p in parts:
+            texts.append(f"{context} {p}" if context else p)
+            owners.append(i)
+    return texts, owners
 
 
 def meaning_texts(docs: list[str]) -> list[str]:

@@ -26,14 +26,14 @@ from .calibrate import derive_threshold, threshold_of
 from .errors import DocumentsError
 from .index import FIELD_ARRAYS, SEMANTIC_ARRAYS, SPACE_ARRAYS, Field, Semantic, Space
 from .meaning import ARRAYS as MEANING_ARRAYS
-from .meaning import Meaning
+from .meaning import SENSE_ARRAYS, Meaning
 from .model import Entry
-from .rows import document_title, entry_rows, in_context, meaning_texts, paragraph_topics
+from .rows import document_title, entry_rows, in_context, meaning_texts, paragraph_topics, sentences
 from .spelling import ARRAYS as SPELLING_ARRAYS
 from .spelling import Speller, build_speller
 from .synonyms import read_user as read_user_synonyms
 
-FORMAT = 35          # bump when the layout, analyzers, readers, word vectors or score scale change: old caches are rebuilt
+FORMAT = 36          # bump when the layout, analyzers, readers, word vectors or score scale change: old caches are rebuilt
 SPACES = ("word", "bigram", "char")   # analyzers; a space's vocabulary and idf are fitted on whole entries
 # Kinds of row: a row per question phrasing; all phrasings of an entry joined; the answer text; the whole entry
 # (questions and text), which is also what each space is fitted on.
@@ -220,7 +220,7 @@ def build(entries: list[Entry], files: list[dict], warnings: list[str],
     sense, sense_missing = None, False
     if wants_vectors and len(entries) <= SENSE_MAX_ENTRIES:
         sense, sense_missing = _build_sense(meaning_texts(docs), in_context(entries, rows["question"]), progress,
-                                            sense_db)
+                                            sense_db, sentences(entries))
     if sense_missing:
         from .sentence import WEIGHTS as SENSE_WEIGHTS
         warnings = [*warnings, f"the sentence model in {SENSE_WEIGHTS} is missing or damaged: answering without it "
@@ -254,15 +254,27 @@ def build(entries: list[Entry], files: list[dict], warnings: list[str],
     return kb
 
 
+def _rows_fit(rows: np.ndarray, row_entry: np.ndarray, n: int, dims: int) -> bool:
+    """True when rows of vectors (questions, sentences) fit their entries: one entry each, in order, all in range."""
+    return rows.ndim == 2 and rows.shape[0] == len(row_entry) and rows.shape[1] == dims and (
+        not len(row_entry) or (0 <= int(row_entry[0]) and int(row_entry[-1]) < n and bool(np.all(np.diff(row_entry) >= 0))))
+
+
 def _build_sense(docs: list[str], questions: tuple[list[str], list[int]], progress: Progress | None,
-                 db_path: Path | None = None):
+                 db_path: Path | None = None, pieces: tuple[list[str], list[int]] = ([], [])):
     """Return (the entries as the sentence model reads them, or None; whether the model was wanted but could not be
-    read). Texts read before, in this process or in db_path, are not read again (sentence.vectors)."""
+    read): each whole entry, each question phrasing and each sentence of a text that has several (`pieces`,
+    rows.sentences; left out when they would take the collection past SENSE_MAX_PIECES). Texts read before, in this
+    process or in db_path, are not read again (sentence.vectors)."""
     from .sentence import count_pieces, vectors
 
     texts = docs + questions[0]
-    if count_pieces(texts, SENSE_MAX_PIECES) > SENSE_MAX_PIECES:
+    size = count_pieces(texts, SENSE_MAX_PIECES)
+    if size > SENSE_MAX_PIECES:
         return None, False
+    if pieces[0] and size + count_pieces(pieces[0], SENSE_MAX_PIECES) > SENSE_MAX_PIECES:
+        pieces = ([], [])
+    texts = texts + pieces[0]
 
     def step(done: int, total: int) -> None:
         if progress:
@@ -271,7 +283,9 @@ def _build_sense(docs: list[str], questions: tuple[list[str], list[int]], progre
     vecs = vectors(texts, step, db_path)
     if vecs is None:
         return None, True
-    return Meaning(vecs[:len(docs)], vecs[len(docs):], np.asarray(questions[1], np.int32), model="sentence"), False
+    rows = len(docs) + len(questions[0])
+    return Meaning(vecs[:len(docs)], vecs[len(docs):rows], np.asarray(questions[1], np.int32), model="sentence",
+                   pieces=vecs[rows:], piece_entry=np.asarray(pieces[1], np.int32)), False
 
 
 SENSE_DB = "sentence-vectors.sqlite"   # beside the index: the sentence vectors of the texts read (sentence.vectors)
@@ -298,7 +312,7 @@ def save(kb: KnowledgeBase, folder: Path) -> None:
             for a in MEANING_ARRAYS:
                 np.save(tmp / f"meaning.{a}.npy", getattr(kb.meaning, a), allow_pickle=False)
         if kb.sense is not None:
-            for a in MEANING_ARRAYS:
+            for a in SENSE_ARRAYS:
                 np.save(tmp / f"sense.{a}.npy", getattr(kb.sense, a), allow_pickle=False)
         if kb.spelling is not None:
             for a in SPELLING_ARRAYS:
@@ -369,13 +383,12 @@ def load_build(folder: Path) -> KnowledgeBase:
             raise ValueError(f"the {name} semantic arrays do not fit together")
         semantic[name] = sem
     meaning = Meaning(**arrays("meaning", MEANING_ARRAYS)) if meta.get("meaning") else None
-    sense = Meaning(**arrays("sense", MEANING_ARRAYS), model="sentence") if meta.get("sense") else None
+    sense = Meaning(**arrays("sense", SENSE_ARRAYS), model="sentence") if meta.get("sense") else None
     for name, vecs in (("meaning", meaning), ("sense", sense)):
         if vecs is not None and (
-                vecs.entries.ndim != 2 or vecs.entries.shape[0] != n or vecs.rows.ndim != 2
-                or vecs.rows.shape[0] != len(vecs.row_entry) or vecs.rows.shape[1] != vecs.entries.shape[1]
-                or (len(vecs.row_entry) and not (0 <= int(vecs.row_entry[0]) and int(vecs.row_entry[-1]) < n
-                                                 and np.all(np.diff(vecs.row_entry) >= 0)))):
+                vecs.entries.ndim != 2 or vecs.entries.shape[0] != n
+                or any(not _rows_fit(r, e, n, vecs.entries.shape[1]) for r, e in (
+                    (vecs.rows, vecs.row_entry), (vecs.pieces, vecs.piece_entry)) if r is not None)):
             raise ValueError(f"the {name} arrays do not fit together")
     spelling = Speller(**arrays("spelling", SPELLING_ARRAYS)) if meta.get("spelling") else None
     if spelling is not None and (spelling.words.dtype.kind != "S" or spelling.counts.shape != spelling.words.shape):
