@@ -287,3 +287,21 @@ def test_a_sentence_of_its_paragraph_tells_neighbours_under_one_heading_apart(tm
     assert kb.sense is not None and len(kb.sense.pieces) == len(kb.sense.piece_entry) == 6
     assert np.asarray(kb.sense.piece_entry).tolist() == [0, 0, 0, 1, 1, 1]
     assert "Rabies" in mlbot.load([str(p)]).ask("how much is the rabies jab").best.entry.text
+
+
+def test_sentences_that_would_pass_the_budget_are_left_out_not_the_model(tmp_path, monkeypatch):
+    from mlbot.ingest.markdown import parse_markdown
+
+    doc = ("# Shop\n\n## Returns\n\nBring the receipt to the till. Refunds go back to your card. Sale items are "
+           "final.\n\n## Hours\n\nWe open at nine on weekdays. On Sundays we open at ten.\n")
+    entries = parse_markdown(doc, "shop.md")
+    e_rows = rows.entry_rows(entries)
+    whole = sentence.count_pieces(rows.meaning_texts(e_rows["doc"][0]) + rows.in_context(entries, e_rows["question"])[0],
+                                  10**6)
+    extra = sentence.count_pieces(rows.sentences(entries)[0], 10**6)
+    assert extra > 0
+    monkeypatch.setattr(store, "SENSE_MAX_PIECES", whole + extra - 1)
+    kb = store.build(entries, [], [])
+    assert kb.sense is not None and len(kb.sense.pieces) == 0   # the model, without the sentences
+    monkeypatch.setattr(store, "SENSE_MAX_PIECES", whole + extra)
+    assert len(store.build(entries, [], []).sense.pieces) == 5
