@@ -16,8 +16,7 @@ import sys
 from pathlib import Path
 
 import mlbot
-from mlbot.analyze import content_terms
-from mlbot.bot import _SENTENCE
+from mlbot.analyze import SENTENCE_BREAK, content_terms
 from mlbot.evaluate import is_expected
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -26,7 +25,7 @@ FOLDERS = [ROOT / "tests" / "data" / "shapes", ROOT / "tests" / "data" / "prose"
 
 
 def _sentences(text: str) -> list[str]:
-    return [s.strip() for s in _SENTENCE.split(text) if s and s.strip()]
+    return [s.strip() for s in SENTENCE_BREAK.split(text) if s and s.strip()]
 
 
 def terms_alike(text: str, question: str) -> str:

@@ -12,6 +12,10 @@ import Stemmer
 
 from .synonyms import CANONICAL, PHRASES
 
+# Where one sentence of a text ends and the next begins: a full stop, "!" or "?" then a capital, a digit or a quote,
+# or a line break. The highlight (bot.highlight) and the sentence model's pieces (rows.sentences) split alike.
+SENTENCE_BREAK = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"'“(])|\n+")
+
 # The few words that carry no meaning in any question (Lucene's English list). Questions keep "how", "what",
 # "my", "can": in short FAQ questions they are much of what there is to match.
 COMMON_WORDS = frozenset("""

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 from . import chitchat
-from .analyze import content_terms
+from .analyze import SENTENCE_BREAK, content_terms
 from .calibrate import threshold_of
 from .errors import UsageError
 from .model import Entry, Match, Reply
@@ -23,7 +23,6 @@ AMBIGUITY_MARGIN = 0.05    # top two fused scores closer than this share of the 
 SENSE_AMBIGUITY_MARGIN = 0.15
 MAX_CHOICES = 3            # a tie offers the answers tied with the top one, up to this many
 MAX_QUESTION = 2000        # characters of a question that are read; the rest cannot change the match much
-_SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"'“(])|\n+")
 _ELLIPTICAL = re.compile(r"^(and|but|also|so|then|what about|how about|and what|and how|what if|is it|are they|"
                          r"does it|do they|can it|same for)\b", re.IGNORECASE)
 _PRONOUNS = re.compile(r"\b(it|its|that|this|they|them|those|these|there|one)\b", re.IGNORECASE)
@@ -297,7 +296,7 @@ def best_phrasing(questions: tuple[str, ...], q: str) -> str | None:
 
 
 def _first_sentence(text: str) -> str:
-    return _SENTENCE.split(text.strip(), maxsplit=1)[0][:200]
+    return SENTENCE_BREAK.split(text.strip(), maxsplit=1)[0][:200]
 
 
 def _elliptical(q: str) -> bool:
@@ -330,7 +329,7 @@ def highlight(text: str, question: str, rarity: dict[str, float] | None = None) 
         if not prose.strip():
             return text.strip()   # code or a table alone: shown whole, never marked up (render.match_panel)
         text = prose
-    sentences = [s.strip() for s in _SENTENCE.split(text) if s and s.strip()]
+    sentences = [s.strip() for s in SENTENCE_BREAK.split(text) if s and s.strip()]
     if len(sentences) <= 1:
         return sentences[0] if sentences else ""
     want = set(content_terms(question))

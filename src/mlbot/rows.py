@@ -4,9 +4,9 @@ reads them (under their headings); and the headings that name paragraphs, for su
 """
 from __future__ import annotations
 
-import re
 from collections import Counter
 
+from .analyze import SENTENCE_BREAK
 from .model import Entry
 
 
@@ -47,7 +47,6 @@ def in_context(entries: list[Entry], rows: tuple[list[str], list[int]]) -> tuple
     return out, row_entry
 
 
-_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"'“(])|\n+")   # as bot.highlight splits an answer
 PIECE_WORDS = 3   # a sentence of fewer words ("Yes.", a list's "Porridge") says too little to be matched alone
 
 
@@ -59,7 +58,7 @@ def sentences(entries: list[Entry]) -> tuple[list[str], list[int]]:
     texts: list[str] = []
     owners: list[int] = []
     for i, e in enumerate(entries):
-        parts = _SENTENCE_END.split(e.text)
+        parts = SENTENCE_BREAK.split(e.text)
         if e.truncated:
             parts = parts[:-1]
         parts = [p.strip() for p in parts if len(p.split()) >= PIECE_WORDS]
