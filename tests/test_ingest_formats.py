@@ -1495,6 +1495,13 @@ def test_a_definition_lists_terms_head_their_definitions_and_the_paragraph_intro
             "Call any time."], entries
     two = parse_html("<dl><dt>Driver</dt><dd><p>Delivers parcels.</p><p>Over 25.</p></dd></dl><p>After.</p>", "d.html")
     assert [e.text for e in two] == ["**Driver**  \nDelivers parcels.\n\nOver 25.", "After."]
+    # A definition of several paragraphs is one entry in reStructuredText too (its second paragraph was an entry of
+    # its own, without the term, and it cut the list of terms short), with the line of its term.
+    rst_two = "Roles:\n\nDriver\n    Delivers parcels.\n\n    Over 25.\n\nPacker\n    Packs.\n\nAfter.\n"
+    entries = parse_rst(rst_two, "d.rst")
+    assert [e.text for e in entries] == ["Roles:\n\n- Driver\n- Packer", "**Driver**  \nDelivers parcels.\n\nOver 25.",
+                                         "**Packer**  \nPacks.", "After."], entries
+    assert entries[1].source.line == 3
     # A term that asks is still a question, and a paragraph over an indented block is no term.
     assert parse_rst("How do I join?\n    Fill in the form.\n", "q.rst")[0].questions == ("How do I join?",)
     assert all(not e.text.startswith("**") for e in parse_rst("Read this first. It matters.\n    Quoted.\n", "p.rst"))

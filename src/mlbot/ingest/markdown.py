@@ -13,7 +13,7 @@ from __future__ import annotations
 import bisect
 import re
 import textwrap
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from ..model import Entry, Source
 from ..sanitize import strip_controls
@@ -463,8 +463,9 @@ def parse_mdx(text: str, path: str) -> list[Entry]:
     return parse_markdown("\n".join(lines), path)
 
 
-def parse_markdown(text: str, path: str) -> list[Entry]:
-    """Return the FAQ and paragraph entries of a Markdown document."""
+def parse_markdown(text: str, path: str, continued: frozenset[int] = frozenset()) -> list[Entry]:
+    """Return the FAQ and paragraph entries of a Markdown document. A paragraph starting on a line of `continued`
+    (0-based) goes on in the entry before it (rst.py's definitions of several paragraphs)."""
     # Controls stripped once for the whole text (not line by line: this is most of the reading time of a large
     # document), then each line keeps its indentation (it may be code) and loses trailing blanks.
     if "\r" in text:
@@ -522,7 +523,10 @@ def parse_markdown(text: str, path: str) -> list[Entry]:
                 for offset, question, answer in pairs:
                     add((question,), answer, token.start + offset + 1, context)
             elif faq is None and not _pictures_only(para := _paragraph(lines[token.start:token.end], hard, token.start)):
-                add((), para, token.start + 1, chain())
+                if token.start in continued and entries and not entries[-1].questions:
+                    entries[-1] = replace(entries[-1], text=f"{entries[-1].text}\n\n{para}")
+                else:
+                    add((), para, token.start + 1, chain())
             continue
         # A question nested in an answer is its own entry, so the answer above it stops there (no duplicated text).
         if faq and (token.level <= faq[0].level or token.asks):

@@ -30,12 +30,22 @@ _LIST = re.compile(r"(?:[-+*•]|#\.|\d{1,9}[.)]|\(?[a-zA-Z0-9]\))[ \t]")
 
 def parse_rst(text: str, path: str) -> list[Entry]:
     """Return the FAQ and paragraph entries of a reStructuredText document."""
-    return parse_markdown(rst_markdown(text), path)
+    markdown, continued = _markdown(text)
+    return parse_markdown(markdown, path, continued)
 
 
 def rst_markdown(text: str) -> str:
     """Return a reStructuredText document as Markdown with the same lines, one for one."""
+    return _markdown(text)[0]
+
+
+def _markdown(text: str) -> tuple[str, frozenset[int]]:
+    """Return rst_markdown(text), and the lines that start a later paragraph of a definition list's definition: its
+    term heads the first paragraph only, so these join the entry before them (as html.py reads a <dd> of several
+    <p>)."""
     lines = _NEWLINE.split(text)
+    continued: set[int] = set()
+    term_at = -1   # the line of the term whose definition is being kept, or -1
     out = list(lines)
     styles: list[tuple[str, bool]] = []   # (character, overlined) in the order they first appear: the levels
     skip_indented = keep_indented = False
@@ -48,6 +58,8 @@ def rst_markdown(text: str) -> str:
         stripped = line.strip()
         indented = bool(stripped) and line[:1] == " "
         if indented and (skip_indented or keep_indented):
+            if keep_indented and not code and term_at >= 0 and i > term_at + 1 and not lines[i - 1].strip():
+                continued.add(i)
             if keep_indented:
                 indent = len(line) - len(line.lstrip())
                 base = base or indent
@@ -59,7 +71,7 @@ def rst_markdown(text: str) -> str:
             continue
         if stripped and not indented:
             skip_indented = keep_indented = False
-            code, base = "", 0
+            code, base, term_at = "", 0, -1
         table = _table(lines, i) if not indented and stripped[:1] in "+=" else None
         if table is not None:
             # A grid or simple table as a Markdown one, its rows from its first line on, blank lines after it.
@@ -106,7 +118,7 @@ def rst_markdown(text: str) -> str:
             # Any other term ("Delivery driver" over what the role does) heads its definition on a line of its own,
             # bold, as html.py writes a <dt>; text.with_examples lists the terms after a paragraph introducing them.
             out[i] = f"**{_inline(stripped)}**  "
-            keep_indented = True
+            keep_indented, term_at = True, i
         elif stripped and not indented:
             # An auto-numbered item ("#. Arrive early") gets its number, as Markdown has none of its own.
             auto = line.startswith(("#. ", "#) "))
@@ -115,7 +127,7 @@ def rst_markdown(text: str) -> str:
             if field := _FIELD.match(out[i]):   # ":Edition: Third" a line of its own (Markdown's hard break)
                 out[i] = f"{field[1]}: {out[i][field.end():]}  "
         i += 1
-    return "\n".join(out)
+    return "\n".join(out), frozenset(continued)
 
 
 _GRID_RULE = re.compile(r"\+(?:[-=]+\+)+$")      # +-----+------+ (or +=====+ under a header)
