@@ -1535,3 +1535,15 @@ def test_text_a_contact_blocks_fields_keep_their_lines():
         "Aquavell Service: 0345 555 0192  \nMonday to Friday 8:00-20:00, Saturday 9:00-17:00  \n"
         "Email: service@aquavell.example.net",
         "Phone:  1-888-555-0147 (toll-free) Monday-Friday, 9 a.m. to 6 p.m.  \nEmail:  support@forgeline3d.com"]
+
+
+def test_a_pages_footer_is_under_its_title_not_its_last_section_and_an_articles_footer_stays_in_the_article():
+    # The footer's address and small print were read under the last section's heading ("Opening hours").
+    page = ("<html><body><h1>Kellaway Pharmacy</h1><main><section><h2>Opening hours</h2><p>Open 9 to 5.</p></section>"
+            "<article><h2>News</h2><p>New flu clinic.</p><footer><p>Posted by Priya.</p></footer></article></main>"
+            "<footer><p>118 High Street, Tonbridge.</p></footer><p>After the footer.</p></body></html>")
+    entries = {e.text: e.headings for e in parse_html(page, "p.html")}
+    assert entries["Open 9 to 5."] == ("Kellaway Pharmacy", "Opening hours")
+    assert entries["Posted by Priya."] == ("Kellaway Pharmacy", "News")
+    assert entries["118 High Street, Tonbridge."] == ("Kellaway Pharmacy",)
+    assert entries["After the footer."] == ("Kellaway Pharmacy", "News")   # the headings open before it, as before

@@ -130,6 +130,7 @@ class _PageReader(HTMLParser):
         self.spans: list[bool] = []          # open <span> elements: does each make its text bold (by class or style)?
         self.lists: list[_List] = []         # open <ul> and <ol> elements, innermost last
         self.term: int | None = None         # the entry of the last <dt> that does not ask, while its <dl> is open
+        self.articles = 0                    # open <article> elements
 
     def close(self) -> None:
         super().close()
@@ -175,12 +176,18 @@ class _PageReader(HTMLParser):
             self.lists.append(_List(tag == "ol", self.faq))
         elif tag == "li" and self.lists:
             self.lists[-1].item += 1
+        if tag == "article":
+            self.articles += 1
         if tag in _CHROME:
             if self.faq:
                 level = self.faq.level
                 self._close_faq()
                 self._pop_headings(level)
             self.chrome.append(list(self.open_headings))
+            if tag == "footer" and not self.articles:
+                # The page's footer, not the last section's: its address and small print are under the title only.
+                # An <article>'s (a post's or a comment's byline) stays under the article's headings.
+                self.open_headings = [h for h in self.open_headings if h[0] <= _HEADINGS["h1"]]
         elif tag == "table":
             self.n_tables += 1
             self.tables.append([self.n_tables, -1, -1])
@@ -230,6 +237,8 @@ class _PageReader(HTMLParser):
             self._faq_table(self.tables.pop()[0])
         if tag == "dl":
             self.term = None
+        elif tag == "article":
+            self.articles = max(0, self.articles - 1)
         if self.faq and self.faq.container == tag:
             self._close_faq()
             self._pop_headings(_HEADINGS["dt"])
