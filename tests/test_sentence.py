@@ -261,6 +261,22 @@ def test_each_sentence_of_a_text_that_has_several_is_read_on_its_own_under_its_h
     assert owners == [0, 0, 1, 1, 3, 4]
 
 
+def test_a_tables_rows_are_read_as_pieces_each_cell_after_its_header():
+    # Read raw ("| Saturday | 9:00am - 5:00pm |"), a row did not say what its cells are; the header row and its
+    # rule are no pieces of their own.
+    from mlbot.ingest.markdown import parse_markdown
+
+    doc = ("# Pharmacy\n\n## Opening hours\n\nWe are open six days:\n\n| Day | Open | Notes |\n|---|:---:|---|\n"
+           "| Monday to Friday | 8:30am - 6:30pm | Lunch 1:15pm to 1:45pm |\n| Saturday | 9:00am - 5:00pm | |\n"
+           "| Sunday | Closed | Phone 111 \\| or 999 |\n")
+    texts, owners = rows.sentences(parse_markdown(doc, "p.md"))
+    assert texts == ["Opening hours We are open six days:",
+                     "Opening hours Day: Monday to Friday; Open: 8:30am - 6:30pm; Notes: Lunch 1:15pm to 1:45pm",
+                     "Opening hours Day: Saturday; Open: 9:00am - 5:00pm",
+                     "Opening hours Day: Sunday; Open: Closed; Notes: Phone 111 | or 999"], texts
+    assert owners == [0, 0, 0, 0]
+
+
 def test_an_entry_scores_as_its_best_piece_whole_phrasing_or_sentence(monkeypatch):
     q = np.array([1.0, 0.0], np.float32)
     monkeypatch.setattr(sentence, "embed_question", lambda text: q)

@@ -4,6 +4,7 @@ reads them (under their headings); and the headings that name paragraphs, for su
 """
 from __future__ import annotations
 
+import re
 from collections import Counter
 
 from .analyze import SENTENCE_BREAK
@@ -54,11 +55,12 @@ def sentences(entries: list[Entry]) -> tuple[list[str], list[int]]:
     """Return each sentence of each entry's text that has several, read after the headings above it as the whole
     entry is (rows.entry_rows), and the entry of each: "We deliver prescriptions to homes within a five-mile
     radius" meets "do you deliver to people's houses" though the rest of its paragraph is about drivers and days.
-    An answer the document cuts off loses its last, unfinished sentence ("Machine Learning Engineers face")."""
+    An answer the document cuts off loses its last, unfinished sentence ("Machine Learning Engineers face"). A
+    table's rows are pieces too, each cell after its header (_headed_rows)."""
     texts: list[str] = []
     owners: list[int] = []
     for i, e in enumerate(entries):
-        parts = SENTENCE_BREAK.split(e.text)
+        parts = SENTENCE_BREAK.split(_headed_rows(e.text) if "\n|" in e.text or e.text.startswith("|") else e.text)
         if e.truncated:
             parts = parts[:-1]
         parts = [p.strip() for p in parts if len(p.split()) >= PIECE_WORDS]
@@ -69,6 +71,30 @@ def sentences(entries: list[Entry]) -> tuple[list[str], list[int]]:
             texts.append(f"{context} {p}" if context else p)
             owners.append(i)
     return texts, owners
+
+
+_RULE = re.compile(r"\|?[ \t]*:?-{3,}:?[ \t]*(?:\|[ \t]*:?-{3,}:?[ \t]*)*\|?[ \t]*$")   # |---|:---:|
+_PIPE = re.compile(r"(?<!\\)\|")
+
+
+def _headed_rows(text: str) -> str:
+    """Return text with each row of its Markdown tables as its cells after their headers ("Day: Saturday; Open:
+    9:00am - 5:00pm"), the header row and its rule left out: a row read alone says what each cell is."""
+    lines = text.split("\n")
+    out: list[str] = []
+    header: list[str] | None = None
+    for k, line in enumerate(lines):
+        if not line.startswith("|"):
+            header = None
+            out.append(line)
+        elif k + 1 < len(lines) and _RULE.match(lines[k + 1]):
+            header = [c.strip() for c in _PIPE.split(line.strip().strip("|"))]
+        elif header is not None and not _RULE.match(line):
+            cells = [c.strip().replace("\\|", "|") for c in _PIPE.split(line.strip().strip("|"))]
+            out.append("; ".join(f"{h}: {c}" if h else c for h, c in zip(header, cells) if c))
+        elif header is None:
+            out.append(line)
+    return "\n".join(out)
 
 
 def meaning_texts(docs: list[str]) -> list[str]:
