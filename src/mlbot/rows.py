@@ -4,7 +4,6 @@ reads them (under their headings); and the headings that name paragraphs, for su
 """
 from __future__ import annotations
 
-import re
 from collections import Counter
 
 from .analyze import SENTENCE_BREAK
@@ -73,13 +72,11 @@ def sentences(entries: list[Entry]) -> tuple[list[str], list[int]]:
     return texts, owners
 
 
-_RULE = re.compile(r"\|?[ \t]*:?-{3,}:?[ \t]*(?:\|[ \t]*:?-{3,}:?[ \t]*)*\|?[ \t]*$")   # |---|:---:|
-_PIPE = re.compile(r"(?<!\\)\|")
-
-
 def _headed_rows(text: str) -> str:
     """Return text with each row of its Markdown tables as its cells after their headers ("Day: Saturday; Open:
     9:00am - 5:00pm"), the header row and its rule left out: a row read alone says what each cell is."""
+    # The Markdown reader's table rules, imported only for a text with a table (they are not needed to ask).
+    from .ingest.markdown import TABLE_RULE, table_cells
     lines = text.split("\n")
     out: list[str] = []
     header: list[str] | None = None
@@ -87,11 +84,10 @@ def _headed_rows(text: str) -> str:
         if not line.startswith("|"):
             header = None
             out.append(line)
-        elif k + 1 < len(lines) and _RULE.match(lines[k + 1]):
-            header = [c.strip() for c in _PIPE.split(line.strip().strip("|"))]
-        elif header is not None and not _RULE.match(line):
-            cells = [c.strip().replace("\\|", "|") for c in _PIPE.split(line.strip().strip("|"))]
-            out.append("; ".join(f"{h}: {c}" if h else c for h, c in zip(header, cells) if c))
+        elif k + 1 < len(lines) and TABLE_RULE.match(lines[k + 1]):
+            header = table_cells(line)
+        elif header is not None and not TABLE_RULE.match(line):
+            out.append("; ".join(f"{h}: {c}" if h else c for h, c in zip(header, table_cells(line)) if c))
         elif header is None:
             out.append(line)
     return "\n".join(out)

@@ -37,7 +37,7 @@ _TAG = r"(?:</?[A-Za-z][A-Za-z0-9-]*(?:[ \t/][^<>]*)?>|<!--.*?-->)"
 _DETAILS = re.compile(rf" {{0,3}}{_TAG}(?:[ \t]*{_TAG})*[ \t]*$")
 _Q = re.compile(r" {0,3}(?:(?:[-+*]|\d{1,9}[.)])[ \t]+)?(?:\*\*Q[:.]\*\*|Q[:.])[ \t]*(.*)$")
 _A = re.compile(r" {0,4}(?:\*\*A[:.]\*\*|A[:.])[ \t]*")
-_TABLE_RULE = re.compile(r" {0,3}\|?[ \t]*:?-+:?[ \t]*(?:\|[ \t]*:?-+:?[ \t]*)+\|?[ \t]*$")
+TABLE_RULE = re.compile(r" {0,3}\|?[ \t]*:?-+:?[ \t]*(?:\|[ \t]*:?-+:?[ \t]*)+\|?[ \t]*$")
 _CELL_BREAK = re.compile(r"<br\s*/?>", re.IGNORECASE)
 _PSEUDO = 7   # the level of a `**Q: ...?**` or `Q:` line: deeper than any heading, so every heading ends its answer
 _ADMONITION = re.compile(r" {0,3}(?:!!!|\?\?\?\+?)[ \t]+[\w-]+(?:[ \t]+\"(.*)\")?[ \t]*$")   # MkDocs, Python-Markdown
@@ -157,7 +157,7 @@ def _toggle(lines: list[str], i: int) -> tuple[str, int] | None:
     return (question, j) if question else None
 
 
-def _cells(line: str) -> list[str]:
+def table_cells(line: str) -> list[str]:
     """Return the cells of a table row: split at pipes not escaped, the outer ones dropped."""
     row = line.strip()
     row = row[1:] if row.startswith("|") else row
@@ -169,10 +169,10 @@ def _table_pairs(lines: list[str]) -> list[tuple[int, str, str]] | None:
     """Return (line offset, question, answer) for each row of a table of questions and answers, or None when the
     block is no such table: its header names a question and an answer column, or it has two columns and most of its
     first cells ask."""
-    if len(lines) < 3 or not _TABLE_RULE.match(lines[1]) or "|" not in lines[0]:
+    if len(lines) < 3 or not TABLE_RULE.match(lines[1]) or "|" not in lines[0]:
         return None
-    header = _cells(lines[0])
-    rows = [(i, _cells(x)) for i, x in enumerate(lines[2:], 2)]
+    header = table_cells(lines[0])
+    rows = [(i, table_cells(x)) for i, x in enumerate(lines[2:], 2)]
     columns = qa_columns(header, [header[0], *(c[0] for _, c in rows)])
     if columns is None:
         return None
