@@ -275,6 +275,12 @@ def test_a_tables_rows_are_read_as_pieces_each_cell_after_its_header():
                      "Opening hours Day: Saturday; Open: 9:00am - 5:00pm",
                      "Opening hours Day: Sunday; Open: Closed; Notes: Phone 111 | or 999"], texts
     assert owners == [0, 0, 0, 0]
+    # The whole entry, as the sentence model reads it, has its rows the same way; an entry without a table is as it was.
+    entries = parse_markdown(doc + "\n## Parking\n\nBehind the shop.\n", "p.md")
+    docs = rows.entry_rows(entries)["doc"][0]
+    table, parking = rows.sense_docs(entries, docs)
+    assert table.startswith("Opening hours We are open six days:\n\nDay: Monday to Friday; Open: 8:30am - 6:30pm")
+    assert "|" not in table.replace("111 | or", "") and parking == docs[1]
 
 
 def test_an_entry_scores_as_its_best_piece_whole_phrasing_or_sentence(monkeypatch):

@@ -72,6 +72,16 @@ def sentences(entries: list[Entry]) -> tuple[list[str], list[int]]:
     return texts, owners
 
 
+def sense_docs(entries: list[Entry], docs: list[str]) -> list[str]:
+    """Return the whole-entry rows as the sentence model reads them: a table's rows with each cell after its header
+    (_headed_rows), as its pieces are; other entries as they are."""
+    out = list(docs)
+    for i, e in enumerate(entries):
+        if "\n|" in e.text or e.text.startswith("|"):
+            out[i] = " ".join((" ".join(e.headings[1:]), *e.questions, _headed_rows(e.text)))
+    return out
+
+
 def _headed_rows(text: str) -> str:
     """Return text with each row of its Markdown tables as its cells after their headers ("Day: Saturday; Open:
     9:00am - 5:00pm"), the header row and its rule left out: a row read alone says what each cell is."""

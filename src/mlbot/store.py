@@ -28,12 +28,12 @@ from .index import FIELD_ARRAYS, SEMANTIC_ARRAYS, SPACE_ARRAYS, Field, Semantic,
 from .meaning import ARRAYS as MEANING_ARRAYS
 from .meaning import SENSE_ARRAYS, Meaning
 from .model import Entry
-from .rows import document_title, entry_rows, in_context, meaning_texts, paragraph_topics, sentences
+from .rows import document_title, entry_rows, in_context, meaning_texts, paragraph_topics, sense_docs, sentences
 from .spelling import ARRAYS as SPELLING_ARRAYS
 from .spelling import Speller, build_speller
 from .synonyms import read_user as read_user_synonyms
 
-FORMAT = 39          # bump when the layout, analyzers, readers, word vectors or score scale change: old caches are rebuilt
+FORMAT = 40          # bump when the layout, analyzers, readers, word vectors or score scale change: old caches are rebuilt
 SPACES = ("word", "bigram", "char")   # analyzers; a space's vocabulary and idf are fitted on whole entries
 # Kinds of row: a row per question phrasing; all phrasings of an entry joined; the answer text; the whole entry
 # (questions and text), which is also what each space is fitted on.
@@ -219,8 +219,8 @@ def build(entries: list[Entry], files: list[dict], warnings: list[str],
     speller = build_speller(split_of("doc")) if wants_vectors else None
     sense, sense_missing = None, False
     if wants_vectors and len(entries) <= SENSE_MAX_ENTRIES:
-        sense, sense_missing = _build_sense(meaning_texts(docs), in_context(entries, rows["question"]), progress,
-                                            sense_db, sentences(entries))
+        sense, sense_missing = _build_sense(meaning_texts(sense_docs(entries, docs)),
+                                            in_context(entries, rows["question"]), progress, sense_db, sentences(entries))
     if sense_missing:
         from .sentence import WEIGHTS as SENSE_WEIGHTS
         warnings = [*warnings, f"the sentence model in {SENSE_WEIGHTS} is missing or damaged: answering without it "
