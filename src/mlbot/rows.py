@@ -25,12 +25,16 @@ def entry_rows(entries: list[Entry]) -> dict[str, tuple[list[str], list[int]]]:
             out["joined"][1].append(i)
         # The headings above an entry (not the document title, which every entry shares) say what it is about:
         # "What are the main challenges in this role?" sits under "Common questions about ML engineers".
-        context = " ".join(e.headings[1:])
-        out["doc"][0].append(" ".join((context, *e.questions, e.text)))
-        out["text"][0].append(e.text if e.questions else " ".join((context, e.text)))
+        out["doc"][0].append(_doc_row(e, e.text))
+        out["text"][0].append(e.text if e.questions else " ".join((" ".join(e.headings[1:]), e.text)))
     out["doc"][1].extend(range(len(entries)))
     out["text"][1].extend(range(len(entries)))
     return out
+
+
+def _doc_row(e: Entry, text: str) -> str:
+    """Return the whole-entry row of e with text as its text: its headings but the title, its questions, the text."""
+    return " ".join((" ".join(e.headings[1:]), *e.questions, text))
 
 
 def in_context(entries: list[Entry], rows: tuple[list[str], list[int]]) -> tuple[list[str], list[int]]:
@@ -59,7 +63,7 @@ def sentences(entries: list[Entry]) -> tuple[list[str], list[int]]:
     texts: list[str] = []
     owners: list[int] = []
     for i, e in enumerate(entries):
-        parts = SENTENCE_BREAK.split(_headed_rows(e.text) if "\n|" in e.text or e.text.startswith("|") else e.text)
+        parts = SENTENCE_BREAK.split(_headed_rows(e.text) if _has_table(e.text) else e.text)
         if e.truncated:
             parts = parts[:-1]
         parts = [p.strip() for p in parts if len(p.split()) >= PIECE_WORDS]
@@ -77,9 +81,14 @@ def sense_docs(entries: list[Entry], docs: list[str]) -> list[str]:
     (_headed_rows), as its pieces are; other entries as they are."""
     out = list(docs)
     for i, e in enumerate(entries):
-        if "\n|" in e.text or e.text.startswith("|"):
-            out[i] = " ".join((" ".join(e.headings[1:]), *e.questions, _headed_rows(e.text)))
+        if _has_table(e.text):
+            out[i] = _doc_row(e, _headed_rows(e.text))
     return out
+
+
+def _has_table(text: str) -> bool:
+    """True when a line of text starts with a pipe: it may hold a Markdown table (as the readers write tables)."""
+    return text.startswith("|") or "\n|" in text
 
 
 def _headed_rows(text: str) -> str:
