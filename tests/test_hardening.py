@@ -263,7 +263,7 @@ def test_two_thousand_tiny_files(run_mlbot, tmp_path):
         (d / f"locker-{i:04d}.md").write_text(f"## What is the code for locker {i}?\n\nLocker {i} opens with code "
                                               f"{i * 7 + 13}.\n")
     # The timeout guards against a hang, not a speed: about 20 s alone here, but over 170 s once with the machine's
-    # two cores busy with a benchmark. The build reads every line of the 2,000 files with the sentence model.
+    # two cores busy with a benchmark. The build reads every question and answer with the sentence model.
     p = run_mlbot("ask", "--json", "what is the code for locker 1234", f"--docs={d}", timeout=600)
     assert p.returncode == 0 and clean(p), p.stderr[-300:]
     top = json_lines(p)[0]["results"][0]
