@@ -30,19 +30,14 @@ _LIST = re.compile(r"(?:[-+*•]|#\.|\d{1,9}[.)]|\(?[a-zA-Z0-9]\))[ \t]")
 
 def parse_rst(text: str, path: str) -> list[Entry]:
     """Return the FAQ and paragraph entries of a reStructuredText document."""
-    markdown, continued = _markdown(text)
+    markdown, continued = rst_markdown(text)
     return parse_markdown(markdown, path, continued)
 
 
-def rst_markdown(text: str) -> str:
-    """Return a reStructuredText document as Markdown with the same lines, one for one."""
-    return _markdown(text)[0]
-
-
-def _markdown(text: str) -> tuple[str, frozenset[int]]:
-    """Return rst_markdown(text), and the lines that start a later paragraph of a definition list's definition: its
-    term heads the first paragraph only, so these join the entry before them (as html.py reads a <dd> of several
-    <p>)."""
+def rst_markdown(text: str) -> tuple[str, frozenset[int]]:
+    """Return a reStructuredText document as Markdown with the same lines, one for one, and the lines that start a
+    later paragraph of a definition list's definition: its term heads the first paragraph only, so these join the
+    entry before them (as html.py reads a <dd> of several <p>)."""
     lines = _NEWLINE.split(text)
     continued: set[int] = set()
     term_at = -1   # the line of the term whose definition is being kept, or -1
