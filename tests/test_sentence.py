@@ -283,6 +283,41 @@ def test_a_tables_rows_are_read_as_pieces_each_cell_after_its_header():
     assert "|" not in table.replace("111 | or", "") and parking == docs[1]
 
 
+def test_a_list_item_wrapped_over_lines_is_one_piece_and_code_keeps_its_lines():
+    # reStructuredText and Markdown keep a list item's lines as written: split at its line breaks, "No crew may go
+    # afloat after sunset or before sunrise, whatever" was one piece and "the time of year." too few words for one.
+    from mlbot.ingest.rst import parse_rst
+
+    doc = ("Rowing club\n===========\n\nGeneral rules\n-------------\n\n"
+           "- Always keep to the right-hand side of the river, and row on the\n  towpath side going upstream.\n"
+           "- No crew may go afloat after sunset or before sunrise, whatever\n  the time of year.\n"
+           "- Juniors may only go afloat with a coach\n  Present at the landing stage.\n\n"
+           "Install\n-------\n\nRun this to install the logger:\n\n.. code-block:: bash\n\n   pip install rowlog\n"
+           "   rowlog sync now\n")
+    texts, _ = rows.sentences(parse_rst(doc, "club.rst"))
+    assert "General rules - No crew may go afloat after sunset or before sunrise, whatever the time of year." in texts
+    assert ("General rules - Always keep to the right-hand side of the river, and row on the towpath side going "
+            "upstream.") in texts
+    # A line that goes on in capitals may be a line of its own: it stays one.
+    assert "General rules - Juniors may only go afloat with a coach" in texts
+    assert "Install pip install rowlog" in texts and "Install rowlog sync now" in texts   # code keeps its lines
+
+
+def test_a_document_without_a_title_keeps_its_first_headings_as_context():
+    # A newsletter in plain text whose headings are its sections: each paragraph reads under its own, where the
+    # outermost heading used to be taken for a title every entry shares and left out.
+    from mlbot.ingest.markdown import parse_markdown
+
+    letter = ("## Parking changes\n\nPermits start in December.\n\nA second permit costs more.\n\n"
+              "## Garden competition\n\nThirty households entered.\n\nThe Okafor family won.\n")
+    entries = parse_markdown(letter, "letter.md")
+    assert rows.heading_context(entries) == ["Parking changes"] * 2 + ["Garden competition"] * 2
+    assert rows.entry_rows(entries)["doc"][0][3] == "Garden competition The Okafor family won."
+    # Under one title over them all, the title is left out, as before.
+    titled = parse_markdown("# Residents' letter\n\n" + letter, "letter.md")
+    assert rows.heading_context(titled) == ["Parking changes"] * 2 + ["Garden competition"] * 2
+
+
 def test_an_entry_scores_as_its_best_piece_whole_phrasing_or_sentence(monkeypatch):
     q = np.array([1.0, 0.0], np.float32)
     monkeypatch.setattr(sentence, "embed_question", lambda text: q)

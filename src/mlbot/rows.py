@@ -4,6 +4,7 @@ reads them (under their headings); and the headings that name paragraphs, for su
 """
 from __future__ import annotations
 
+import re
 from collections import Counter
 
 from .analyze import SENTENCE_BREAK
@@ -14,6 +15,7 @@ def entry_rows(entries: list[Entry]) -> dict[str, tuple[list[str], list[int]]]:
     """Return each kind of row (store.ROWS) as its texts and the entry each belongs to: the question phrasings (a
     paragraph's are the headings it answers), all of them joined, the answer text and the whole entry."""
     under = sections(entries)
+    context = heading_context(entries)
     out: dict[str, tuple[list[str], list[int]]] = {kind: ([], []) for kind in ("question", "joined", "text", "doc")}
     for i, e in enumerate(entries):
         phrasings = e.questions or heading_questions(e, under)
@@ -25,16 +27,38 @@ def entry_rows(entries: list[Entry]) -> dict[str, tuple[list[str], list[int]]]:
             out["joined"][1].append(i)
         # The headings above an entry (not the document title, which every entry shares) say what it is about:
         # "What are the main challenges in this role?" sits under "Common questions about ML engineers".
-        out["doc"][0].append(_doc_row(e, e.text))
-        out["text"][0].append(e.text if e.questions else " ".join((" ".join(e.headings[1:]), e.text)))
+        out["doc"][0].append(_doc_row(e, e.text, context[i]))
+        out["text"][0].append(e.text if e.questions else " ".join((context[i], e.text)))
     out["doc"][1].extend(range(len(entries)))
     out["text"][1].extend(range(len(entries)))
     return out
 
 
-def _doc_row(e: Entry, text: str) -> str:
-    """Return the whole-entry row of e with text as its text: its headings but the title, its questions, the text."""
-    return " ".join((" ".join(e.headings[1:]), *e.questions, text))
+def _doc_row(e: Entry, text: str, context: str) -> str:
+    """Return the whole-entry row of e with text as its text: its headings but the title (context), its questions,
+    the text."""
+    return " ".join((context, *e.questions, text))
+
+
+def heading_context(entries: list[Entry]) -> list[str]:
+    """Return, for each entry, the headings above it but its document's title, joined: what they say it is about.
+    The title is the outermost heading over all of a document's entries under headings, or over more than half of
+    them and over headings of its own; a plain-text manual or a newsletter whose first-level headings are its
+    sections ("Garden competition") has none, and keeps them all."""
+    counts: dict[str, Counter] = {}
+    nested: set[tuple[str, str]] = set()   # (document, outermost heading) with deeper headings under it
+    for e in entries:
+        if e.headings:
+            counts.setdefault(e.source.path, Counter())[e.headings[0]] += 1
+            if len(e.headings) > 1:
+                nested.add((e.source.path, e.headings[0]))
+    titles = {}
+    for path, c in counts.items():
+        head, n = c.most_common(1)[0]
+        if n == c.total() or (n * 2 > c.total() and (path, head) in nested):
+            titles[path] = head
+    return [" ".join(e.headings[1:] if e.headings and titles.get(e.source.path) == e.headings[0] else e.headings)
+            for e in entries]
 
 
 def in_context(entries: list[Entry], rows: tuple[list[str], list[int]]) -> tuple[list[str], list[int]]:
@@ -43,10 +67,10 @@ def in_context(entries: list[Entry], rows: tuple[list[str], list[int]]) -> tuple
     any question about challenges; under "Common Questions People Ask About Ml Engineers" it is about ML engineers.
     The lexical fields read the question alone: the headings' words would count for every entry under them."""
     texts, row_entry = rows
+    heads = heading_context(entries)
     out = []
     for text, i in zip(texts, row_entry):
-        e = entries[i]
-        context = " ".join(e.headings[1:]) if e.questions else ""
+        context = heads[i] if entries[i].questions else ""
         out.append(f"{context}: {text}" if context else text)
     return out, row_entry
 
@@ -62,27 +86,57 @@ def sentences(entries: list[Entry]) -> tuple[list[str], list[int]]:
     table's rows are pieces too, each cell after its header (_headed_rows)."""
     texts: list[str] = []
     owners: list[int] = []
+    heads = heading_context(entries)
     for i, e in enumerate(entries):
-        parts = SENTENCE_BREAK.split(_headed_rows(e.text) if _has_table(e.text) else e.text)
+        parts = SENTENCE_BREAK.split(_unwrapped(_headed_rows(e.text) if _has_table(e.text) else e.text))
         if e.truncated:
             parts = parts[:-1]
         parts = [p.strip() for p in parts if len(p.split()) >= PIECE_WORDS]
         if len(parts) < 2 and not e.questions:
             continue   # a one-sentence paragraph is its whole entry (the doc row)
-        context = " ".join(e.headings[1:])
+        context = heads[i]
         for p in parts:
             texts.append(f"{context} {p}" if context else p)
             owners.append(i)
     return texts, owners
 
 
+_ITEM = re.compile(r"(?:[-+*\u2022]|\d{1,3}[.)])(?:[ \t]|$)")
+_FENCES = ("```", "~~~")
+
+
+def _unwrapped(text: str) -> str:
+    """Return text with the lines its writer wrapped mid-sentence joined: a line that goes on in lower case from one
+    that ends without a stop, outside code ("- No crew may go afloat after sunset or before sunrise, whatever" over
+    "  the time of year."). The readers keep a list item's or an FAQ answer's lines as written (Markdown reflows
+    them on screen), but a sentence cut at its line break is two pieces that each say half of it."""
+    if "\n" not in text:
+        return text
+    out: list[str] = []
+    fence = indented = False   # in fenced code; in a block indented as code (a blank line, then four spaces)
+    for line in text.split("\n"):
+        s = line.strip()
+        prev = out[-1].rstrip() if out else ""
+        indented = line.startswith(("    ", "\t")) and (indented or not prev)
+        if s.startswith(_FENCES):
+            fence = not fence
+        elif (not fence and not indented and s[:1].islower() and prev and prev[-1] not in ".!?:;|"
+              and not out[-1].endswith("  ") and not prev.lstrip().startswith(_FENCES) and not _ITEM.match(s)):
+            out[-1] = f"{prev} {s}"
+            continue
+        out.append(line)
+    return "\n".join(out)
+
+
 def sense_docs(entries: list[Entry], docs: list[str]) -> list[str]:
     """Return the whole-entry rows as the sentence model reads them: a table's rows with each cell after its header
     (_headed_rows), as its pieces are; other entries as they are."""
     out = list(docs)
+    heads: list[str] | None = None
     for i, e in enumerate(entries):
         if _has_table(e.text):
-            out[i] = _doc_row(e, _headed_rows(e.text))
+            heads = heads or heading_context(entries)
+            out[i] = _doc_row(e, _headed_rows(e.text), heads[i])
     return out
 
 
