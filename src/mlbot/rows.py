@@ -45,18 +45,16 @@ def heading_context(entries: list[Entry]) -> list[str]:
     The title is the outermost heading over all of a document's entries under headings, or over more than half of
     them and over headings of its own; a plain-text manual or a newsletter whose first-level headings are its
     sections ("Garden competition") has none, and keeps them all."""
-    counts: dict[str, Counter] = {}
-    nested: set[tuple[str, str]] = set()   # (document, outermost heading) with deeper headings under it
-    for e in entries:
-        if e.headings:
-            counts.setdefault(e.source.path, Counter())[e.headings[0]] += 1
-            if len(e.headings) > 1:
-                nested.add((e.source.path, e.headings[0]))
-    titles = {}
-    for path, c in counts.items():
-        head, n = c.most_common(1)[0]
-        if n == c.total() or (n * 2 > c.total() and (path, head) in nested):
-            titles[path] = head
+    counts = Counter((e.source.path, e.headings[0]) for e in entries if e.headings)
+    nested = {(e.source.path, e.headings[0]) for e in entries if len(e.headings) > 1}   # over deeper headings
+    totals: Counter = Counter()
+    best: dict[str, tuple[int, str]] = {}
+    for (path, head), n in counts.items():
+        totals[path] += n
+        if n > best.get(path, (0, ""))[0]:
+            best[path] = (n, head)
+    titles = {path: head for path, (n, head) in best.items()
+              if n == totals[path] or (n * 2 > totals[path] and (path, head) in nested)}
     return [" ".join(e.headings[1:] if e.headings and titles.get(e.source.path) == e.headings[0] else e.headings)
             for e in entries]
 
