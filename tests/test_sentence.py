@@ -304,8 +304,8 @@ def test_a_list_item_wrapped_over_lines_is_one_piece_and_code_keeps_its_lines():
 
 
 def test_a_document_without_a_title_keeps_its_first_headings_as_context():
-    # A newsletter in plain text whose headings are its sections: each paragraph reads under its own, where the
-    # outermost heading used to be taken for a title every entry shares and left out.
+    # A newsletter whose outermost headings are its sections (as a plain-text one's are): each paragraph reads under
+    # its own, where the outermost heading used to be taken for a title every entry shares and left out.
     from mlbot.ingest.markdown import parse_markdown
 
     letter = ("## Parking changes\n\nPermits start in December.\n\nA second permit costs more.\n\n"

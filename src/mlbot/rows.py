@@ -81,7 +81,8 @@ def sentences(entries: list[Entry]) -> tuple[list[str], list[int]]:
     entry is (rows.entry_rows), and the entry of each: "We deliver prescriptions to homes within a five-mile
     radius" meets "do you deliver to people's houses" though the rest of its paragraph is about drivers and days.
     An answer the document cuts off loses its last, unfinished sentence ("Machine Learning Engineers face"). A
-    table's rows are pieces too, each cell after its header (_headed_rows)."""
+    table's rows are pieces too, each cell after its header (_headed_rows); a sentence wrapped over lines is one
+    (_unwrapped)."""
     texts: list[str] = []
     owners: list[int] = []
     heads = heading_context(entries)
