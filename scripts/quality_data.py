@@ -109,6 +109,7 @@ def fresh() -> list[Collection]:
     out.append(shapes("prose round 7"))
     out.append(shapes("prose round 8"))
     out.append(shapes("prose round 9"))
+    out.append(shapes("prose round 10"))
     return out
 
 
@@ -121,7 +122,7 @@ def shapes(kind: str = "shapes") -> Collection:
     round 4 had judged changes; "prose round 6": scripts/fresh/prose6, eight more, written after round 5 had;
     "prose round 7": scripts/fresh/prose7, eight more, written after round 6 had; "prose round 8":
     scripts/fresh/prose8, eight more, written after round 7 had; "prose round 9": scripts/fresh/prose9, eight more,
-    written after round 8 had."""
+    written after round 8 had; "prose round 10": scripts/fresh/prose10, eight more, written after round 9 had."""
     from mlbot import ingest
     folder = {"prose held out": ROOT / "scripts" / "fresh" / "prose",
               "prose round 4": ROOT / "scripts" / "fresh" / "prose4",
@@ -129,7 +130,8 @@ def shapes(kind: str = "shapes") -> Collection:
               "prose round 6": ROOT / "scripts" / "fresh" / "prose6",
               "prose round 7": ROOT / "scripts" / "fresh" / "prose7",
               "prose round 8": ROOT / "scripts" / "fresh" / "prose8",
-              "prose round 9": ROOT / "scripts" / "fresh" / "prose9"}.get(kind, ROOT / "tests" / "data" / kind)
+              "prose round 9": ROOT / "scripts" / "fresh" / "prose9",
+              "prose round 10": ROOT / "scripts" / "fresh" / "prose10"}.get(kind, ROOT / "tests" / "data" / kind)
     parts = []
     for f in sorted(folder.glob("*.questions.jsonl")):
         [doc] = [d for d in folder.iterdir() if d.name.startswith(f.name.removesuffix("questions.jsonl"))
@@ -150,7 +152,8 @@ def shapes(kind: str = "shapes") -> Collection:
             "prose round 6": "8 prose documents, round 6 (fresh)",
             "prose round 7": "8 prose documents, round 7 (fresh)",
             "prose round 8": "8 prose documents, round 8 (fresh)",
-            "prose round 9": "8 prose documents, round 9 (fresh)"}[kind]
+            "prose round 9": "8 prose documents, round 9 (fresh)",
+            "prose round 10": "8 prose documents, round 10 (fresh)"}[kind]
     return Collection(name, [e for p in parts for e in p.entries], [], [x for p in parts for x in p.test], parts)
 
 
