@@ -364,6 +364,21 @@ def test_a_misspelt_follow_up_says_how_its_own_words_were_read(phone):
     assert reply.read_as == "and how long is the reset link valid?"   # not the previous question joined to it
 
 
+def test_is_there_asks_a_new_question_but_there_can_point_back(article_bot):
+    from mlbot.bot import _PRONOUNS, _elliptical
+
+    # "there" that only says something exists is no reference to the previous question: read as one, "is there a
+    # dress code at FrenchML" was answered at 93% with the previous answer, the one paragraph naming FrenchML.
+    s = article_bot.session()
+    assert s.ask("how long until I can contribute as an ML engineer").status == "answered"
+    reply = s.ask("is there a dress code at FrenchML")
+    assert reply.status == "no_answer" and reply.context_used is None
+    assert not _elliptical("are there any evening sessions for beginners")
+    assert not _elliptical("there's a leak under the sink in the kitchen")
+    assert _PRONOUNS.search("how long does it take to drive there from the station?")
+    assert _elliptical("can I park there overnight with a camper van?")
+
+
 def test_a_clear_new_question_is_not_bent_by_the_old_topic(phone):
     s = phone.session()
     s.ask("How do I reset my voicemail PIN?")

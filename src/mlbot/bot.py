@@ -25,7 +25,10 @@ MAX_CHOICES = 3            # a tie offers the answers tied with the top one, up 
 MAX_QUESTION = 2000        # characters of a question that are read; the rest cannot change the match much
 _ELLIPTICAL = re.compile(r"^(and|but|also|so|then|what about|how about|and what|and how|what if|is it|are they|"
                          r"does it|do they|can it|same for)\b", re.IGNORECASE)
-_PRONOUNS = re.compile(r"\b(it|its|that|this|they|them|those|these|there|one)\b", re.IGNORECASE)
+# "there" points back ("can I park there?") unless it only says something exists: "is there a dress code?" is a new
+# question, and read as a follow-up it took the previous answer's topic.
+_PRONOUNS = re.compile(r"\b(?:it|its|that|this|they|them|those|these|one)\b|(?<!\bis )(?<!\bare )(?<!\bwas )"
+                       r"(?<!\bwere )(?<!\bbe )\bthere\b(?!\s+(?:is|are|was|were|be)\b|['’]s\b)", re.IGNORECASE)
 
 
 def clean_question(question: str) -> str:
