@@ -8,6 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+import mlbot
 from mlbot.ingest import SkippedFile, discover, parse_file, take_warnings
 from mlbot.ingest.asciidoc import asciidoc_markdown, parse_asciidoc
 from mlbot.ingest.html import parse_html
@@ -993,6 +994,24 @@ def test_jsonl_with_no_usable_line_is_refused(text):
     with pytest.raises(ValueError):
         parse_jsonl(text, "bad.jsonl")
     assert take_warnings() == []
+
+
+def test_questions_for_mlbot_eval_beside_the_documents_are_no_faq(tmp_path):
+    # `mlbot eval FILE --docs FOLDER` invites keeping FILE in FOLDER: read as an FAQ, each of its questions was an
+    # entry "with no answer" that answered itself at 100%.
+    (tmp_path / "guide.md").write_text("## Parking\n\nVisitors park free in the lot behind the library.\n")
+    (tmp_path / "guide.questions.jsonl").write_text(
+        '{"question": "where can visitors park", "expected": "lot behind the library"}\n'
+        '{"question": "is there a cafe", "expected": null}\n')
+    bot = mlbot.load([str(tmp_path)])
+    assert [e.source.path for e in bot.kb.entries()] == ["guide.md"]
+    reply = bot.ask("where can visitors park")
+    assert reply.status == "answered" and "behind the library" in reply.best.entry.text
+    with pytest.raises(SkippedFile, match="questions for `mlbot eval`"):
+        parse_file(discover([tmp_path / "guide.questions.jsonl"])[0])
+    mixed = '[{"question": "Hours?", "answer": "Nine to five."}, {"question": "Cafe?", "expected": null}]'
+    assert [e.questions for e in parse_json(mixed, "faq.json")] == [("Hours?",)]
+    assert take_warnings() == ['faq.json: skipped 1 entry with "expected" and no answer (questions for `mlbot eval`)']
 
 
 def test_blank_jsonl_is_empty():

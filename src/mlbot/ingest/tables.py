@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..model import Entry, Source
-from . import warn
+from . import SkippedFile, warn
 from .text import clean, kept_breaks, looks_like_question
 
 _QUESTION = ("question", "questions", "q", "query")
@@ -201,6 +201,23 @@ def _row(obj: dict[Any, Any], line: int, titled: bool = False) -> _Row | None:
                 questions, answer, line)
 
 
+def _evaluation(obj: dict[Any, Any]) -> bool:
+    """True for a question labelled for `mlbot eval` ({"question": ..., "expected": ...}, no answer): kept beside the
+    documents it tests, it is no entry, and read as one it answered its own question with "no answer"."""
+    keys = {str(k).lower() for k in obj}
+    return "expected" in keys and not keys.intersection((*_ANSWER, *_BODY))
+
+
+def _evaluation_only(path: str, n: int, entries: list[Entry]) -> None:
+    """Skip a file of `mlbot eval` questions with a message saying so, or warn of the n such lines among entries."""
+    if n and not entries:
+        raise SkippedFile(f'skipped {path}: it holds questions for `mlbot eval` ("question" and "expected", no '
+                          f'answer), not an FAQ')
+    if n:
+        warn(f'{path}: skipped {n} {"entries" if n > 1 else "entry"} with "expected" and no answer (questions for '
+             f'`mlbot eval`)')
+
+
 def _draft(obj: dict[Any, Any]) -> bool:
     """True for an object a help centre marks as not published: `"draft": true`, or a status such as "draft"."""
     keys = {str(k).lower(): v for k, v in obj.items()}
@@ -247,13 +264,18 @@ def _grouped(items: list[Any], headings: tuple[str, ...] = (), depth: int = 0) -
         yield from _grouped(inner, (*headings, name) if name else headings, depth + 1)
 
 
-def _rows(data: Any, path: str) -> Iterator[_Row]:
+def _rows(data: Any, path: str, evaluation: list[int] | None = None) -> Iterator[_Row]:
     """Yield the question-and-answer rows a JSON or YAML document holds, each with the names of its groups, at the
-    line its object carries (a YAML mapping's), else 1. Drafts are skipped, with a warning."""
+    line its object carries (a YAML mapping's), else 1. Drafts are skipped, with a warning; so are `mlbot eval`'s
+    questions, counted in `evaluation`[0]."""
     drafts = 0
     for obj, headings in _grouped(_items(data)):
         if isinstance(obj, dict) and _draft(obj):
             drafts += 1
+            continue
+        if isinstance(obj, dict) and _evaluation(obj):
+            if evaluation is not None:
+                evaluation[0] += 1
             continue
         row = _row(obj, getattr(obj, "line", 1), titled=True) if isinstance(obj, dict) else None
         if row is not None:
@@ -273,7 +295,8 @@ def parse_json(text: str, path: str) -> list[Entry]:
     line_starts = [0] + [m.end() for m in re.finditer("\n", text)]
     cursor = 0
     rows: list[_Row] = []
-    for row in _rows(data, path):
+    evaluation = [0]
+    for row in _rows(data, path, evaluation):
         needle = (row.questions or [row.answer])[0]
         for encoded in dict.fromkeys((json.dumps(needle, ensure_ascii=False), json.dumps(needle))):
             at = text.find(encoded, cursor)
@@ -284,6 +307,7 @@ def parse_json(text: str, path: str) -> list[Entry]:
                 break
         rows.append(row)
     entries = _merge(rows, path)
+    _evaluation_only(path, evaluation[0], entries)
     if not entries:
         raise ValueError(_JSON_ERROR)
     return entries
@@ -352,6 +376,7 @@ def parse_jsonl(text: str, path: str) -> list[Entry]:
     """
     rows: list[_Row] = []
     bad: list[int] = []
+    evaluation = 0
     for n, line in enumerate(text.split("\n"), 1):   # not splitlines(): U+2028 is legal inside a JSON string
         if not line.strip():
             continue
@@ -361,9 +386,12 @@ def parse_jsonl(text: str, path: str) -> list[Entry]:
             obj = None
         if not isinstance(obj, dict):
             bad.append(n)
+        elif _evaluation(obj):
+            evaluation += 1
         elif row := _row(obj, n):
             rows.append(row)
     entries = _merge(rows, path)
+    _evaluation_only(path, evaluation, entries)
     if bad and not entries:
         raise ValueError(f"no line holds a JSON object (line {bad[0]} is the first bad one)")
     if not entries and text.strip():
