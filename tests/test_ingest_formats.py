@@ -1004,7 +1004,7 @@ def test_questions_for_mlbot_eval_beside_the_documents_are_no_faq(tmp_path):
         '{"question": "where can visitors park", "expected": "lot behind the library"}\n'
         '{"question": "is there a cafe", "expected": null}\n')
     bot = mlbot.load([str(tmp_path)])
-    assert [e.source.path for e in bot.kb.entries()] == ["guide.md"]
+    assert [e.source.path for e in bot.kb.entries()] == ["guide.md"] and bot.kb.n_files == 1
     reply = bot.ask("where can visitors park")
     assert reply.status == "answered" and "behind the library" in reply.best.entry.text
     with pytest.raises(SkippedFile, match="questions for `mlbot eval`"):

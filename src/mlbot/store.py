@@ -105,7 +105,9 @@ class KnowledgeBase:
 
     @property
     def n_files(self) -> int:
-        return len(self.meta.get("files") or [])
+        """How many documents the entries come from (files skipped as unreadable are not counted)."""
+        n = self.meta.get("documents")
+        return n if isinstance(n, int) else len(self.meta.get("files") or [])
 
     @property
     def title(self) -> str | None:
@@ -117,7 +119,7 @@ class KnowledgeBase:
                 where = os.path.commonpath([f["abs"] for f in files])
             except (ValueError, KeyError, TypeError):
                 where = ""
-            return f"{len(files)} documents in {where}" if where else f"{len(files)} documents"
+            return f"{self.n_files} documents in {where}" if where else f"{self.n_files} documents"
         t = self.meta.get("title")
         return t[:79] + "…" if isinstance(t, str) and len(t) > 80 else t
 
@@ -231,6 +233,7 @@ def build(entries: list[Entry], files: list[dict], warnings: list[str],
     np.cumsum([len(x) for x in lines], out=offsets[1:])
     meta = {
         "format": index_format(), "n_entries": len(entries), "files": files, "warnings": warnings,
+        "documents": len({e.source.path for e in entries}),   # the files read: a skipped one is watched, not counted
         "title": document_title(entries),
         "faq": [[i, q] for i, e in enumerate(entries) for q in e.questions[:1]],
         "topics": paragraph_topics(entries, rows["question"]) if len(entries) <= TOPICS_MAX_ENTRIES else [],
