@@ -18,6 +18,7 @@ from mlbot.evaluate import evaluate, read_labelled
 from mlbot.index import make_vectorizer
 from mlbot.ingest.text import parse_text
 from mlbot.model import Entry, Source
+from mlbot.rank import rank
 from mlbot.rows import entry_rows
 from mlbot.store import ROWS, build, bundled_docs, cache_root
 
@@ -388,6 +389,43 @@ def test_a_short_new_question_keeps_its_own_answer_over_the_old_topic():
     assert "Guided tours" in s.ask("is there a guidded tour in english?").best.entry.text
     reply = s.ask("how much is it for a student to get in")
     assert reply.context_used is None and "students and seniors NOK 120" in reply.results[0].entry.text
+
+
+CLINIC = """# Alder Clinic
+
+## Private fees
+
+The table below shows our most common private fees, per tooth.
+
+| Treatment | Price |
+|---|---|
+| White filling | from £110 |
+| Porcelain crown | £620 |
+
+### Paying
+
+Payment is due on the day of treatment; we take cards and cash.
+
+### Finance
+
+Courses of treatment over £500 can be spread over ten months.
+
+### Refunds
+
+Deposits are refunded when you cancel two days ahead.
+"""
+
+
+def test_a_refusal_offers_the_closest_paragraph_by_the_heading_it_sits_under(tmp_path):
+    # "Private fees" is over sections of its own, so it names no paragraph as a question would; the fees paragraph,
+    # the closest match, was left out of the suggestions for that.
+    (tmp_path / "clinic.md").write_text(CLINIC)
+    bot = mlbot.load([str(tmp_path / "clinic.md")])
+    ranking = rank(bot.kb, "how much is a white filling", 3)
+    top = bot.kb.entry(ranking.items[0].index)
+    assert "most common private fees" in top.text and bot._name(ranking.items[0].index, top) is None
+    texts, indices = bot._suggest(ranking)
+    assert texts[0] == "Private fees" and indices[0] == ranking.items[0].index
 
 
 def test_a_clear_new_question_is_not_bent_by_the_old_topic(phone):

@@ -222,10 +222,15 @@ class Bot:
 
     def _suggest(self, ranking: Ranking) -> tuple[tuple[str, ...], tuple[int, ...]]:
         """Return up to three things to ask instead, with the entry each names: the closest entries' questions (or,
-        for a paragraph, the heading that names it), then the documents' first questions."""
+        for a paragraph, the heading that names it, else the heading it sits under), then the documents' first
+        questions."""
         picks: dict[str, int] = {}
         for r in ranking.items:
-            name = self._name(r.index, self.kb.entry(r.index))
+            e = self.kb.entry(r.index)
+            # A paragraph no heading names as its own (one under a chapter heading with sections of its own, such as
+            # a fees table under "Private treatment fees") is offered by the heading it sits under: left out, the
+            # closest match went unoffered.
+            name = self._name(r.index, e) or (e.headings[-1] if e.headings and e.text else None)
             if name and name not in picks:
                 picks[name] = r.index
         for i, q in self.kb.faq()[:6]:
