@@ -1012,6 +1012,8 @@ def test_questions_for_mlbot_eval_beside_the_documents_are_no_faq(tmp_path):
     mixed = '[{"question": "Hours?", "answer": "Nine to five."}, {"question": "Cafe?", "expected": null}]'
     assert [e.questions for e in parse_json(mixed, "faq.json")] == [("Hours?",)]
     assert take_warnings() == ['faq.json: skipped 1 entry with "expected" and no answer (questions for `mlbot eval`)']
+    with pytest.raises(SkippedFile, match="questions for `mlbot eval`"):
+        parse_yaml("- question: Hours?\n  expected: Nine to five\n", "eval.yml")
 
 
 def test_blank_jsonl_is_empty():

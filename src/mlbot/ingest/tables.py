@@ -329,7 +329,9 @@ def parse_yaml(text: str, path: str) -> list[Entry]:
         raise ValueError(f"{problem} (line {mark.line + 1})" if mark else problem) from None
     except RecursionError:
         raise ValueError("YAML nested too deeply") from None
-    entries = _merge([row for data in documents for row in _rows(data, path)], path)
+    evaluation = [0]
+    entries = _merge([row for data in documents for row in _rows(data, path, evaluation)], path)
+    _evaluation_only(path, evaluation[0], entries)
     if not entries:
         raise ValueError(_JSON_ERROR.replace("objects like", "mappings like"))
     return entries
