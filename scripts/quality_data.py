@@ -103,35 +103,25 @@ def fresh() -> list[Collection]:
     out.append(shapes())
     out.append(shapes("prose"))
     out.append(shapes("prose held out"))
-    out.append(shapes("prose round 4"))
-    out.append(shapes("prose round 5"))
-    out.append(shapes("prose round 6"))
-    out.append(shapes("prose round 7"))
-    out.append(shapes("prose round 8"))
-    out.append(shapes("prose round 9"))
-    out.append(shapes("prose round 10"))
+    out.extend(shapes(f"prose round {n}") for n in PROSE_ROUNDS)
     return out
+
+
+PROSE_ROUNDS = range(4, 11)   # scripts/fresh/prose4 ... prose10: each written after the round before had judged changes
 
 
 def shapes(kind: str = "shapes") -> Collection:
     """tests/data/shapes: fifty FAQ documents in as many shapes, each asked its own questions on its own (the
     businesses have nothing to do with each other); their questions name their answer by a piece of its text.
     kind="prose": tests/data/prose, sixteen prose documents asked the same way; "prose held out":
-    scripts/fresh/prose, eight more that nothing was changed for; "prose round 4": scripts/fresh/prose4, eight
-    written after the changes that round 3 judged; "prose round 5": scripts/fresh/prose5, eight more, written after
-    round 4 had judged changes; "prose round 6": scripts/fresh/prose6, eight more, written after round 5 had;
-    "prose round 7": scripts/fresh/prose7, eight more, written after round 6 had; "prose round 8":
-    scripts/fresh/prose8, eight more, written after round 7 had; "prose round 9": scripts/fresh/prose9, eight more,
-    written after round 8 had; "prose round 10": scripts/fresh/prose10, eight more, written after round 9 had."""
+    scripts/fresh/prose, eight more that nothing was changed for; "prose round N" (PROSE_ROUNDS):
+    scripts/fresh/proseN, eight more, written after round N - 1 had judged changes (round 4 after round 3, the held
+    out set)."""
     from mlbot import ingest
-    folder = {"prose held out": ROOT / "scripts" / "fresh" / "prose",
-              "prose round 4": ROOT / "scripts" / "fresh" / "prose4",
-              "prose round 5": ROOT / "scripts" / "fresh" / "prose5",
-              "prose round 6": ROOT / "scripts" / "fresh" / "prose6",
-              "prose round 7": ROOT / "scripts" / "fresh" / "prose7",
-              "prose round 8": ROOT / "scripts" / "fresh" / "prose8",
-              "prose round 9": ROOT / "scripts" / "fresh" / "prose9",
-              "prose round 10": ROOT / "scripts" / "fresh" / "prose10"}.get(kind, ROOT / "tests" / "data" / kind)
+    rounds = {f"prose round {n}": n for n in PROSE_ROUNDS}
+    fresh = ROOT / "scripts" / "fresh"
+    folder = fresh / "prose" if kind == "prose held out" else fresh / f"prose{rounds[kind]}" if kind in rounds \
+        else ROOT / "tests" / "data" / kind
     parts = []
     for f in sorted(folder.glob("*.questions.jsonl")):
         [doc] = [d for d in folder.iterdir() if d.name.startswith(f.name.removesuffix("questions.jsonl"))
@@ -146,14 +136,8 @@ def shapes(kind: str = "shapes") -> Collection:
             labelled.append((d["question"], eid))
         parts.append(Collection(doc.name, entries, [], labelled))
     name = {"shapes": "50 shapes, each on its own (fresh)", "prose": "16 prose documents, each on its own",
-            "prose held out": "8 prose documents held out (fresh)",
-            "prose round 4": "8 prose documents, round 4 (fresh)",
-            "prose round 5": "8 prose documents, round 5 (fresh)",
-            "prose round 6": "8 prose documents, round 6 (fresh)",
-            "prose round 7": "8 prose documents, round 7 (fresh)",
-            "prose round 8": "8 prose documents, round 8 (fresh)",
-            "prose round 9": "8 prose documents, round 9 (fresh)",
-            "prose round 10": "8 prose documents, round 10 (fresh)"}[kind]
+            "prose held out": "8 prose documents held out (fresh)"}.get(kind) \
+        or f"8 prose documents, round {rounds[kind]} (fresh)"
     return Collection(name, [e for p in parts for e in p.entries], [], [x for p in parts for x in p.test], parts)
 
 

@@ -264,25 +264,26 @@ def _grouped(items: list[Any], headings: tuple[str, ...] = (), depth: int = 0) -
         yield from _grouped(inner, (*headings, name) if name else headings, depth + 1)
 
 
-def _rows(data: Any, path: str, evaluation: list[int] | None = None) -> Iterator[_Row]:
-    """Yield the question-and-answer rows a JSON or YAML document holds, each with the names of its groups, at the
-    line its object carries (a YAML mapping's), else 1. Drafts are skipped, with a warning; so are `mlbot eval`'s
-    questions, counted in `evaluation`[0]."""
-    drafts = 0
+def _rows(data: Any, path: str) -> tuple[list[_Row], int]:
+    """Return the question-and-answer rows a JSON or YAML document holds, each with the names of its groups, at the
+    line its object carries (a YAML mapping's), else 1, and how many of its objects are `mlbot eval`'s questions
+    (skipped). Drafts are skipped, with a warning."""
+    drafts = evaluation = 0
+    rows: list[_Row] = []
     for obj, headings in _grouped(_items(data)):
         if isinstance(obj, dict) and _draft(obj):
             drafts += 1
             continue
         if isinstance(obj, dict) and _evaluation(obj):
-            if evaluation is not None:
-                evaluation[0] += 1
+            evaluation += 1
             continue
         row = _row(obj, getattr(obj, "line", 1), titled=True) if isinstance(obj, dict) else None
         if row is not None:
             row.headings = headings
-            yield row
+            rows.append(row)
     if drafts:
         warn(f"{path}: skipped {drafts} {'entries' if drafts > 1 else 'entry'} marked as a draft or unpublished")
+    return rows, evaluation
 
 
 def parse_json(text: str, path: str) -> list[Entry]:
@@ -294,9 +295,8 @@ def parse_json(text: str, path: str) -> list[Entry]:
     # Lines are found by searching for each object's first string in order: the json module reports no positions.
     line_starts = [0] + [m.end() for m in re.finditer("\n", text)]
     cursor = 0
-    rows: list[_Row] = []
-    evaluation = [0]
-    for row in _rows(data, path, evaluation):
+    rows, evaluation = _rows(data, path)
+    for row in rows:
         needle = (row.questions or [row.answer])[0]
         for encoded in dict.fromkeys((json.dumps(needle, ensure_ascii=False), json.dumps(needle))):
             at = text.find(encoded, cursor)
@@ -305,9 +305,8 @@ def parse_json(text: str, path: str) -> list[Entry]:
                 row.line = bisect.bisect_right(line_starts, brace if brace >= 0 else at)
                 cursor = at + len(encoded)
                 break
-        rows.append(row)
     entries = _merge(rows, path)
-    _evaluation_only(path, evaluation[0], entries)
+    _evaluation_only(path, evaluation, entries)
     if not entries:
         raise ValueError(_JSON_ERROR)
     return entries
@@ -329,9 +328,9 @@ def parse_yaml(text: str, path: str) -> list[Entry]:
         raise ValueError(f"{problem} (line {mark.line + 1})" if mark else problem) from None
     except RecursionError:
         raise ValueError("YAML nested too deeply") from None
-    evaluation = [0]
-    entries = _merge([row for data in documents for row in _rows(data, path, evaluation)], path)
-    _evaluation_only(path, evaluation[0], entries)
+    read = [_rows(data, path) for data in documents]
+    entries = _merge([row for rows, _ in read for row in rows], path)
+    _evaluation_only(path, sum(n for _, n in read), entries)
     if not entries:
         raise ValueError(_JSON_ERROR.replace("objects like", "mappings like"))
     return entries
