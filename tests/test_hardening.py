@@ -211,6 +211,23 @@ def test_bad_files_beside_good_ones_warn_and_the_rest_answers(run_mlbot, good_md
     assert not any("good.md" in w for w in warnings)
 
 
+def test_many_files_skipped_for_one_reason_are_told_in_one_line(run_mlbot, good_md):
+    d = good_md
+    for n in range(5):
+        (d / f"photo{n}.txt").write_bytes(random.Random(n).randbytes(3000))
+    (d / "empty.md").write_text("")
+    p = run_mlbot("ask", "--json", PARKING, f"--docs={d}")
+    assert p.returncode == 0 and clean(p), p.stderr
+    assert "city portal" in json_lines(p)[0]["results"][0]["text"]
+    warnings = p.stderr.decode().splitlines()
+    assert sorted(warnings) == [
+        "mlbot: warning: skipped 5 files (photo0.txt, photo1.txt, photo2.txt and 2 more): looks like a binary file, "
+        "not text",
+        "mlbot: warning: skipped empty.md: no text to answer from"], warnings
+    p = run_mlbot("info", "--json", f"--docs={d}")   # scripts still get every file's own warning
+    assert sum("photo" in w for w in json.loads(p.stdout)["warnings"]) == 5
+
+
 @pytest.mark.parametrize("name, data, question, want", [
     ("latin1.md", "## Où est la cantine?\n\nLa cantine est au rez-de-chaussée, près de l'entrée.\n".encode("latin-1"),
      "où est la cantine", "rez-de-chaussée"),

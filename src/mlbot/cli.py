@@ -447,7 +447,7 @@ def _synonyms_line(d: dict) -> str:
 
 
 def cmd_info(args: argparse.Namespace) -> int:
-    from .store import describe, open_index
+    from .store import describe, grouped, open_index
 
     kb = open_index(_docs(args), warn=_warn)
     d = describe(kb)
@@ -464,7 +464,7 @@ def cmd_info(args: argparse.Namespace) -> int:
     if len(d["documents"]) > 50:
         print(f"  … and {len(d['documents']) - 50} more")
     _print_index_lines(d)
-    for w in d["warnings"]:
+    for w in grouped(d["warnings"]):
         print(f"warning: {safe(w)}")
     return ExitStatus.OK
 

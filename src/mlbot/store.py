@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import shutil
 import time
 from collections.abc import Callable, Iterator
@@ -487,7 +488,7 @@ def open_index(docs: list[str] | None, *, warn: Callable[[str], None] = lambda m
                 if alternates.get(e.id):
                     entries[i] = _with_alternates(e, alternates[e.id])
                     lines[i] = json.dumps(entries[i].to_json(), ensure_ascii=False).encode("utf-8")
-        for w in warnings:
+        for w in grouped(warnings):
             warn(w)
         if not entries:
             raise DocumentsError(f"nothing to answer from in {', '.join(paths)}: the files hold no text mlbot can "
@@ -545,6 +546,31 @@ def _with_alternates(e: Entry, extra) -> Entry:
     if not new:
         return e
     return Entry(e.id, e.questions + new, e.text, e.source, e.headings, e.truncated)
+
+
+GROUP_SKIPS = 3   # this many files or more skipped for the same reason are told in one line
+_SKIPPED = re.compile(r"skipped (.+?): (.+)", re.S)
+
+
+def grouped(warnings: list[str]) -> list[str]:
+    """Return warnings with those of GROUP_SKIPS or more files skipped for the same reason told in one line, where
+    the first of them was ("skipped 8 files (a.jsonl, b.jsonl, c.jsonl and 5 more): questions for `mlbot eval` …"):
+    a folder of images or of eval questions says so once, not once a file."""
+    by_reason: dict[str, list[str]] = {}
+    for w in warnings:
+        m = _SKIPPED.fullmatch(w)
+        if m:
+            by_reason.setdefault(m[2], []).append(m[1])
+    out = []
+    for w in warnings:
+        m = _SKIPPED.fullmatch(w)
+        paths = by_reason.get(m[2], []) if m else []
+        if len(paths) < GROUP_SKIPS:
+            out.append(w)
+        elif paths[0] == m[1]:
+            shown = ", ".join(paths[:3]) + (f" and {len(paths) - 3} more" if len(paths) > 3 else "")
+            out.append(f"skipped {len(paths)} files ({shown}): {m[2]}")
+    return out
 
 
 def _parse_all(found: list[ingest.DocFile], stats: list[dict], parsed: Path | None,

@@ -211,8 +211,8 @@ def _evaluation(obj: dict[Any, Any]) -> bool:
 def _evaluation_only(path: str, n: int, entries: list[Entry]) -> None:
     """Skip a file of `mlbot eval` questions with a message saying so, or warn of the n such lines among entries."""
     if n and not entries:
-        raise SkippedFile(f'skipped {path}: it holds questions for `mlbot eval` ("question" and "expected", no '
-                          f'answer), not an FAQ')
+        raise SkippedFile(f'skipped {path}: questions for `mlbot eval` ("question" and "expected", no answer), '
+                          f'not an FAQ')
     if n:
         warn(f'{path}: skipped {n} {"entries" if n > 1 else "entry"} with "expected" and no answer (questions for '
              f'`mlbot eval`)')
