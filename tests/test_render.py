@@ -197,6 +197,26 @@ def test_a_markdown_link_shows_where_it_really_goes():
     assert "https://bank.example" in words(out) and "https://evil.example/phish" in words(out)
 
 
+@pytest.mark.parametrize("path", ["office.txt", "help.html", "faq.csv", "faq.json", "manual.pdf"])
+def test_text_from_documents_not_written_in_markdown_is_shown_as_written(path):
+    e = entry("Press <Enter> to send, or <Ctrl>+<S> to save. Paste <script src=\"w.js\"></script> before </body>. "
+              "Logs match *.log or *.txt, up to 2*3*4 MB, in C:\\logs\\my_app & co.", path=path)
+    m = match(e, 90.0, highlight="Logs match *.log or *.txt, up to 2*3*4 MB, in C:\\logs\\my_app & co.")
+    out = render(rich_reply(answered(m)), terminal=True, width=200)
+    assert 'Press <Enter> to send, or <Ctrl>+<S> to save. Paste <script src="w.js"></script> before </body>.' \
+        in words(out)
+    assert re.search(r"\x1b\[1m[^\x1b]*Logs match \*\.log or \*\.txt, up to 2\*3\*4 MB, in C:\\logs\\my_app & co\.", out), \
+        repr(out)
+    assert "\x1b[3m" not in out   # nothing slanted by a stray asterisk
+
+
+def test_markdown_documents_keep_their_markup_and_other_documents_their_bold():
+    out = render(rich_reply(answered(match(entry("It is *very* **important**.", path="guide.md")))), terminal=True)
+    assert "\x1b[3mvery" in out and "*" not in SGR.sub("", out)
+    out = render(rich_reply(answered(match(entry("**Yes.** Bring *.log files.", path="faq.html")))), terminal=True)
+    assert re.search(r"\x1b\[1mYes\.", out) and "*.log files" in words(out)
+
+
 HOSTILE = {
     "csi-clear": "\x1b[2J\x1b[H",
     "csi-colour": "\x1b[31;1m",

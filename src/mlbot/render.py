@@ -6,6 +6,7 @@ it reaches rich only as Markdown source or `Text` objects, never as console mark
 from __future__ import annotations
 
 import functools
+import re
 from typing import TYPE_CHECKING
 
 from .model import Match, Reply
@@ -16,6 +17,29 @@ if TYPE_CHECKING:
 
 SUBTITLE_HEADING = 40   # characters of a heading shown under an answer (the whole of it in /sources and plain text)
 CUT_OFF = "The document stops here: this answer is cut off mid-sentence, and mlbot will not guess the rest."
+
+
+# Documents whose text is Markdown as mlbot reads them: written in it, or in a markup their reader turns into it
+# (reStructuredText's *emphasis*, Org's /italics/). Text from the others (plain text, HTML, FAQ tables, PDF) is
+# shown as written: its "<Enter>", "*.log" or "2*3*4" are not Markdown, which would drop or slant them.
+MARKDOWN_SOURCES = (".md", ".markdown", ".mdx", ".rst", ".adoc", ".asciidoc", ".org", ".docx", ".ipynb")
+_LITERAL = re.compile(r"[\\<&_]|(?<!\*)\*(?!\*)|^[ \t]*#")   # bold made by a reader ("**Q?**") stays bold
+_HL_START, _HL_END = "\ue000", "\ue001"   # where the highlighted sentence goes, kept apart from the text's own
+
+
+def markdown_source(text: str, path: str) -> str:
+    """Return an answer's text as Markdown to render: as it is from a Markdown document, else with the characters
+    Markdown would read as markup escaped, outside code fences."""
+    if path.lower().endswith(MARKDOWN_SOURCES):
+        return text
+    out, fenced = [], False
+    for line in text.split("\n"):
+        if line.lstrip().startswith(("```", "~~~")):
+            fenced = not fenced
+        elif not fenced:
+            line = _LITERAL.sub(lambda m: m[0][:-1] + "\\" + m[0][-1], line)
+        out.append(line)
+    return "\n".join(out)
 
 
 def safe(text: str | None) -> str:
@@ -174,7 +198,8 @@ def match_panel(m: Match, *, title_prefix: str = "", name: str | None = None) ->
     else:
         hl = safe(m.highlight)
         if hl and hl != text and hl in text and "**" not in hl and "\n" not in hl:
-            text = text.replace(hl, f"**{hl}**", 1)
+            text = text.replace(hl, f"{_HL_START}{hl}{_HL_END}", 1)
+        text = markdown_source(text, m.entry.source.path).replace(_HL_START, "**").replace(_HL_END, "**")
         # hyperlinks=False: a link shows its target after its text, so a document cannot dress one address up as
         # another in a terminal hyperlink.
         body.append(Markdown(text, hyperlinks=False))
