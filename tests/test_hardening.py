@@ -211,6 +211,38 @@ def test_bad_files_beside_good_ones_warn_and_the_rest_answers(run_mlbot, good_md
     assert not any("good.md" in w for w in warnings)
 
 
+def test_files_and_folders_that_cannot_be_read_are_skipped_and_the_rest_answers(good_md, monkeypatch):
+    # chmod 000 stops no one running as root (as CI does), so the operating system's refusal is played here.
+    from mlbot.store import open_index
+
+    d = good_md
+    secret = d / "secret.md"
+    secret.write_text("# Door\n\nThe door code is 1234.\n")
+    (d / "locked").mkdir()
+    (d / "locked" / "inner.md").write_text("# Inner\n\nInner text.\n")
+    denied = {str(secret), str(d / "locked")}
+    real_open, real_access, real_scandir = open, os.access, os.scandir
+
+    def refuse(path, *args, **kwargs):
+        if str(path) in denied:
+            raise PermissionError(13, "Permission denied", str(path))
+        return None
+
+    monkeypatch.setattr("builtins.open", lambda p, *a, **k: refuse(p) or real_open(p, *a, **k))
+    monkeypatch.setattr(Path, "read_bytes", lambda self: refuse(self) or real_open(self, "rb").read())
+    monkeypatch.setattr(os, "access", lambda p, mode, **k: str(p) not in denied and real_access(p, mode, **k))
+    monkeypatch.setattr(os, "scandir", lambda p=".": refuse(p) or real_scandir(p))
+    said: list[str] = []
+    kb = open_index([str(d)], warn=said.append)
+    assert {e.source.path for e in kb.entries()} == {"good.md"}
+    assert "skipped secret.md: cannot read it (Permission denied)" in said
+    assert "skipped the folder locked: cannot list it (Permission denied)" in said
+    denied.clear()   # readable again, with the same size and mtime: read this time
+    assert {e.source.path for e in open_index([str(d)]).entries()} == {"good.md", "secret.md", "locked/inner.md"}
+    denied.add(str(secret))   # and unreadable again: no longer answered from what it said before
+    assert "secret.md" not in {e.source.path for e in open_index([str(d)]).entries()}
+
+
 def test_many_files_skipped_for_one_reason_are_told_in_one_line(run_mlbot, good_md):
     d = good_md
     for n in range(5):

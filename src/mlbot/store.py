@@ -411,20 +411,29 @@ def load_build(folder: Path) -> KnowledgeBase:
 
 def _stat(doc: ingest.DocFile) -> dict:
     st = doc.path.stat()
-    return {"path": doc.rel, "abs": str(doc.path), "size": st.st_size, "mtime": st.st_mtime_ns}
+    # Whether it can be read is part of its state: a file made unreadable (or readable again) keeps its size and
+    # mtime, and must not go on being answered from what it said before.
+    return {"path": doc.rel, "abs": str(doc.path), "size": st.st_size, "mtime": st.st_mtime_ns,
+            "readable": os.access(doc.path, os.R_OK)}
 
 
 def _sha(path: Path) -> str:
+    """Return the hash of a file's content; for one that cannot be read, a mark saying so (its reader then skips it
+    with a warning, and the other files are still read)."""
     h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for chunk in iter(lambda: f.read(1 << 20), b""):
-            h.update(chunk)
+    try:
+        with open(path, "rb") as f:
+            for chunk in iter(lambda: f.read(1 << 20), b""):
+                h.update(chunk)
+    except OSError as e:
+        return f"unreadable-{e.errno}"
     return h.hexdigest()
 
 
 def _same_stats(a: list[dict], b: list[dict]) -> bool:
     return len(a) == len(b) and all(
-        x["abs"] == y["abs"] and x["size"] == y["size"] and x["mtime"] == y["mtime"] for x, y in zip(a, b))
+        x["abs"] == y["abs"] and x["size"] == y["size"] and x["mtime"] == y["mtime"]
+        and x.get("readable", True) == y.get("readable", True) for x, y in zip(a, b))
 
 
 def open_index(docs: list[str] | None, *, warn: Callable[[str], None] = lambda m: None,
@@ -435,8 +444,14 @@ def open_index(docs: list[str] | None, *, warn: Callable[[str], None] = lambda m
     through `warn` and rebuilt; one that cannot be written leaves the index in memory, with a warning.
     """
     paths = [str(p) for p in docs] if docs else [str(bundled_docs())]
-    found = ingest.discover(paths)
-    stats = [_stat(d) for d in found]
+    found = ingest.discover(paths, warn)
+    stats = []
+    for d in list(found):
+        try:
+            stats.append(_stat(d))
+        except OSError as e:   # gone, or its folder unreadable, since the walk found it
+            warn(f"skipped {d.rel}: cannot read it ({e.strerror or e})")
+            found.remove(d)
     key = hashlib.sha256("\0".join(sorted(str(Path(p).resolve()) for p in paths)).encode()).hexdigest()[:20]
     home = cache_root() / key
     current = home / "current.json"
@@ -461,8 +476,9 @@ def open_index(docs: list[str] | None, *, warn: Callable[[str], None] = lambda m
     old = {f["abs"]: f for f in pointer.get("files", [])} if isinstance(pointer, dict) else {}
     for s, d in zip(stats, found):
         prev = old.get(s["abs"])
-        s["sha"] = prev["sha"] if prev and prev.get("size") == s["size"] and prev.get("mtime") == s["mtime"] \
-            else _sha(d.path)
+        same = prev and prev.get("size") == s["size"] and prev.get("mtime") == s["mtime"] \
+            and prev.get("readable", True) == s["readable"]
+        s["sha"] = prev["sha"] if same else _sha(d.path)
     alternates = read_alternates(key, warn)
     content = hashlib.sha256(json.dumps([[s["path"], s["sha"]] for s in stats] + [alternates]
                                         + ([synonyms_id] if synonyms_id else []),

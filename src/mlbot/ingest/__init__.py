@@ -51,11 +51,12 @@ class DocFile:
     rel: str
 
 
-def discover(paths: list[str | os.PathLike[str]]) -> list[DocFile]:
+def discover(paths: list[str | os.PathLike[str]], warn: Callable[[str], None] = lambda m: None) -> list[DocFile]:
     """Return the readable documents under `paths` (files or folders, folders walked recursively), sorted.
 
-    Hidden files and folders are skipped, symlinked folders are followed once (loops cannot hang the walk).
-    Raises DocumentsError for a path that does not exist or a folder that holds nothing readable.
+    Hidden files and folders are skipped, symlinked folders are followed once (loops cannot hang the walk); a folder
+    that cannot be listed is skipped with a warning. Raises DocumentsError for a path that does not exist or a
+    folder that holds nothing readable.
     """
     found: dict[Path, DocFile] = {}
     for given in paths:
@@ -67,7 +68,13 @@ def discover(paths: list[str | os.PathLike[str]]) -> list[DocFile]:
             continue
         before = len(found)
         seen_dirs: set[tuple[int, int]] = set()
-        for root, dirs, files in os.walk(p, followlinks=True):
+
+        def unlisted(e: OSError, top: Path = p, given: str | os.PathLike[str] = given) -> None:
+            where = Path(os.path.relpath(e.filename, top)).as_posix() if e.filename and Path(e.filename) != top \
+                else given
+            warn(f"skipped the folder {where}: cannot list it ({e.strerror or e})")
+
+        for root, dirs, files in os.walk(p, followlinks=True, onerror=unlisted):
             st = os.stat(root)
             if (st.st_dev, st.st_ino) in seen_dirs:
                 dirs[:] = []
