@@ -258,6 +258,8 @@ def test_many_files_skipped_for_one_reason_are_told_in_one_line(run_mlbot, good_
         "mlbot: warning: skipped empty.md: no text to answer from"], warnings
     p = run_mlbot("info", "--json", f"--docs={d}")   # scripts still get every file's own warning
     assert sum("photo" in w for w in json.loads(p.stdout)["warnings"]) == 5
+    p = run_mlbot("index", f"--docs={d}")   # and the files counted are those read
+    assert re.search(rb"from 1 file \(1 \.md\)", p.stdout), p.stdout
 
 
 @pytest.mark.parametrize("name, data, question, want", [
@@ -419,6 +421,36 @@ def test_a_spoiled_cache_is_rebuilt_and_never_runs_code(run_mlbot, good_md, tmp_
     again = run_mlbot("ask", PARKING, f"--docs={good_md}")
     assert again.returncode == 0 and b"city portal" in squash(again.stdout)
     assert again.stderr == b"", "the rebuilt cache should be sound"
+
+
+def spoil_entries(middle_only: bool) -> None:
+    """Overwrite the cached entries in place with their sizes kept: all of them, or all but the first and last."""
+    [blob] = [p for p in cache_files() if p.name == "entries.jsonl"]
+    offsets = np.load(blob.with_name("entries.offsets.npy"))
+    data = bytearray(blob.read_bytes())
+    for i in range(1, len(offsets) - 2) if middle_only else range(len(offsets) - 1):
+        data[offsets[i]:offsets[i + 1] - 1] = b"x" * int(offsets[i + 1] - 1 - offsets[i])
+    blob.write_bytes(bytes(data))
+
+
+def test_entries_spoiled_in_place_are_reported_and_rebuilt(run_mlbot, good_md):
+    (good_md / "more.md").write_text("".join(f"## Where is room {n}?\n\nRoom {n} is on floor {n}.\n\n" for n in range(6)))
+    assert run_mlbot("ask", PARKING, f"--docs={good_md}").returncode == 0
+    spoil_entries(middle_only=False)   # seen on loading: rebuilt at once
+    p = run_mlbot("ask", PARKING, f"--docs={good_md}")
+    assert p.returncode == 0 and b"city portal" in squash(p.stdout), p.stderr
+    assert p.stderr.decode().count("damaged") == 1, p.stderr
+    spoil_entries(middle_only=True)    # met only when an answer reads them: said so, and the next run rebuilds
+    p = run_mlbot("ask", "where is room 3", f"--docs={good_md}")
+    assert p.returncode == 2 and clean(p) and b"damaged" in p.stderr and b"run the command again" in p.stderr
+    p = run_mlbot("ask", "where is room 3", f"--docs={good_md}")
+    assert p.returncode == 0 and b"floor 3" in p.stdout, p.stderr
+    assert run_mlbot("ask", "where is room 3", f"--docs={good_md}").stderr == b""
+    spoil_entries(middle_only=True)    # `mlbot index` reads every entry of a cache it reuses
+    p = run_mlbot("index", f"--docs={good_md}")
+    assert p.returncode == 0 and b"damaged" in p.stderr and b"rebuilding" in p.stderr, p.stderr
+    p = run_mlbot("ask", "where is room 3", f"--docs={good_md}")
+    assert p.returncode == 0 and b"floor 3" in p.stdout and p.stderr == b""
 
 
 def test_a_changed_document_is_picked_up(run_mlbot, good_md):

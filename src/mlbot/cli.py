@@ -381,14 +381,23 @@ def cmd_eval(args: argparse.Namespace) -> int:
 def cmd_index(args: argparse.Namespace) -> int:
     import time
 
-    from .store import describe, open_index
+    from .errors import CacheError
+    from .store import SKIPPED, describe, open_index
 
     t = time.perf_counter()
     kb = open_index(_docs(args), warn=_warn, progress=_progress(), rebuild=args.rebuild)
+    try:
+        kb.check()   # every entry of a reused cache, not only those a question reaches
+    except CacheError as e:
+        _warn(f"{e.damage or e}; rebuilding it")
+        kb = open_index(_docs(args), warn=_warn, progress=_progress(), rebuild=True)
     elapsed = time.perf_counter() - t
     d = describe(kb)
     kinds: dict[str, int] = {}
+    skipped = {m[1] for m in map(SKIPPED.fullmatch, kb.warnings) if m}
     for f in kb.meta.get("files", []):
+        if f["path"] in skipped:
+            continue   # watched, but not read: the count is of documents read
         ext = os.path.splitext(f["path"])[1].lower() or "(none)"
         kinds[ext] = kinds.get(ext, 0) + 1
     print(f"indexed {d['entries']} entries ({d['faq_questions']} FAQ questions) from {d['files']} "

@@ -17,4 +17,7 @@ class DocumentsError(MlbotError):
 
 
 class CacheError(MlbotError):
-    """An index cache that cannot be read or written (callers usually recover by rebuilding)."""
+    """An index cache that cannot be read or written (callers usually recover by rebuilding); `damage` says what
+    was found wrong with it, without the advice."""
+
+    damage = ""

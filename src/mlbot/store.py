@@ -24,7 +24,7 @@ from . import ingest
 from .alternates import alternates_path, read_alternates
 from .analyze import ANALYZERS, use_synonyms, words
 from .calibrate import derive_threshold, threshold_of
-from .errors import DocumentsError
+from .errors import CacheError, DocumentsError
 from .index import FIELD_ARRAYS, SEMANTIC_ARRAYS, SPACE_ARRAYS, Field, Semantic, Space
 from .meaning import ARRAYS as MEANING_ARRAYS
 from .meaning import SENSE_ARRAYS, Meaning
@@ -97,9 +97,28 @@ class KnowledgeBase:
     def entry(self, i: int) -> Entry:
         e = self._entries.get(i)
         if e is None:
-            a, b = int(self.offsets[i]), int(self.offsets[i + 1])
-            e = self._entries[i] = Entry.from_json(json.loads(bytes(self.blob[a:b])))
+            e = self._entries[i] = self._decode(i)
         return e
+
+    def _decode(self, i: int) -> Entry:
+        a, b = int(self.offsets[i]), int(self.offsets[i + 1])
+        try:
+            return Entry.from_json(json.loads(bytes(self.blob[a:b])))
+        except (ValueError, KeyError, TypeError, AttributeError) as e:
+            # Damaged in place (its size kept, so load_build's checks passed): removed, so the next run builds
+            # the index again rather than meeting the same damage.
+            if self.location is None:
+                raise
+            shutil.rmtree(self.location, ignore_errors=True)
+            damage = f"the index cache in {self.location} is damaged (entry {i + 1}: {e.__class__.__name__})"
+            error = CacheError(f"{damage}; it has been removed: run the command again to rebuild it")
+            error.damage = damage
+            raise error from None
+
+    def check(self) -> None:
+        """Raise CacheError unless every entry can be read (`mlbot index` checks a cache it reuses)."""
+        for i in range(self.n_entries):
+            self._decode(i)
 
     def entries(self) -> Iterator[Entry]:
         return (self.entry(i) for i in range(self.n_entries))
@@ -403,6 +422,11 @@ def load_build(folder: Path) -> KnowledgeBase:
     blob = np.asarray(np.memmap(folder / "entries.jsonl", dtype=np.uint8, mode="r")) if n else b""
     if n and len(blob) != int(offsets[-1]):
         raise ValueError("entries.jsonl has the wrong size")
+    for i in {0, n - 1} if n else ():   # a file overwritten whole shows at either end, and costs nothing to see
+        try:
+            Entry.from_json(json.loads(bytes(blob[int(offsets[i]):int(offsets[i + 1])])))
+        except (ValueError, KeyError, TypeError, AttributeError):
+            raise ValueError(f"entries.jsonl cannot be read (entry {i + 1})") from None
     return KnowledgeBase(spaces, fields, n, blob, offsets, meta, folder, warnings=list(meta.get("warnings", [])),
                          semantic=semantic, meaning=meaning, sense=sense, spelling=spelling)
 
@@ -470,6 +494,8 @@ def open_index(docs: list[str] | None, *, warn: Callable[[str], None] = lambda m
                 return load_build(home / pointer["build"])
         except (ValueError, OSError, KeyError, TypeError) as e:
             warn(f"the index cache in {home} is damaged ({e}); rebuilding it")
+            if isinstance(pointer.get("build"), str) and pointer["build"].startswith("build-"):
+                shutil.rmtree(home / pointer["build"], ignore_errors=True)   # or _reuse would find it again
             pointer = None
 
     # Stats moved: hash the files and re-parse the ones whose content changed.
@@ -565,7 +591,7 @@ def _with_alternates(e: Entry, extra) -> Entry:
 
 
 GROUP_SKIPS = 3   # this many files or more skipped for the same reason are told in one line
-_SKIPPED = re.compile(r"skipped (.+?): (.+)", re.S)
+SKIPPED = re.compile(r"skipped (.+?): (.+)", re.S)   # a warning naming a file not read, and why
 
 
 def grouped(warnings: list[str]) -> list[str]:
@@ -574,12 +600,12 @@ def grouped(warnings: list[str]) -> list[str]:
     a folder of images or of eval questions says so once, not once a file."""
     by_reason: dict[str, list[str]] = {}
     for w in warnings:
-        m = _SKIPPED.fullmatch(w)
+        m = SKIPPED.fullmatch(w)
         if m:
             by_reason.setdefault(m[2], []).append(m[1])
     out = []
     for w in warnings:
-        m = _SKIPPED.fullmatch(w)
+        m = SKIPPED.fullmatch(w)
         paths = by_reason.get(m[2], []) if m else []
         if len(paths) < GROUP_SKIPS:
             out.append(w)
