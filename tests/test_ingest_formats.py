@@ -1568,3 +1568,15 @@ def test_a_pages_footer_is_under_its_title_not_its_last_section_and_an_articles_
     assert entries["Posted by Priya."] == ("Kellaway Pharmacy", "News")
     assert entries["118 High Street, Tonbridge."] == ("Kellaway Pharmacy",)
     assert entries["After the footer."] == ("Kellaway Pharmacy", "News")   # the headings open before it, as before
+
+
+def test_files_of_one_name_in_two_folders_given_are_told_apart(tmp_path):
+    for team in ("teamA", "teamB"):
+        (tmp_path / team / "docs").mkdir(parents=True)
+        (tmp_path / team / "docs" / "faq.md").write_text(f"## Who leads {team}?\n\nSomeone.\n")
+        (tmp_path / team / f"{team}.md").write_text("# Own name\n\nText.\n")
+    found = discover([tmp_path / "teamA", tmp_path / "teamB"])
+    assert [d.rel for d in found] == ["teamA.md", "teamA/docs/faq.md", "teamB.md", "teamB/docs/faq.md"]
+    assert [d.rel for d in discover([tmp_path / "teamA"])] == ["docs/faq.md", "teamA.md"]   # alone: as before
+    one, other = tmp_path / "teamA" / "docs" / "faq.md", tmp_path / "teamB" / "docs" / "faq.md"
+    assert [d.rel for d in discover([one, other])] == ["teamA/docs/faq.md", "teamB/docs/faq.md"]

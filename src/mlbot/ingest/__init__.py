@@ -91,7 +91,24 @@ def discover(paths: list[str | os.PathLike[str]], warn: Callable[[str], None] = 
                 found.setdefault(fp.resolve(), DocFile(fp, rel))
         if len(found) == before:
             raise DocumentsError(f"no documents found in {given}: add {READABLE}")
-    return sorted(found.values(), key=lambda d: (d.rel, str(d.path)))
+    return sorted(_told_apart(list(found.values())), key=lambda d: (d.rel, str(d.path)))
+
+
+def _told_apart(docs: list[DocFile]) -> list[DocFile]:
+    """Return docs with those that would share a name (faq.md in two folders given) named by their path from the
+    folder the two have in common (teamA/faq.md, teamB/faq.md): a name is an entry's id and its source."""
+    by_rel: dict[str, list[DocFile]] = {}
+    for d in docs:
+        by_rel.setdefault(d.rel, []).append(d)
+    out = []
+    for rel, same in by_rel.items():
+        if len(same) == 1:
+            out.extend(same)
+            continue
+        paths = [str(d.path.resolve()) for d in same]
+        common = os.path.commonpath([os.path.dirname(p) for p in paths])
+        out.extend(DocFile(d.path, Path(os.path.relpath(p, common)).as_posix()) for d, p in zip(same, paths))
+    return out
 
 
 def decode(data: bytes, name: str) -> str:
