@@ -62,10 +62,14 @@ def read_labelled(path: str | Path) -> list[Labelled]:
             continue
         try:
             d = json.loads(line)
-            q, exp = d["question"], d.get("expected")
+            q, exp = d["question"], d["expected"]
             if not isinstance(q, str) or not (exp is None or isinstance(exp, (str, int))):
                 raise TypeError
-        except (ValueError, KeyError, TypeError):
+        except KeyError as e:
+            # A misspelt or missing "expected" must not make the question one the documents do not answer.
+            raise UsageError(f"{path}, line {n}: no {json.dumps(e.args[0])} (each line is {{\"question\": str, "
+                             f"\"expected\": str, or null for a question the documents do not answer}})") from None
+        except (ValueError, TypeError):
             raise UsageError(f"{path}, line {n}: expected {{\"question\": str, \"expected\": str or null}}") from None
         if not q.strip():
             raise UsageError(f"{path}, line {n}: the question is empty")
