@@ -174,3 +174,27 @@ def test_the_sentence_model_reads_a_users_word_as_the_word_it_stands_for():
     assert analyze.in_user_words("How do I Zorp my blorfle?") == "How do I delete my account?"
     analyze.use_synonyms()
     assert analyze.in_user_words("How do I Zorp my blorfle?") == "How do I Zorp my blorfle?"
+
+
+def test_wfh_reads_as_work_from_home_on_both_sides():
+    # Expanded as an abbreviation first, "wfh" never met the synonym that reads "work from home" as "remote".
+    assert analyze.word_features("wfh possible?") == analyze.word_features("work from home possible?") \
+        == analyze.word_features("remote possible?")
+
+
+def test_the_sentence_model_reads_abbreviations_it_splits_into_pieces_spelled_out():
+    from mlbot.sentence import token_ids
+
+    assert analyze.spelled_out("WFH ok? see the FAQ, ML and AI") == \
+        "work from home ok? see the frequently asked questions, ML and AI"
+    for short in analyze.SPELLED_OUT:   # each is a word the model's vocabulary does not have whole
+        assert len(token_ids(short)) > 3, short
+    for short in set(analyze.ABBREVIATIONS) - set(analyze.SPELLED_OUT):   # and each left is one it has
+        assert len(token_ids(short)) == 3, short
+
+
+def test_wfh_on_its_own_finds_the_remote_work_answer(run_mlbot, warm_cache):
+    p = run_mlbot("ask", "--json", "wfh possible?")
+    d = json.loads(p.stdout)
+    assert p.returncode == 0 and d["status"] == "answered", d["status"]
+    assert d["results"][0]["question"] == "Can I work remotely as an Ml Engineer?"

@@ -44,7 +44,6 @@ ABBREVIATIONS = {
     "nlp": "natural language processing",
     "cv": "computer vision",
     "ds": "data science",
-    "wfh": "work from home",
     "faq": "frequently asked questions",
     "pw": "password",
     "pwd": "password",
@@ -55,6 +54,13 @@ ABBREVIATIONS = {
     "txn": "transaction",
     "atm": "cash machine",
 }
+
+# "wfh" is not among them: the synonyms read it as "remote", as they read "work from home" (synonyms.py).
+# The sentence model's vocabulary splits these into pieces that mean nothing ("wfh": "w", "##f", "##h"), so a
+# question is read by it with them spelled out (sentence.embed_question); "ml", "ai" or "atm" it knows as words.
+SPELLED_OUT = {k: ABBREVIATIONS[k] for k in ("nlp", "faq", "pw", "pwd", "acct", "msg", "txn")}
+SPELLED_OUT["wfh"] = "work from home"
+_SPELLED = re.compile(r"\b(?:" + "|".join(SPELLED_OUT) + r")\b", re.IGNORECASE)
 
 _ABBREVIATED = frozenset(ABBREVIATIONS)
 _EXPANDED = {k: tuple(v.split()) for k, v in ABBREVIATIONS.items()}
@@ -129,6 +135,11 @@ def in_user_words(text: str) -> str:
     if not _user_words:
         return text
     return _TOKEN.sub(lambda m: _user_words.get(m.group().lower(), m.group()), text)
+
+
+def spelled_out(text: str) -> str:
+    """Return text with the abbreviations of SPELLED_OUT written in full, for the sentence model."""
+    return _SPELLED.sub(lambda m: SPELLED_OUT[m.group().lower()], text)
 
 
 def stem(word: str) -> str:

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .analyze import in_user_words
+from .analyze import in_user_words, spelled_out
 from .meaning import table
 
 WEIGHTS = Path(__file__).resolve().parent / "minilm"   # a new model or tokenisation needs a new store.FORMAT
@@ -285,9 +285,9 @@ def prime(texts: list[str]) -> None:
 
 
 def embed_question(text: str) -> np.ndarray | None:
-    """Return a question's unit vector, read with the user's synonyms as the words they stand for; None without the
-    model."""
-    return _embed_question(in_user_words(text))
+    """Return a question's unit vector, read with the user's synonyms as the words they stand for and abbreviations
+    the model does not know spelled out ("wfh possible?" as "work from home possible?"); None without the model."""
+    return _embed_question(spelled_out(in_user_words(text)))
 
 
 def forget_questions() -> None:

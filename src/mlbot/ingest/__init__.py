@@ -101,7 +101,7 @@ def _told_apart(docs: list[DocFile]) -> list[DocFile]:
     for d in docs:
         by_rel.setdefault(d.rel, []).append(d)
     out = []
-    for rel, same in by_rel.items():
+    for same in by_rel.values():
         if len(same) == 1:
             out.extend(same)
             continue
