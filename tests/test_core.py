@@ -659,3 +659,19 @@ def test_an_entrys_json_text_is_json_dumps_byte_for_byte(eid, questions, text, h
     e = Entry(eid, tuple(questions), text, Source("dir/ä.md", heading, line, *places), tuple(headings), cut)
     assert e.to_json_text() == json.dumps(e.to_json(), ensure_ascii=False)
     assert Entry.from_json(json.loads(e.to_json_text())) == e
+
+
+def test_related_questions_name_each_answer_once_and_not_the_one_shown(tmp_path):
+    # Three paragraphs under the title are each named by it: offered as related, the title came three times.
+    doc = tmp_path / "office.md"
+    doc.write_text("# Berlin office\n\nThe office is open from 7:00 to 20:00 on weekdays.\n\n"
+                   "There are 12 parking spaces in the underground garage at the office.\n\n"
+                   "The office canteen serves lunch from 11:30 to 14:00 on weekdays.\n\n"
+                   "## Can I park at the office?\n\nYes, ask facilities for one of the office parking spaces.\n\n"
+                   "## Is the office open at weekends?\n\nNo, the office is closed at weekends.\n")
+    bot = mlbot.load([str(doc)])
+    top = bot.ask("can I park at the office").results[0]
+    assert top.entry.question == "Can I park at the office?"
+    names = [name for _, name in bot.related(top.index)]
+    assert names.count("Berlin office") == 1 and len(names) == len(set(names)), names
+    assert "Can I park at the office?" not in names

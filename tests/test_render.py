@@ -418,3 +418,11 @@ def test_an_answers_kept_line_breaks_show_as_lines_in_the_panel_and_in_plain_tex
     screen = [words(line) for line in render(rich_reply(answered(match(address))), width=80).splitlines()]
     assert ["Acme Ltd", "12 Harbour Road", "Portsmouth"] == screen[1:4]   # under the title, above the source
     assert plain_reply(answered(match(address))).splitlines()[1:3] == ["12 Harbour Road  ", "Portsmouth"]
+
+
+def test_an_answer_the_user_picked_says_so_instead_of_a_confidence():
+    m = replace(match(PIN, 100.0), shown_as="your pick")
+    plain = plain_reply(answered(m))
+    assert "(your pick)" in plain and "Confidence" not in plain
+    screen = words(render(rich_reply(answered(m)), width=120))
+    assert "· your pick" in screen and "confidence" not in screen

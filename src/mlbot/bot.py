@@ -160,12 +160,13 @@ class Bot:
         return Match(e, score, sure, highlight(e.text, q, rarity), best_phrasing(e.questions, q),
                      index=i, topic=None if e.questions else self._name(i, e))
 
-    def reply_for(self, index: int, question: str | None = None) -> Reply:
-        """Return an answered Reply showing one entry (a numbered choice the user picked)."""
+    def reply_for(self, index: int, question: str | None = None, shown_as: str = "your pick") -> Reply:
+        """Return an answered Reply showing one entry (a numbered choice the user picked), which says `shown_as`
+        where an answer says its confidence: nothing measured it."""
         e = self.kb.entry(index)
         q = question or e.question or _first_sentence(e.text)
         return Reply(q, "answered", 100.0, (Match(e, 1.0, 100.0, highlight(e.text, q, term_rarity(self.kb, q)),
-                                                  index=index),))
+                                                  index=index, shown_as=shown_as),))
 
     def related(self, index: int, n: int = 3) -> list[tuple[int, str]]:
         """Return up to n (entry, question) pairs from the documents close to entry `index`, other than itself: an
@@ -173,11 +174,13 @@ class Bot:
         e = self.kb.entry(index)
         probe = " ".join((*e.questions[:1], e.text))[:MAX_QUESTION]
         out = []
+        named = {self._name(index, e)}   # three paragraphs under one heading would be offered as one name thrice
         for r in rank(self.kb, probe, 12).items:
             other = self.kb.entry(r.index)
             name = self._name(r.index, other)
-            if r.index != index and name and other.text and r.score > 0.05:
+            if r.index != index and name and name not in named and other.text and r.score > 0.05:
                 out.append((r.index, name))
+                named.add(name)
             if len(out) >= n:
                 break
         return out

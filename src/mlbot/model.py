@@ -104,6 +104,7 @@ class Match:
     matched_question: str | None = None
     index: int = -1          # the entry's place in its index, for picking it again
     topic: str | None = None   # for a paragraph, the heading that names it (shown as a choice's name; not in JSON)
+    shown_as: str | None = None   # said in place of the confidence: an answer the user picked, or one beside it
 
     @property
     def name(self) -> str | None:

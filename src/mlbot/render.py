@@ -104,7 +104,7 @@ def _plain_match(m: Match) -> str:
     if m.matched_question or m.entry.question:
         lines.append(f"Matched: {safe(m.matched_question or m.entry.question)}")
     lines.append(f"Source: {where(m)}")
-    lines.append(f"Confidence: {label(m.confidence)}")
+    lines.append(f"Confidence: {label(m.confidence)}" if m.shown_as is None else f"({safe(m.shown_as)})")
     return "\n".join(lines)
 
 
@@ -209,7 +209,8 @@ def match_panel(m: Match, *, title_prefix: str = "", name: str | None = None) ->
     asked = (name or _choice_name(m)) if title_prefix else safe(m.matched_question or m.entry.question)
     title = Text(title_prefix + asked, style="bold")
     # A long heading is cut so that the panel's border never cuts the confidence off.
-    subtitle = Text(f"{where(m, SUBTITLE_HEADING)} · confidence {label(m.confidence)}", style="dim")
+    said = f"confidence {label(m.confidence)}" if m.shown_as is None else safe(m.shown_as)
+    subtitle = Text(f"{where(m, SUBTITLE_HEADING)} · {said}", style="dim")
     return Panel(Group(*body), title=title if title.plain else None, title_align="left",
                  subtitle=subtitle, subtitle_align="right", border_style=_colour(m.confidence), padding=(0, 1))
 

@@ -84,6 +84,13 @@ class Chat:
             if 1 <= n <= len(self.state.choices):
                 self.pick(self.state.choices[n - 1])
                 return True
+            if len(low) <= 2:   # a slip of the finger, not a question (nor one to log for `mlbot review`)
+                from rich.text import Text
+                last = len(self.state.choices)
+                self.out.print(Text(f"There {'is' if last == 1 else 'are'} {last} to pick from: type "
+                                    f"{'1' if last == 1 else f'a number from 1 to {last}'}, or ask a question.",
+                                    style="yellow"))
+                return True
         self.answer(text)
         return True
 
@@ -190,7 +197,7 @@ class Chat:
             return
         self.out.print(Text("Around that answer in its document:", style="dim"))
         for i in around:
-            self.out.print(match_panel(self.bot.reply_for(i, last.question).results[0]))
+            self.out.print(match_panel(self.bot.reply_for(i, last.question, "beside that answer").results[0]))
         self.state.shown = len(last.results) + 1
 
     def why(self) -> None:
