@@ -298,6 +298,18 @@ def test_lint_finds_entries_that_say_the_same_thing(tmp_path):
     assert set(finding.entries) == {"faq.md:3", "faq.md:11"}
 
 
+def test_lint_finds_an_answer_that_stops_mid_sentence_before_the_end_of_its_document(tmp_path):
+    # Only the document's last answer is known to be cut off (no final newline); one further up, or at the end of a
+    # file an editor closed with a newline, may be unfinished all the same.
+    path = tmp_path / "g.txt"
+    path.write_text("FAQ\n\nHow do I contact support?\nWrite to support@example.com. We answer within\n\n"
+                    "Where do I park?\nIn the garage. #parking\n\nWhat are the opening hours?\n- Weekdays 9 to 5\n"
+                    "- Closed at weekends\n", encoding="utf-8")
+    [finding] = lint(mlbot.load([str(path)]).kb)
+    assert (finding.kind, finding.line) == ("unfinished", 3)
+    assert "We answer within" in finding.message
+
+
 def test_lint_passes_a_clean_knowledge_base(kb):
     assert lint(mlbot.load([str(kb)]).kb) == []
 

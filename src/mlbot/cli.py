@@ -185,6 +185,10 @@ def _dispatch(argv: list[str]) -> int:
     return COMMANDS[args.command](args)
 
 
+def _entries(n: int) -> str:
+    return f"{n:,} entr{'y' if n == 1 else 'ies'}"
+
+
 def _warn(message: str) -> None:
     _stderr(f"warning: {message}")
 
@@ -400,7 +404,8 @@ def cmd_index(args: argparse.Namespace) -> int:
             continue   # watched, but not read: the count is of documents read
         ext = os.path.splitext(f["path"])[1].lower() or "(none)"
         kinds[ext] = kinds.get(ext, 0) + 1
-    print(f"indexed {d['entries']} entries ({d['faq_questions']} FAQ questions) from {d['files']} "
+    faq = d["faq_questions"]
+    print(f"indexed {_entries(d['entries'])} ({faq} FAQ question{'s' * (faq != 1)}) from {d['files']} "
           f"file{'' if d['files'] == 1 else 's'} "
           f"({', '.join(f'{n} {k}' for k, n in sorted(kinds.items()))}) in {elapsed:.2f} s")
     _print_index_lines(d)
@@ -554,9 +559,9 @@ def cmd_lint(args: argparse.Namespace) -> int:
         for f in findings:
             print(one_line(f.format()))
         if findings:
-            _stderr(f"{len(findings)} finding{'s' * (len(findings) != 1)} in {bot.kb.n_entries} entries")
+            _stderr(f"{len(findings)} finding{'s' * (len(findings) != 1)} in {_entries(bot.kb.n_entries)}")
         else:
-            print(f"no problems found in {bot.kb.n_entries} entries")
+            print(f"no problems found in {_entries(bot.kb.n_entries)}")
     return 1 if findings else ExitStatus.OK   # 1: something to fix (as `ask` uses 1 for "no confident answer")
 
 

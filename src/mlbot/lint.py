@@ -24,6 +24,9 @@ _PLACEHOLDER = re.compile(r"(?:todo|tbd|tba|fixme|xxx+|n/?a|wip|coming soon|to b
                           r"announced|confirmed)|answer here|lorem ipsum.*)", re.IGNORECASE)
 _WORDS = re.compile(r"\w+")
 _EDGE = re.compile(r"^\W+|\W+$")
+_END = re.compile(r"""[.!?…:;)\]"'»”’*`]\s*$""")   # closing punctuation (ingest.text's)
+_TAGS = re.compile(r"(?:\s#[\w/-]+)+\s*$")   # an Obsidian note's closing tags ("… fee. #rent")
+_LINK = re.compile(r"https?://|www\.|@\w+\.\w")
 
 
 @dataclass(frozen=True)
@@ -74,7 +77,18 @@ def _answers(entries: list[Entry]) -> list[Finding]:
         if e.truncated:
             out.append(_at(e, "cut-off", f"the answer to {name} stops mid-sentence (“…{_tail(text)}”): the "
                                          f"document ends there; finish the sentence"))
+        elif e.questions and _unfinished(text):
+            out.append(_at(e, "unfinished", f"the answer to {name} may stop mid-sentence (“…{_tail(text)}”): "
+                                            f"finish it, or end it with a full stop"))
     return out
+
+
+def _unfinished(text: str) -> bool:
+    """True for an answer whose last line is a sentence of prose without its closing punctuation ("We answer
+    within"), where a list item, a table row, code or a closing link may well end without one."""
+    last = _TAGS.sub("", text.splitlines()[-1]).strip() if text else ""
+    return len(last.split()) >= 4 and last[0].isalpha() and not _LINK.search(last.split()[-1]) and not _END.search(last) \
+        and text.count("```") % 2 == 0
 
 
 def _duplicate_questions(entries: list[Entry], out: list[Finding]) -> set[frozenset[str]]:
