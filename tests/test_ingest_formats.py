@@ -1580,3 +1580,18 @@ def test_files_of_one_name_in_two_folders_given_are_told_apart(tmp_path):
     assert [d.rel for d in discover([tmp_path / "teamA"])] == ["docs/faq.md", "teamA.md"]   # alone: as before
     one, other = tmp_path / "teamA" / "docs" / "faq.md", tmp_path / "teamB" / "docs" / "faq.md"
     assert [d.rel for d in discover([one, other])] == ["teamA/docs/faq.md", "teamB/docs/faq.md"]
+
+
+def test_text_a_heading_on_the_line_above_its_paragraph_is_its_heading():
+    doc = ("Berlin Office Information\n\nAddress\nAcme Corp GmbH\nFriedrichstrasse 123\n10117 Berlin\n\n"
+           "Parking\nThere are 12 parking spaces in the underground garage. Ask facilities for one.\n\n"
+           "Our opening hours\nare short in winter, and the building closes early on Fridays.\n")
+    got = [(e.id, e.headings, e.text) for e in parse_text(doc, "o.txt")]
+    assert got == [
+        ("o.txt:3", ("Berlin Office Information",),
+         "Address  \nAcme Corp GmbH  \nFriedrichstrasse 123  \n10117 Berlin"),
+        ("o.txt:9", ("Berlin Office Information", "Parking"),
+         "There are 12 parking spaces in the underground garage. Ask facilities for one."),
+        ("o.txt:11", ("Berlin Office Information", "Parking"),
+         "Our opening hours are short in winter, and the building closes early on Fridays."),
+    ]   # an address keeps its first line; a sentence wrapped after a few words is no heading over the rest

@@ -140,6 +140,24 @@ def looks_like_question(line: str) -> bool:
     return line.endswith("?") and len(line) <= 300
 
 
+def _heading_on_top(lines: list[str]) -> bool:
+    """True for a block whose first line is a heading and the rest a paragraph of prose under it ("Parking" over
+    "There are 12 parking spaces in the garage. Ask facilities for one."): a capitalised line of at most
+    INLINE_HEADING_WORDS words without punctuation, over lines that start a sentence and end one. An address, a list
+    or a wrapped sentence is no such block."""
+    first, rest = lines[0], lines[1:]
+    words = first.split()
+    if not rest or not 1 <= len(words) <= INLINE_HEADING_WORDS or not first[0].isupper() \
+            or not _WORD.search(first[-1]) or _LIST_START.match(first):
+        return False
+    body = " ".join(rest)
+    return rest[0][0].isupper() and body.rstrip().endswith((".", "!", "?")) and len(body.split()) >= 6 \
+        and not _LIST_START.match(rest[0])
+
+
+INLINE_HEADING_WORDS = 5
+
+
 def looks_like_heading(line: str) -> bool:
     """A short line that is not a sentence: no closing full stop, or Title Case throughout."""
     words = line.split()
@@ -418,6 +436,15 @@ def parse_text(text: str, path: str) -> list[Entry]:
             headings.append(first)
             heading_blocks.append((line, lines))
             continue
+        if pending is None and _heading_on_top(lines):
+            # "Parking" on the line above its paragraph, with no blank line between: the section's heading.
+            if after_paragraph:
+                headings, heading_blocks = [], []
+                after_paragraph = False
+            headings.append(first)
+            heading_blocks.append((line, lines[:1]))
+            line, lines = line + 1, lines[1:]
+            first = lines[0]
         if looks_like_question(first) and len(lines) > 1:
             if pending:
                 add((pending[1],), "", pending[0])
