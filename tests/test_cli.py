@@ -262,6 +262,14 @@ def test_plain_batch_answers_each_line(run_mlbot, warm_cache):
     assert p.returncode == 0
     out = squash(p.stdout)
     assert out.index(b"remote work is common") < out.index(b"12 to 24 months")
+    lines = p.stdout.decode().splitlines()   # each answer under the question it answers, a blank line between
+    assert lines[0] == f"Q: {REMOTE}" and f"Q: {EXPERIENCE}" in lines
+    assert lines[lines.index(f"Q: {EXPERIENCE}") - 1] == ""
+
+
+def test_a_question_given_as_the_command_is_told_how_to_ask_it(run_mlbot):
+    p = run_mlbot("how do I work remotely?")
+    assert p.returncode == 2 and "mlbot ask 'how do I work remotely?'" in p.stderr.decode()
 
 
 def test_empty_batch_prints_nothing_and_exits_0(run_mlbot, warm_cache):

@@ -1595,3 +1595,11 @@ def test_text_a_heading_on_the_line_above_its_paragraph_is_its_heading():
         ("o.txt:11", ("Berlin Office Information", "Parking"),
          "Our opening hours are short in winter, and the building closes early on Fridays."),
     ]   # an address keeps its first line; a sentence wrapped after a few words is no heading over the rest
+
+
+def test_the_list_of_readable_kinds_names_every_suffix_read():
+    import re
+
+    from mlbot.ingest import READABLE, SUFFIXES
+
+    assert set(SUFFIXES) == set(re.findall(r"\.\w+", READABLE))

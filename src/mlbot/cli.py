@@ -179,7 +179,11 @@ def _dispatch(argv: list[str]) -> int:
         return ExitStatus.OK
     if not argv or argv[0] not in COMMANDS and argv[0] not in ("-h", "--help"):
         if argv and not argv[0].startswith("-"):
-            raise UsageError(f"unknown command {argv[0]!r}: try one of {', '.join(COMMANDS)} (see 'mlbot --help')")
+            import shlex
+            hint = f"; to ask it, run: mlbot ask {shlex.quote(argv[0])}" if len(argv[0].split()) > 1 \
+                or argv[0].endswith("?") else ""
+            raise UsageError(f"unknown command {argv[0]!r}: try one of {', '.join(COMMANDS)} (see 'mlbot --help')"
+                             f"{hint}")
         argv = ["chat", *argv]
     args = build_parser().parse_args(argv)
     return COMMANDS[args.command](args)
@@ -255,6 +259,7 @@ def cmd_ask(args: argparse.Namespace) -> int:
         _log_reply(log, reply)
         show(reply)
         return ExitStatus.OK if reply.status in ("answered", "chitchat") else ExitStatus.NO_ANSWER
+    first = True
     for raw in sys.stdin.buffer:
         line = decode_input(raw).strip()
         if not line.strip():
@@ -264,6 +269,11 @@ def cmd_ask(args: argparse.Namespace) -> int:
         except UsageError:   # a line of control characters only: nothing to ask
             continue
         _log_reply(log, reply)
+        if not args.json:   # for a person reading: which answer is to which question (JSON carries it)
+            from .render import safe
+            sys.stdout.write(f"{'' if first else chr(10)}Q: {safe(reply.question)}\n")
+            sys.stdout.flush()
+            first = False
         show(reply)
     sys.stdout.flush()
     return ExitStatus.OK

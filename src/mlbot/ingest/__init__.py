@@ -36,7 +36,8 @@ def _reader(suffix: str) -> Reader | None:
 
 
 SUFFIXES = (*_READERS, ".docx", ".pdf")
-READABLE = ".md, .mdx, .rst, .adoc, .org, .txt, .html, .csv, .tsv, .json, .jsonl, .yml, .xml, .ipynb, .docx or .pdf files"
+READABLE = (".md, .markdown, .mdx, .rst, .adoc, .asciidoc, .org, .txt, .html, .htm, .csv, .tsv, .json, .jsonl, .yml, "
+            ".yaml, .xml, .ipynb, .docx or .pdf files")
 
 
 class SkippedFile(Exception):
