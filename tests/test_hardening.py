@@ -423,6 +423,17 @@ def test_a_spoiled_cache_is_rebuilt_and_never_runs_code(run_mlbot, good_md, tmp_
     assert again.stderr == b"", "the rebuilt cache should be sound"
 
 
+@pytest.mark.parametrize("shape", ["[1, 2]", "3", '"build-x"', "null", '{"build": ["x"], "files": 7}',
+                                   '{"files": [{"abs": 3}, 5, {"abs": "x", "sha": 1}], "entries": {"a": 1}}'])
+def test_cache_json_of_the_wrong_shape_is_rebuilt(run_mlbot, good_md, shape):
+    assert run_mlbot("ask", PARKING, f"--docs={good_md}").returncode == 0
+    for f in cache_files():
+        if f.suffix == ".json":
+            f.write_text(shape)
+    p = run_mlbot("ask", PARKING, f"--docs={good_md}")
+    assert p.returncode == 0 and clean(p) and b"city portal" in squash(p.stdout), p.stderr
+
+
 def spoil_entries(middle_only: bool) -> None:
     """Overwrite the cached entries in place with their sizes kept: all of them, or all but the first and last."""
     [blob] = [p for p in cache_files() if p.name == "entries.jsonl"]

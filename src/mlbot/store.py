@@ -486,6 +486,8 @@ def open_index(docs: list[str] | None, *, warn: Callable[[str], None] = lambda m
     for p in synonym_problems:   # every time, not only when rebuilding: they say the file is not doing its job
         warn(p)
     pointer = _read_json(current)
+    if not isinstance(pointer, dict):
+        pointer = None   # "[]" or "3" in current.json is as good as none
     if pointer is not None and not rebuild:
         try:
             if pointer.get("format") == index_format() and _same_stats(pointer["files"], stats) \
@@ -499,7 +501,9 @@ def open_index(docs: list[str] | None, *, warn: Callable[[str], None] = lambda m
             pointer = None
 
     # Stats moved: hash the files and re-parse the ones whose content changed.
-    old = {f["abs"]: f for f in pointer.get("files", [])} if isinstance(pointer, dict) else {}
+    files = pointer.get("files") if pointer is not None else None
+    old = {f["abs"]: f for f in files if isinstance(f, dict) and isinstance(f.get("abs"), str)
+           and isinstance(f.get("sha"), str)} if isinstance(files, list) else {}
     for s, d in zip(stats, found):
         prev = old.get(s["abs"])
         same = prev and prev.get("size") == s["size"] and prev.get("mtime") == s["mtime"] \
@@ -628,10 +632,13 @@ def _parse_all(found: list[ingest.DocFile], stats: list[dict], parsed: Path | No
         got: list[Entry] | None = None
         if isinstance(cached, dict) and cached.get("format") == FORMAT and cached.get("path") == doc.rel:
             try:
+                said = cached.get("warnings", [])
+                if not isinstance(said, list) or not isinstance(cached["entries"], list):
+                    raise TypeError("not a parsed document")
                 got = [Entry.from_json(x) for x in cached["entries"]]
                 got_lines = [e.to_json_text().encode("utf-8") for e in got]
-                warnings.extend(cached.get("warnings", []))
-            except (KeyError, TypeError, ValueError):
+                warnings.extend(str(w) for w in said)
+            except (KeyError, TypeError, ValueError, AttributeError):
                 got = None
         if got is None:
             try:
