@@ -401,7 +401,8 @@ def cmd_index(args: argparse.Namespace) -> int:
     t = time.perf_counter()
     kb = open_index(_docs(args), warn=_warn, progress=_progress(), rebuild=args.rebuild)
     try:
-        kb.check()   # every entry of a reused cache, not only those a question reaches
+        if kb.from_cache:
+            kb.check()   # every entry of a reused cache, not only those a question reaches
     except CacheError as e:
         _warn(f"{e.damage or e}; rebuilding it")
         kb = open_index(_docs(args), warn=_warn, progress=_progress(), rebuild=True)

@@ -92,6 +92,7 @@ class KnowledgeBase:
     sense: Meaning | None = None     # the sentence model's vectors, on collections it can read in about a minute
     spelling: Speller | None = None  # the documents' words, for reading a question's misspelt ones (spelling.py)
     derived: dict = field(default_factory=dict)   # what rank works out once per index (its reading plan)
+    from_cache: bool = False   # loaded from a build on disk (load_build), not built in this process
     _entries: dict[int, Entry] = field(default_factory=dict)
 
     def entry(self, i: int) -> Entry:
@@ -428,7 +429,7 @@ def load_build(folder: Path) -> KnowledgeBase:
         except (ValueError, KeyError, TypeError, AttributeError):
             raise ValueError(f"entries.jsonl cannot be read (entry {i + 1})") from None
     return KnowledgeBase(spaces, fields, n, blob, offsets, meta, folder, warnings=list(meta.get("warnings", [])),
-                         semantic=semantic, meaning=meaning, sense=sense, spelling=spelling)
+                         semantic=semantic, meaning=meaning, sense=sense, spelling=spelling, from_cache=True)
 
 
 # ------------------------------------------------------------------------------------------------ freshness
