@@ -654,9 +654,11 @@ def test_the_idf_is_scikit_learns_on_any_counts():
 @settings(max_examples=300, deadline=None)
 @given(st.text(), st.lists(st.text(), max_size=3), st.text(), st.one_of(st.none(), st.text()), st.integers(1, 10**6),
        st.lists(st.one_of(st.none(), st.integers(0, 10**4)), min_size=3, max_size=3), st.lists(st.text(), max_size=3),
-       st.booleans())
-def test_an_entrys_json_text_is_json_dumps_byte_for_byte(eid, questions, text, heading, line, places, headings, cut):
-    e = Entry(eid, tuple(questions), text, Source("dir/ä.md", heading, line, *places), tuple(headings), cut)
+       st.booleans(), st.lists(st.text(), max_size=2))
+def test_an_entrys_json_text_is_json_dumps_byte_for_byte(eid, questions, text, heading, line, places, headings, cut,
+                                                        alternates):
+    e = Entry(eid, tuple(questions), text, Source("dir/ä.md", heading, line, *places), tuple(headings), cut,
+              tuple(alternates))
     assert e.to_json_text() == json.dumps(e.to_json(), ensure_ascii=False)
     assert Entry.from_json(json.loads(e.to_json_text())) == e
 

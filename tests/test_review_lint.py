@@ -59,10 +59,30 @@ def test_attach_makes_the_question_answered_by_that_entry(kb, bot):
     assert lines == [{"docs": bot.kb.meta["key"], "entry": bike, "question": VELOCIPEDE}]
     assert log_for(bot).queue(bot.kb.meta["key"]) == []
     again = mlbot.load([str(kb)])
-    assert VELOCIPEDE in next(e for e in again.kb.entries() if e.id == bike).questions
+    assert next(e for e in again.kb.entries() if e.id == bike).alternates == (VELOCIPEDE,)
     answer = again.ask(VELOCIPEDE)
     assert answer.status == "answered"
     assert answer.best.entry.id == bike
+
+
+def test_a_paragraph_given_a_question_stays_a_paragraph_named_by_its_heading(tmp_path):
+    # Attached as its question, the phrasing took the heading's place: the paragraph was named by the user's words
+    # in /list and suggestions, and no longer matched its heading.
+    doc = tmp_path / "office.md"
+    doc.write_text("# Office\n\n## Laptops\n\nEvery new starter gets a 14-inch laptop on their first day.\n\n"
+                   "## Parking\n\nThe garage under the building has twelve spaces for staff.\n", encoding="utf-8")
+    bot = mlbot.load([str(doc)])
+    laptop = next(i for i in range(bot.kb.n_entries) if "laptop" in bot.kb.entry(i).text)
+    log = log_for(bot)
+    log.record(bot.ask("what kit do new people receive"))
+    review.attach(bot, log, "g1", bot.kb.entry(laptop).id)
+    again = mlbot.load([str(doc)])
+    e = again.kb.entry(laptop)
+    assert (e.questions, e.alternates) == ((), ("what kit do new people receive",))
+    assert (laptop, "Laptops") in again.contents()
+    for q in ("what kit do new people receive", "Laptops"):
+        answer = again.ask(q)
+        assert answer.status == "answered" and answer.best.index == laptop, (q, answer.status)
 
 
 def test_attach_by_item_number_to_the_answer_the_bot_gave(bot):

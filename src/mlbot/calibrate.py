@@ -10,6 +10,7 @@ how often a question about something else scores high (docs/benchmarks.md, thres
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 
 import numpy as np
 
@@ -27,13 +28,13 @@ def derive_threshold(entries: list[Entry], build: Callable[[list[Entry]], object
                      progress: Callable[[str, int, int], None] | None = None) -> dict | None:
     """Return {"value", "probes", "precision", "answered", "top1"} for entries with alternate questions, or None
     when too few entries have them (or there are too many entries). `build(entries)` returns a KnowledgeBase."""
-    multi = [i for i, e in enumerate(entries) if len(e.questions) >= 2]
+    multi = [i for i, e in enumerate(entries) if len(_phrasings(e)) >= 2]
     # Each round is one more build of the whole index: three on a small collection, where a build takes a moment
     # and each round adds few questions; one past that, holding out at most MAX_PROBES_PER_ROUND phrasings.
     rounds = 3 if len(entries) <= 1_000 else 1
     if len(multi) > MAX_PROBES_PER_ROUND:
         multi = [multi[int(k)] for k in np.linspace(0, len(multi) - 1, MAX_PROBES_PER_ROUND)]
-    if len(entries) > MAX_ENTRIES or sum(min(rounds, len(entries[i].questions) - 1) for i in multi) < MIN_PROBES:
+    if len(entries) > MAX_ENTRIES or sum(min(rounds, len(_phrasings(entries[i])) - 1) for i in multi) < MIN_PROBES:
         return None
     outcomes: list[tuple[float, bool]] = []
     for r in range(rounds):
@@ -43,13 +44,14 @@ def derive_threshold(entries: list[Entry], build: Callable[[list[Entry]], object
         trimmed = list(entries)
         for i in multi:
             e = entries[i]
-            n_alt = len(e.questions) - 1
+            n_alt = len(_phrasings(e)) - 1
             if r >= n_alt:
                 continue   # every alternate of this entry has had its turn
             j = 1 + r
-            held.append((i, e.questions[j]))
-            trimmed[i] = Entry(e.id, e.questions[:j] + e.questions[j + 1:], e.text, e.source, e.headings,
-                               e.truncated)
+            held.append((i, _phrasings(e)[j]))
+            n = len(e.questions)
+            trimmed[i] = replace(e, questions=e.questions[:j] + e.questions[j + 1:]) if j < n \
+                else replace(e, alternates=e.alternates[:j - n] + e.alternates[j - n + 1:])
         kb = build(trimmed)
         for i, q in held:
             sure, top = top_answer(kb, q)
@@ -70,6 +72,11 @@ def derive_threshold(entries: list[Entry], build: Callable[[list[Entry]], object
         "answered": round(len(above) / len(outcomes), 4),
         "top1": round(sum(right for _, right in outcomes) / len(outcomes), 4),
     }
+
+
+def _phrasings(e: Entry) -> tuple[str, ...]:
+    """An entry's questions, then the phrasings a user attached to it."""
+    return e.questions + e.alternates
 
 
 def top_answer(kb, question: str) -> tuple[float, int]:

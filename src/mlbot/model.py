@@ -43,7 +43,8 @@ class Entry:
     """One answerable unit: an FAQ question (with alternate phrasings) and its answer, or a paragraph.
 
     `questions` is empty for a paragraph; `headings` is the chain of headings above it, outermost first.
-    `truncated` marks text the document itself cuts off mid-sentence.
+    `truncated` marks text the document itself cuts off mid-sentence. `alternates` are phrasings a user attached
+    (`mlbot review --attach`): matched as the entry's own are, but a paragraph they are attached to stays one.
     """
 
     id: str
@@ -52,6 +53,7 @@ class Entry:
     source: Source
     headings: tuple[str, ...] = ()
     truncated: bool = False
+    alternates: tuple[str, ...] = ()
 
     @property
     def question(self) -> str | None:
@@ -65,6 +67,7 @@ class Entry:
             "source": self.source.to_dict(),
             "headings": list(self.headings),
             "truncated": self.truncated,
+            **({"alternates": list(self.alternates)} if self.alternates else {}),
         }
 
     def to_json_text(self) -> str:
@@ -77,7 +80,8 @@ class Entry:
         return (f'{{"id": {q(self.id)}, "questions": [{", ".join(map(q, self.questions))}], "text": {q(self.text)}, '
                 f'"source": {{"path": {q(s.path)}, "heading": {"null" if s.heading is None else q(s.heading)}, '
                 f'"line": {int(s.line)}{places}}}, "headings": [{", ".join(map(q, self.headings))}], '
-                f'"truncated": {"true" if self.truncated else "false"}}}')
+                f'"truncated": {"true" if self.truncated else "false"}'
+                + (f', "alternates": [{", ".join(map(q, self.alternates))}]' if self.alternates else "") + "}")
 
     @classmethod
     def from_json(cls, d: dict[str, Any]) -> Entry:
@@ -90,6 +94,7 @@ class Entry:
                           *(int(s[k]) if s.get(k) is not None else None for k in _PLACES)),
             headings=tuple(d.get("headings") or ()),
             truncated=bool(d.get("truncated", False)),
+            alternates=tuple(map(str, d.get("alternates") or ())),
         )
 
 

@@ -18,7 +18,7 @@ def entry_rows(entries: list[Entry]) -> dict[str, tuple[list[str], list[int]]]:
     context = heading_context(entries)
     out: dict[str, tuple[list[str], list[int]]] = {kind: ([], []) for kind in ("question", "joined", "text", "doc")}
     for i, e in enumerate(entries):
-        phrasings = e.questions or heading_questions(e, under)
+        phrasings = (e.questions or heading_questions(e, under)) + e.alternates
         for q in phrasings:
             out["question"][0].append(q)
             out["question"][1].append(i)
@@ -37,7 +37,7 @@ def entry_rows(entries: list[Entry]) -> dict[str, tuple[list[str], list[int]]]:
 def _doc_row(e: Entry, text: str, context: str) -> str:
     """Return the whole-entry row of e with text as its text: its headings but the title (context), its questions,
     the text."""
-    return " ".join((context, *e.questions, text))
+    return " ".join((context, *e.questions, *e.alternates, text))
 
 
 def heading_context(entries: list[Entry]) -> list[str]:
@@ -214,7 +214,7 @@ def paragraph_topics(entries: list[Entry], rows: tuple[list[str], list[int]]) ->
     the one that says most, by length ("Why ML engineers are in demand" over "Understanding the context")."""
     best: dict[int, str] = {}
     for text, i in zip(*rows):
-        if not entries[i].questions and len(text) > len(best.get(i, "")):
+        if not entries[i].questions and text not in entries[i].alternates and len(text) > len(best.get(i, "")):
             best[i] = text
     return [[i, t] for i, t in sorted(best.items())]
 

@@ -15,7 +15,7 @@ import re
 import shutil
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
@@ -34,7 +34,7 @@ from .spelling import ARRAYS as SPELLING_ARRAYS
 from .spelling import Speller, build_speller
 from .synonyms import read_user as read_user_synonyms
 
-FORMAT = 44          # bump when the layout, analyzers, readers, word vectors or score scale change: old caches are rebuilt
+FORMAT = 45          # bump when the layout, analyzers, readers, word vectors or score scale change: old caches are rebuilt
 SPACES = ("word", "bigram", "char")   # analyzers; a space's vocabulary and idf are fitted on whole entries
 # Kinds of row: a row per question phrasing; all phrasings of an entry joined; the answer text; the whole entry
 # (questions and text), which is also what each space is fitted on.
@@ -216,7 +216,7 @@ def build(entries: list[Entry], files: list[dict], warnings: list[str],
             texts, row_entry = rows[kind]
             if kind in ("text", "doc") and not whole:
                 continue
-            if kind == "joined" and all(len(e.questions) <= 1 for e in entries):
+            if kind == "joined" and all(len(e.questions) + len(e.alternates) <= 1 for e in entries):
                 continue   # the same as the question rows
             if kind == "text" and texts == docs:
                 continue   # no entry has a question: the text rows are the doc rows
@@ -589,10 +589,10 @@ def _reuse(build_dir: Path, current: Path, stats: list[dict], warn: Callable[[st
 
 
 def _with_alternates(e: Entry, extra) -> Entry:
-    new = tuple(q for q in extra if q not in e.questions)
+    new = tuple(q for q in extra if q not in e.questions and q not in e.alternates)
     if not new:
         return e
-    return Entry(e.id, e.questions + new, e.text, e.source, e.headings, e.truncated)
+    return replace(e, alternates=e.alternates + new)
 
 
 GROUP_SKIPS = 3   # this many files or more skipped for the same reason are told in one line
