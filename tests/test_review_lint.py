@@ -196,6 +196,8 @@ def test_cli_review_json_lists_the_groups(kb, bot, capsys):
     assert first["answers"][0]["confidence"] == 20.0
     assert len(first["items"]) == 2
     assert data["groups"][1]["statuses"] == {"bad": 1}
+    assert main(["review", "--docs", str(kb)]) == 0   # the commands it suggests name the same documents
+    assert f"mlbot review --docs {kb} --attach g1 --to 1" in capsys.readouterr().out
 
 
 def test_cli_review_without_docs_shows_every_knowledge_base(kb, capsys):

@@ -540,15 +540,19 @@ def cmd_review(args: argparse.Namespace) -> int:
         queue = review.list_review(bot, log, all_docs=all_docs)
     finally:
         log.close()
+    import shlex
+
+    from .render import safe
+    docs = safe("".join(f" --docs {shlex.quote(d)}" for d in args.docs or ()))   # to repeat in the commands shown
     if args.json:
         print(json.dumps(queue.to_dict(), ensure_ascii=False))
     elif _fancy():
         from .render import console
         from .render_review import rich_review
-        console().print(rich_review(queue))
+        console().print(rich_review(queue, docs))
     else:
         from .render_review import plain_review
-        print(plain_review(queue))
+        print(plain_review(queue, docs))
     return ExitStatus.OK
 
 

@@ -41,7 +41,7 @@ def _review_lines(g: ReviewGroup) -> dict[str, list[str]]:
             "questions": questions, "answers": answers, "candidates": candidates, "where": where}
 
 
-def _review_summary(queue: Review) -> tuple[str, list[str]]:
+def _review_summary(queue: Review, docs: str = "") -> tuple[str, list[str]]:
     n = sum(g.group.count for g in queue.groups)
     head = (f"{n} question{'s' * (n != 1)} to review in {len(queue.groups)} group{'s' * (len(queue.groups) != 1)}"
             if queue.groups else "Nothing to review: no question was refused, ambiguous or marked /bad.")
@@ -50,15 +50,15 @@ def _review_summary(queue: Review) -> tuple[str, list[str]]:
         notes.append(f"{queue.other_docs} more question{'s' * (queue.other_docs != 1)} were asked of other "
                      f"documents (mlbot review --all).")
     if queue.groups:
-        notes.append("Fix a group: mlbot review --attach g1 --to 1  (a candidate number, 'top' for the answer "
-                     "given, or an entry id)")
-        notes.append("Drop it:     mlbot review --dismiss g1  (or item numbers, the ones in brackets)")
+        notes.append(f"Fix a group: mlbot review{docs} --attach g1 --to 1  (a candidate number, 'top' for the "
+                     f"answer given, or an entry id)")
+        notes.append(f"Drop it:     mlbot review{docs} --dismiss g1  (or item numbers, the ones in brackets)")
     return head, notes
 
 
-def plain_review(queue: Review) -> str:
-    """Return the review queue as plain text."""
-    head, notes = _review_summary(queue)
+def plain_review(queue: Review, docs: str = "") -> str:
+    """Return the review queue as plain text (`docs`: the --docs options to repeat in the commands it suggests)."""
+    head, notes = _review_summary(queue, docs)
     out = [head]
     for g in queue.groups:
         parts = _review_lines(g)
@@ -73,13 +73,14 @@ def plain_review(queue: Review) -> str:
     return "\n".join(out + notes)
 
 
-def rich_review(queue: Review) -> RenderableType:
-    """Return the review queue as a rich renderable: a summary, a table of the groups, and how to act on them."""
+def rich_review(queue: Review, docs: str = "") -> RenderableType:
+    """Return the review queue as a rich renderable: a summary, a table of the groups, and how to act on them
+    (`docs`: the --docs options to repeat in the commands it suggests)."""
     from rich.console import Group
     from rich.table import Table
     from rich.text import Text
 
-    head, notes = _review_summary(queue)
+    head, notes = _review_summary(queue, docs)
     shown: list = [Text(head, style="bold")]
     if queue.groups:
         table = Table(show_lines=True, expand=True)
