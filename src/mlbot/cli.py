@@ -269,11 +269,9 @@ def cmd_ask(args: argparse.Namespace) -> int:
         except UsageError:   # a line of control characters only: nothing to ask
             continue
         _log_reply(log, reply)
-        if not args.json:   # for a person reading: which answer is to which question (JSON carries it)
-            from .render import safe
-            sys.stdout.write(f"{'' if first else chr(10)}Q: {safe(reply.question)}\n")
-            sys.stdout.flush()
-            first = False
+        if not args.json and not first:   # replies apart by a blank line; the first line is still the answer's
+            sys.stdout.write("\n")
+        first = False
         show(reply)
     sys.stdout.flush()
     return ExitStatus.OK
