@@ -1603,3 +1603,12 @@ def test_the_list_of_readable_kinds_names_every_suffix_read():
     from mlbot.ingest import READABLE, SUFFIXES
 
     assert set(SUFFIXES) == set(re.findall(r"\.\w+", READABLE))
+
+
+def test_obsidian_links_are_read_as_their_text_but_never_in_code():
+    # TOML's arrays of tables look like wiki links: a config copied from the answer must be the document's.
+    doc = ("# Storage\n\n## How do I add a second backend?\n\nAdd a second `[[storage]]` section, as [[Backends|the "
+           "backends page]] and [[Retention]] say:\n\n```toml\n[[storage]]\ntype = \"b2\"\n```\n")
+    [e] = parse_markdown(doc, "m.md")
+    assert e.text == ("Add a second `[[storage]]` section, as the backends page and Retention say:\n\n"
+                      "```toml\n[[storage]]\ntype = \"b2\"\n```")

@@ -59,6 +59,22 @@ _PROSE_DIRECTIVES = frozenset({"dropdown", "admonition", "note", "tip", "hint", 
 _TARGET = re.compile(r" {0,3}\([\w.:-]+\)=[ \t]*$")
 _ROLE = re.compile(r"\{[\w:-]+\}`([^`<]*?)(?:\s*<[^`>]*>)?`")
 _OPTION = re.compile(r" {0,3}:[\w-]+:(?:[ \t].*)?$")
+_CODE_SPAN = re.compile(r"(`+)(?:(?!\1).)+?\1")
+
+
+def _unlinked(line: str) -> str:
+    """Return a line with Obsidian's wiki links read as their text, outside its inline code."""
+    out, at = [], 0
+    for m in _CODE_SPAN.finditer(line):
+        out += [_WIKILINK.sub(_link_text, line[at:m.start()]), m[0]]
+        at = m.end()
+    return "".join(out) + _WIKILINK.sub(_link_text, line[at:])
+
+
+def _link_text(m: re.Match) -> str:
+    return "" if m[1] else m[3] or m[2]
+
+
 _WIKILINK = re.compile(r"(!?)\[\[([^\[\]|]+)(?:\|([^\[\]]+))?\]\]")   # [[Page]], [[Page|text]], ![[embed]]
 _JSX = r"</?[A-Z][\w.]*(?:[ \t][^<>]*)?/?>"
 _MDX_LINE = re.compile(rf"(?:import|export)[ \t].*|{_JSX}(?:[ \t]*{_JSX})*"
@@ -485,7 +501,8 @@ def parse_markdown(text: str, path: str, continued: frozenset[int] = frozenset()
     if "{" in text and ("`{" in text or ":{" in text or ")=" in text):
         lines = _directives(lines)
     if "[[" in text:   # Obsidian's links keep their text; its embeds ("![[map.png|400]]") show nothing here
-        lines = [_WIKILINK.sub(lambda m: "" if m[1] else m[3] or m[2], x) if "[[" in x else x for x in lines]
+        # Not in code: TOML's `[[storage]]` is an array of tables, and a config copied from the answer must work.
+        lines = [_unlinked(x) if "[[" in x and not code else x for x, code in zip(lines, _fenced(lines))]
     if "%%" in text or "<" in text:
         fenced = _fenced(lines)   # neither pass below moves a fence
         if "%%" in text:   # Obsidian's comments, on one line or several
