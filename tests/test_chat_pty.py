@@ -213,6 +213,20 @@ def test_follow_up_question_is_read_in_context(chat, kb_md):
     c.type("and how long is the reset link valid?", rf"48{G}hours")
 
 
+def test_the_chat_answers_from_documents_edited_while_it_runs(chat, kb_md):
+    # As `mlbot ask` does: built once at the start, the chat went on with the old answers.
+    c = chat(f"--docs={kb_md}")
+    c.type("how do I renew my parking permit", rf"city{G}portal")
+    text = kb_md.read_text(encoding="utf-8").replace("Renew it online at the city portal",
+                                                     "Renew it at the front desk with a paper form")
+    kb_md.write_text(text + "\n## Is there a canteen?\n\nYes, on the ground floor, open from noon to two.\n",
+                     encoding="utf-8")
+    os.utime(kb_md, ns=(time.time_ns(), time.time_ns() + 2_000_000_000))
+    c.type("how do I renew my parking permit", rf"the{G}documents{G}changed")
+    c.shows(rf"paper{G}form")
+    c.type("is there a canteen", rf"ground{G}floor")
+
+
 def test_feedback_commands_answer(chat, warm_cache):
     c = chat()
     c.type("/good", r"Ask a question first")

@@ -360,9 +360,26 @@ def _log_reply(log, reply) -> None:
 # ------------------------------------------------------------------------------------------------------ chat
 
 def cmd_chat(args: argparse.Namespace) -> int:
+    from .bot import Bot
     from .repl import run_chat
+    from .store import open_index, watched
+
     bot = _load(args, progress=True)
-    return run_chat(bot, log=_feedback_log(args, bot.kb.meta.get("key", "")))
+    seen = {"files": watched(_docs(args)), "bot": bot}
+
+    def reopen():
+        """A Bot on the documents as they are now when they changed since the last look, else None."""
+        now = watched(_docs(args))
+        if now == seen["files"] and now is not None:
+            return None
+        kb = open_index(_docs(args), warn=_warn, progress=_progress())
+        seen["files"] = now
+        if kb.location is not None and kb.location == seen["bot"].kb.location:
+            return None   # touched, not changed
+        seen["bot"] = Bot(kb, getattr(args, "threshold", None), getattr(args, "default_answer", None))
+        return seen["bot"]
+
+    return run_chat(bot, log=_feedback_log(args, bot.kb.meta.get("key", "")), reopen=reopen)
 
 
 # ------------------------------------------------------------------------------------------------------ eval

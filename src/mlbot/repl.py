@@ -46,12 +46,31 @@ class ChatState:
 class Chat:
     """One chat: reads a line, answers it, and keeps the state that numbered choices and /more need."""
 
-    def __init__(self, bot: Bot, log=None, out=None) -> None:
+    def __init__(self, bot: Bot, log=None, out=None, reopen=None) -> None:
         self.bot = bot
         self.session = bot.session()
         self.log = log
         self.out = out or console()
         self.state = ChatState()
+        # reopen() -> a Bot on the documents as they are now, or None while they are unchanged (cli.cmd_chat)
+        self.reopen = reopen
+
+    def refresh(self) -> None:
+        """Answer from the documents as they are now: edited, added or removed since the last question, they are
+        read again (as `mlbot ask` would), and what was on offer from the old index is dropped."""
+        if self.reopen is None:
+            return
+        try:
+            bot = self.reopen()
+        except MlbotError as e:
+            from rich.text import Text
+            self.out.print(Text(f"{safe(str(e))} (answering from the documents as they were)", style="yellow"))
+            return
+        if bot is None:
+            return
+        from rich.text import Text
+        self.bot, self.session, self.state = bot, bot.session(), ChatState()
+        self.out.print(Text("(the documents changed: answering from them as they are now)", style="dim"))
 
     # ------------------------------------------------------------------------------------------ the loop
     def banner(self) -> None:
@@ -95,6 +114,7 @@ class Chat:
         return True
 
     def answer(self, text: str) -> None:
+        self.refresh()
         try:
             reply = self.session.ask(text, top_k=10)
         except MlbotError as e:
@@ -238,9 +258,9 @@ class Chat:
                                 style="dim"))
 
 
-def run_chat(bot: Bot, log=None) -> int:
-    """Run the chat until the user leaves; return the exit status (0)."""
-    chat = Chat(bot, log)
+def run_chat(bot: Bot, log=None, reopen=None) -> int:
+    """Run the chat until the user leaves; return the exit status (0). `reopen`: see Chat."""
+    chat = Chat(bot, log, reopen=reopen)
     if not sys.stdin.isatty():
         return _run_plain(chat)
     from prompt_toolkit import PromptSession
@@ -256,7 +276,7 @@ def run_chat(bot: Bot, log=None) -> int:
         except OSError:
             pass
     session: PromptSession = PromptSession(history=history, auto_suggest=AutoSuggestFromHistory(),
-                                           completer=QuestionCompleter(bot), complete_while_typing=False,
+                                           completer=QuestionCompleter(chat), complete_while_typing=False,
                                            enable_history_search=False)
     chat.banner()
     while True:
@@ -287,17 +307,22 @@ class QuestionCompleter:
     """Tab completion: the documents' own questions (and the headings that name paragraphs) containing what was typed,
     and the slash commands."""
 
-    def __new__(cls, bot: Bot):
+    def __new__(cls, chat: Chat):
         from prompt_toolkit.completion import Completer, Completion
 
-        questions = [q for _, q in bot.contents()]
+        listed: dict = {}
+
+        def questions() -> list[str]:   # the chat's documents may be read again: listed once per index
+            if listed.get("bot") is not chat.bot:
+                listed.update(bot=chat.bot, questions=[q for _, q in chat.bot.contents()])
+            return listed["questions"]
         commands = ["/help", "/list", "/more", "/why", "/sources", "/good", "/bad", "/quit"]
 
         class _Completer(Completer):
             def get_completions(self, document, complete_event):
                 typed = document.text_before_cursor
                 low = typed.lower().strip()
-                pool = commands if low.startswith("/") else questions
+                pool = commands if low.startswith("/") else questions()
                 count = 0
                 for q in pool:
                     if low in q.lower():

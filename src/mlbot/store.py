@@ -455,6 +455,16 @@ def _sha(path: Path) -> str:
     return h.hexdigest()
 
 
+def watched(docs: list[str] | None) -> list[tuple] | None:
+    """Return what says whether the documents changed (each file's path, size, mtime and readability), or None when
+    they cannot be found: cheap beside open_index, for a long-running chat to ask before each question."""
+    try:
+        found = ingest.discover([str(p) for p in docs] if docs else [str(bundled_docs())])
+        return [(s["abs"], s["size"], s["mtime"], s["readable"]) for s in map(_stat, found)]
+    except (DocumentsError, OSError):
+        return None
+
+
 def _same_stats(a: list[dict], b: list[dict]) -> bool:
     return len(a) == len(b) and all(
         x["abs"] == y["abs"] and x["size"] == y["size"] and x["mtime"] == y["mtime"]
