@@ -426,3 +426,12 @@ def test_an_answer_the_user_picked_says_so_instead_of_a_confidence():
     assert "(your pick)" in plain and "Confidence" not in plain
     screen = words(render(rich_reply(answered(m)), width=120))
     assert "· your pick" in screen and "confidence" not in screen
+
+
+def test_a_highlighted_list_item_stays_an_item():
+    e = entry("Travel costs:\n\n- Rail travel: standard class only.\n- Mileage in your own car: 45p per mile.")
+    out = render(rich_reply(answered(match(e, 90.0, highlight="- Mileage in your own car: 45p per mile."))),
+                 terminal=True, width=100)
+    lines = [words(x) for x in SGR.sub("", out).splitlines()]
+    assert any(x.startswith("• Mileage in your own car") for x in lines), lines
+    assert re.search(r"\x1b\[1m[^\x1b]*Mileage in your own car: 45p per mile\.", out)

@@ -24,6 +24,7 @@ CUT_OFF = "The document stops here: this answer is cut off mid-sentence, and mlb
 # shown as written: its "<Enter>", "*.log" or "2*3*4" are not Markdown, which would drop or slant them.
 MARKDOWN_SOURCES = (".md", ".markdown", ".mdx", ".rst", ".adoc", ".asciidoc", ".org", ".docx", ".ipynb")
 _LITERAL = re.compile(r"[\\<&_]|(?<!\*)\*(?!\*)|^[ \t]*#")   # bold made by a reader ("**Q?**") stays bold
+_ITEM_MARKER = re.compile(r"[ \t]*(?:[-*+\u2022]|\d{1,3}[.)])[ \t]+")
 _HL_START, _HL_END = "\ue000", "\ue001"   # where the highlighted sentence goes, kept apart from the text's own
 
 
@@ -198,7 +199,10 @@ def match_panel(m: Match, *, title_prefix: str = "", name: str | None = None) ->
     else:
         hl = safe(m.highlight)
         if hl and hl != text and hl in text and "**" not in hl and "\n" not in hl:
-            text = text.replace(hl, f"{_HL_START}{hl}{_HL_END}", 1)
+            # A list item's marker stays outside the bold, or the item would run into the one above it.
+            marker = _ITEM_MARKER.match(hl)
+            lead = marker[0] if marker else ""
+            text = text.replace(hl, f"{lead}{_HL_START}{hl[len(lead):]}{_HL_END}", 1)
         text = markdown_source(text, m.entry.source.path).replace(_HL_START, "**").replace(_HL_END, "**")
         # hyperlinks=False: a link shows its target after its text, so a document cannot dress one address up as
         # another in a terminal hyperlink.
