@@ -435,3 +435,11 @@ def test_a_highlighted_list_item_stays_an_item():
     lines = [words(x) for x in SGR.sub("", out).splitlines()]
     assert any(x.startswith("• Mileage in your own car") for x in lines), lines
     assert re.search(r"\x1b\[1m[^\x1b]*Mileage in your own car: 45p per mile\.", out)
+
+
+def test_a_name_listed_twice_is_told_apart_by_first_words():
+    from mlbot.render import told_apart
+
+    texts = {0: "The office is open from 7:00 to 20:00 on weekdays.", 1: "Twelve parking spaces.", 2: "Lunch at noon."}
+    got = told_apart([(0, "Berlin office"), (1, "Parking"), (2, "Berlin office")], lambda i: entry(texts[i]))
+    assert got == ["Berlin office: The office is open from 7:00 …", "Parking", "Berlin office: Lunch at noon."]

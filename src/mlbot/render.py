@@ -127,6 +127,13 @@ def choice_names(matches: tuple[Match, ...] | list[Match]) -> list[str]:
             for name, m in zip(names, matches)]
 
 
+def told_apart(named: list[tuple[int, str]], entry) -> list[str]:
+    """Return the names of (entry index, name) pairs listed together, a name shared by several paragraphs followed
+    by each one's first words (`entry(i)` returns entry i), as choice_names tells choices apart."""
+    names = [name for _, name in named]
+    return [f"{name}: {_first_words(entry(i).text, 6)}" if names.count(name) > 1 else name for i, name in named]
+
+
 def _first_words(text: str, n: int = 12) -> str:
     words = safe(text).split()
     return " ".join(words[:n]) + (" …" if len(words) > n else "")

@@ -190,7 +190,8 @@ class Chat:
             self.out.print(Text("These documents have no FAQ questions or headings; ask about anything they cover."))
             return
         self.out.print(Text("What the documents answer (type a number to ask):", style="dim"))
-        for n, (_, name) in enumerate(listed[:LIST_MAX], 1):
+        from .render import told_apart
+        for n, name in enumerate(told_apart(listed[:LIST_MAX], self.bot.kb.entry), 1):
             self.out.print(Text(f"{n:>3}. {safe(name)}"))
         if len(listed) > LIST_MAX:
             self.out.print(Text(f"… and {len(listed) - LIST_MAX} more", style="dim"))
