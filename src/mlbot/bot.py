@@ -42,7 +42,8 @@ def clean_question(question: str) -> str:
     """Return question without control characters or escape sequences, blanks collapsed. Raises on empty."""
     q = one_line(question)
     if not q:
-        raise UsageError("the question is empty: type a question, e.g. mlbot ask \"what does an ML engineer do?\"")
+        raise UsageError("the question is empty: type one after ask, in quotes, e.g. mlbot ask \"how do I get "
+                         "started?\"")
     return q
 
 
