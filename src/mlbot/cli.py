@@ -468,8 +468,9 @@ def _threshold_line(d: dict) -> str:
 
     t = d.get("threshold")
     if not t:
-        return (f"{d['threshold_value']:g}, the default (an index whose entries have alternate questions derives its "
-                f"own from them)")
+        from .calibrate import MIN_PROBES
+        return (f"{d['threshold_value']:g}, the default (an index whose entries have {MIN_PROBES} or more alternate "
+                f"questions between them derives its own from them)")
     share = f"{t['precision']:.0%}" if t["precision"] is not None else "none"
     return (f"{t['value']:g}, derived from {t['probes']} alternate questions asked with each held out: {share} of "
             f"those answered at or above it were right (the default is {DEFAULT_THRESHOLD:g}, and mlbot never goes "
