@@ -1612,3 +1612,13 @@ def test_obsidian_links_are_read_as_their_text_but_never_in_code():
     [e] = parse_markdown(doc, "m.md")
     assert e.text == ("Add a second `[[storage]]` section, as the backends page and Retention say:\n\n"
                       "```toml\n[[storage]]\ntype = \"b2\"\n```")
+
+
+def test_a_flat_exports_category_is_its_entries_heading():
+    csv_text = "Question,Answer,Category\nDo you ship abroad?,\"Yes, to the EU.\",Billing &amp; shipping\n" \
+               "Can I pay by card?,\"Yes, any card.\",\n"
+    assert [(e.headings, e.source.heading) for e in parse_csv(csv_text, "f.csv")] == [
+        (("Billing & shipping",), "Billing & shipping"), ((), None)]
+    json_text = '[{"question": "Do you ship abroad?", "answer": "Yes.", "category": "Shipping"}]'
+    [e] = parse_json(json_text, "f.json")
+    assert e.headings == ("Shipping",)

@@ -36,6 +36,7 @@ _JSON_ERROR = ("no questions or answers found; expected a list of objects like "
 _LIST_KEYS = ("faq", "faqs", "entries", "items", "data", "questions", "qna", "qnalist", "qnadocuments", "records",
               "articles")
 HEADER_ROWS = 5   # a table's header is one of its first five rows
+_CATEGORY = ("category", "section", "topic")   # a flat export's column (or key) naming each entry's group
 _GROUP_NAMES = ("name", "title", "category", "section", "topic", "group", "heading", "label")
 
 
@@ -63,7 +64,7 @@ def _merge(rows: Iterable[_Row], path: str) -> list[Entry]:
             continue
         first = by_answer.get(answer) if answer else None
         if first is None:
-            first = _Row(row.id or f"{path}:{row.line}", [], answer, row.line, row.headings)
+            first = _Row(row.id or f"{path}:{row.line}", [], answer, row.line, tuple(map(_unescape, row.headings)))
             kept.append(first)
             if answer:
                 by_answer[answer] = first
@@ -143,6 +144,7 @@ def _parse_delimited(text: str, path: str, delimiter: str) -> list[Entry]:
     qi, ai, _ = columns
     names = [c.strip().lstrip("\ufeff").lower() for c in numbered[k][1]]
     ii, si = _column(names, ("id",)), _column(names, ("status", "state"))
+    gi = _column(names, _CATEGORY)
 
     def cell(cells: list[str], i: int | None) -> str:
         return cells[i] if i is not None and i < len(cells) else ""
@@ -153,7 +155,8 @@ def _parse_delimited(text: str, path: str, delimiter: str) -> list[Entry]:
     if skipped := len(numbered) - k - 1 - len(rows):
         s = "s" if skipped > 1 else ""
         warn(f"{path}: skipped {skipped} row{s} whose status is draft, archived or unpublished")
-    return _merge((_Row(clean(cell(c, ii)) or None, [cell(c, qi)], cell(c, ai), n) for n, c in rows), path)
+    return _merge((_Row(clean(cell(c, ii)) or None, [cell(c, qi)], cell(c, ai), n,
+                        (g,) if (g := clean(cell(c, gi))) and gi not in (qi, ai) else ()) for n, c in rows), path)
 
 
 def parse_csv(text: str, path: str) -> list[Entry]:
@@ -279,7 +282,9 @@ def _rows(data: Any, path: str) -> tuple[list[_Row], int]:
             continue
         row = _row(obj, getattr(obj, "line", 1), titled=True) if isinstance(obj, dict) else None
         if row is not None:
-            row.headings = headings
+            keys = {str(k).lower(): v for k, v in obj.items()}
+            group = next((g for k in _CATEGORY if isinstance(v := keys.get(k), str) and (g := clean(v))), None)
+            row.headings = (*headings, group) if group and group not in headings else headings
             rows.append(row)
     if drafts:
         warn(f"{path}: skipped {drafts} {'entries' if drafts > 1 else 'entry'} marked as a draft or unpublished")
