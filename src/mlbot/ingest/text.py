@@ -140,6 +140,9 @@ def looks_like_question(line: str) -> bool:
     return line.endswith("?") and len(line) <= 300
 
 
+INLINE_HEADING_WORDS = 5   # a heading on the line above its paragraph is at most this long ("Parking", "Sick leave")
+
+
 def _heading_on_top(lines: list[str]) -> bool:
     """True for a block whose first line is a heading and the rest a paragraph of prose under it ("Parking" over
     "There are 12 parking spaces in the garage. Ask facilities for one."): a capitalised line of at most
@@ -154,8 +157,6 @@ def _heading_on_top(lines: list[str]) -> bool:
     return rest[0][0].isupper() and body.rstrip().endswith((".", "!", "?")) and len(body.split()) >= 6 \
         and not _LIST_START.match(rest[0])
 
-
-INLINE_HEADING_WORDS = 5
 
 
 def looks_like_heading(line: str) -> bool:
