@@ -135,6 +135,9 @@ def test_a_long_heading_never_cuts_the_confidence_off_an_answer():
     bottom = render(rich_reply(reply), width=80).splitlines()[-1]
     assert bottom.endswith("· confidence 95% ─╯") and "help.md › Why the Role of Ml Engineer Is Shaping…" in bottom
     assert long in plain_reply(reply)   # plain text keeps the whole heading
+    for width, where_left in ((60, "help.md › Why the Role of Ml…, line 3"), (45, "help.md, line 3"), (30, "")):
+        bottom = render(rich_reply(reply), width=width).splitlines()[-1]   # a narrow terminal: the place gives way
+        assert bottom.endswith("confidence 95% ─╯") and where_left in bottom, bottom
 
 
 def test_a_paragraph_choice_is_named_by_the_heading_that_names_it():

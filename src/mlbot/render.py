@@ -219,11 +219,37 @@ def match_panel(m: Match, *, title_prefix: str = "", name: str | None = None) ->
     # A numbered choice needs a name to pick it by, as the plain rendering names it.
     asked = (name or _choice_name(m)) if title_prefix else safe(m.matched_question or m.entry.question)
     title = Text(title_prefix + asked, style="bold")
-    # A long heading is cut so that the panel's border never cuts the confidence off.
     said = f"confidence {label(m.confidence)}" if m.shown_as is None else safe(m.shown_as)
-    subtitle = Text(f"{where(m, SUBTITLE_HEADING)} · {said}", style="dim")
-    return Panel(Group(*body), title=title if title.plain else None, title_align="left",
-                 subtitle=subtitle, subtitle_align="right", border_style=_colour(m.confidence), padding=(0, 1))
+
+    def panel(width: int) -> Panel:
+        subtitle = Text(_footer(m, said, width - 6), style="dim")   # the corners, and a blank and a rule each side
+        return Panel(Group(*body), title=title if title.plain else None, title_align="left",
+                     subtitle=subtitle, subtitle_align="right", border_style=_colour(m.confidence), padding=(0, 1))
+    return _Fitted(panel)
+
+
+class _Fitted:
+    """A renderable made for the width it is given: an answer's footer fits the terminal it is shown in."""
+
+    def __init__(self, make) -> None:
+        self.make = make
+
+    def __rich_console__(self, console, options):
+        yield self.make(options.max_width)
+
+
+def _footer(m: Match, said: str, room: int) -> str:
+    """Return where an answer is and `said` (its confidence), in `room` characters if they fit: a long heading is
+    cut, then left out, then the file, so that the confidence is never what the border cuts off."""
+    full = f"{where(m, SUBTITLE_HEADING)} · {said}"
+    if len(full) <= room:
+        return full
+    s = m.entry.source
+    bare = f"{safe(s.path)}, {s.place} · {said}"
+    budget = room - len(bare) - 3   # " › " before the heading
+    if s.heading and budget >= 8:
+        return f"{where(m, budget)} · {said}"
+    return bare if len(bare) <= room else said
 
 
 def _colour(confidence: float) -> str:
