@@ -677,3 +677,11 @@ def test_related_questions_name_each_answer_once_and_not_the_one_shown(tmp_path)
     names = [name for _, name in bot.related(top.index)]
     assert names.count("Berlin office") == 1 and len(names) == len(set(names)), names
     assert "Can I park at the office?" not in names
+
+
+def test_documents_of_headings_and_paragraphs_alone_have_examples_to_try(tmp_path):
+    doc = tmp_path / "handbook.md"
+    doc.write_text("# Staff handbook\n\n## Annual leave\n\nYou get 25 days of paid leave a year.\n\n## Sick leave\n\n"
+                   "Tell your manager before your shift starts.\n")
+    assert mlbot.load([str(doc)]).examples() == ["Annual leave", "Sick leave"]
+    assert mlbot.load().examples()[0] == "What skills and training are needed to become an Ml Engineer?"   # FAQ first
