@@ -1622,3 +1622,8 @@ def test_a_flat_exports_category_is_its_entries_heading():
     json_text = '[{"question": "Do you ship abroad?", "answer": "Yes.", "category": "Shipping"}]'
     [e] = parse_json(json_text, "f.json")
     assert e.headings == ("Shipping",)
+    [e] = parse_jsonl(json_text[1:-1] + "\n", "f.jsonl")   # a JSON Lines row is read the same way
+    assert e.headings == ("Shipping",)
+    grouped = '{"categories": [{"name": "Orders", "items": [{"question": "Can I cancel?", "answer": "Yes.", ' \
+              '"category": "Changes"}]}]}'
+    assert parse_json(grouped, "g.json")[0].headings == ("Orders", "Changes")

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .analyze import content_terms
+from .ingest.text import looks_truncated
 from .model import Entry
 from .rank import rank
 from .store import KnowledgeBase
@@ -24,7 +25,6 @@ _PLACEHOLDER = re.compile(r"(?:todo|tbd|tba|fixme|xxx+|n/?a|wip|coming soon|to b
                           r"announced|confirmed)|answer here|lorem ipsum.*)", re.IGNORECASE)
 _WORDS = re.compile(r"\w+")
 _EDGE = re.compile(r"^\W+|\W+$")
-_END = re.compile(r"""[.!?…:;)\]"'»”’*`]\s*$""")   # closing punctuation (ingest.text's)
 _TAGS = re.compile(r"(?:\s#[\w/-]+)+\s*$")   # an Obsidian note's closing tags ("… fee. #rent")
 _LINK = re.compile(r"https?://|www\.|@\w+\.\w")
 
@@ -87,7 +87,7 @@ def _unfinished(text: str) -> bool:
     """True for an answer whose last line is a sentence of prose without its closing punctuation ("We answer
     within"), where a list item, a table row, code or a closing link may well end without one."""
     last = _TAGS.sub("", text.splitlines()[-1]).strip() if text else ""
-    return len(last.split()) >= 4 and last[0].isalpha() and not _LINK.search(last.split()[-1]) and not _END.search(last) \
+    return len(last.split()) >= 4 and last[0].isalpha() and not _LINK.search(last.split()[-1]) and looks_truncated(last) \
         and text.count("```") % 2 == 0
 
 

@@ -24,7 +24,6 @@ CUT_OFF = "The document stops here: this answer is cut off mid-sentence, and mlb
 # shown as written: its "<Enter>", "*.log" or "2*3*4" are not Markdown, which would drop or slant them.
 MARKDOWN_SOURCES = (".md", ".markdown", ".mdx", ".rst", ".adoc", ".asciidoc", ".org", ".docx", ".ipynb")
 _LITERAL = re.compile(r"[\\<&_]|(?<!\*)\*(?!\*)|^[ \t]*#")   # bold made by a reader ("**Q?**") stays bold
-_ITEM_MARKER = re.compile(r"[ \t]*(?:[-*+\u2022]|\d{1,3}[.)])[ \t]+")
 _HL_START, _HL_END = "\ue000", "\ue001"   # where the highlighted sentence goes, kept apart from the text's own
 
 
@@ -33,14 +32,14 @@ def markdown_source(text: str, path: str) -> str:
     Markdown would read as markup escaped, outside code fences."""
     if path.lower().endswith(MARKDOWN_SOURCES):
         return text
-    out, fenced = [], False
-    for line in text.split("\n"):
-        if line.lstrip().startswith(("```", "~~~")):
-            fenced = not fenced
-        elif not fenced:
-            line = _LITERAL.sub(lambda m: m[0][:-1] + "\\" + m[0][-1], line)
-        out.append(line)
-    return "\n".join(out)
+    lines = text.split("\n")
+    if "```" in text or "~~~" in text:
+        from .ingest.text import fenced_lines  # the readers' fence rules, imported only for an answer with code
+        code = fenced_lines(lines)
+    else:
+        code = [False] * len(lines)
+    return "\n".join(x if fenced else _LITERAL.sub(lambda m: m[0][:-1] + "\\" + m[0][-1], x)
+                     for x, fenced in zip(lines, code))
 
 
 def safe(text: str | None) -> str:
@@ -207,7 +206,8 @@ def match_panel(m: Match, *, title_prefix: str = "", name: str | None = None) ->
         hl = safe(m.highlight)
         if hl and hl != text and hl in text and "**" not in hl and "\n" not in hl:
             # A list item's marker stays outside the bold, or the item would run into the one above it.
-            marker = _ITEM_MARKER.match(hl)
+            from .rows import LIST_ITEM  # loaded with the index already
+            marker = LIST_ITEM.match(hl)
             lead = marker[0] if marker else ""
             text = text.replace(hl, f"{lead}{_HL_START}{hl[len(lead):]}{_HL_END}", 1)
         text = markdown_source(text, m.entry.source.path).replace(_HL_START, "**").replace(_HL_END, "**")

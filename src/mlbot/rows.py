@@ -100,7 +100,7 @@ def sentences(entries: list[Entry]) -> tuple[list[str], list[int]]:
     return texts, owners
 
 
-_ITEM = re.compile(r"(?:[-+*\u2022]|\d{1,3}[.)])(?:[ \t]|$)")
+LIST_ITEM = re.compile(r"(?:[-+*\u2022]|\d{1,3}[.)])(?:[ \t]|$)")   # a list item's marker (render.match_panel too)
 _FENCES = ("```", "~~~")
 
 
@@ -120,7 +120,7 @@ def _unwrapped(text: str) -> str:
         if s.startswith(_FENCES):
             fence = not fence
         elif (not fence and not indented and s[:1].islower() and prev and prev[-1] not in ".!?:;|"
-              and not out[-1].endswith("  ") and not prev.lstrip().startswith(_FENCES) and not _ITEM.match(s)):
+              and not out[-1].endswith("  ") and not prev.lstrip().startswith(_FENCES) and not LIST_ITEM.match(s)):
             out[-1] = f"{prev} {s}"
             continue
         out.append(line)

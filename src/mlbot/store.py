@@ -102,9 +102,8 @@ class KnowledgeBase:
         return e
 
     def _decode(self, i: int) -> Entry:
-        a, b = int(self.offsets[i]), int(self.offsets[i + 1])
         try:
-            return Entry.from_json(json.loads(bytes(self.blob[a:b])))
+            return _entry_at(self.blob, self.offsets, i)
         except (ValueError, KeyError, TypeError, AttributeError) as e:
             # Damaged in place (its size kept, so load_build's checks passed): removed, so the next run builds
             # the index again rather than meeting the same damage.
@@ -364,6 +363,11 @@ def _indices_fit(indptr: np.ndarray | None, indices: np.ndarray, bound: int) -> 
     return not len(indices) or (int(indices.min()) >= 0 and int(indices.max()) < bound)
 
 
+def _entry_at(blob, offsets: np.ndarray, i: int) -> Entry:
+    """Return entry i of a build's entries.jsonl (its bytes, and where each entry starts)."""
+    return Entry.from_json(json.loads(bytes(blob[int(offsets[i]):int(offsets[i + 1])])))
+
+
 def load_build(folder: Path) -> KnowledgeBase:
     """Return the KnowledgeBase saved in folder, memory-mapped. Raises ValueError when anything is off."""
     try:
@@ -425,7 +429,7 @@ def load_build(folder: Path) -> KnowledgeBase:
         raise ValueError("entries.jsonl has the wrong size")
     for i in {0, n - 1} if n else ():   # a file overwritten whole shows at either end, and costs nothing to see
         try:
-            Entry.from_json(json.loads(bytes(blob[int(offsets[i]):int(offsets[i + 1])])))
+            _entry_at(blob, offsets, i)
         except (ValueError, KeyError, TypeError, AttributeError):
             raise ValueError(f"entries.jsonl cannot be read (entry {i + 1})") from None
     return KnowledgeBase(spaces, fields, n, blob, offsets, meta, folder, warnings=list(meta.get("warnings", [])),
@@ -455,11 +459,16 @@ def _sha(path: Path) -> str:
     return h.hexdigest()
 
 
+def _paths(docs: list[str] | None) -> list[str]:
+    """Return the documents' paths as given, else the bundled article's."""
+    return [str(p) for p in docs] if docs else [str(bundled_docs())]
+
+
 def watched(docs: list[str] | None) -> list[tuple] | None:
     """Return what says whether the documents changed (each file's path, size, mtime and readability), or None when
     they cannot be found: cheap beside open_index, for a long-running chat to ask before each question."""
     try:
-        found = ingest.discover([str(p) for p in docs] if docs else [str(bundled_docs())])
+        found = ingest.discover(_paths(docs))
         return [(s["abs"], s["size"], s["mtime"], s["readable"]) for s in map(_stat, found)]
     except (DocumentsError, OSError):
         return None
@@ -478,7 +487,7 @@ def open_index(docs: list[str] | None, *, warn: Callable[[str], None] = lambda m
     Only files whose size, mtime or content changed are re-parsed. A cache that cannot be read is reported
     through `warn` and rebuilt; one that cannot be written leaves the index in memory, with a warning.
     """
-    paths = [str(p) for p in docs] if docs else [str(bundled_docs())]
+    paths = _paths(docs)
     found = ingest.discover(paths, warn)
     stats = []
     for d in list(found):

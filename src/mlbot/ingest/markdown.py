@@ -500,11 +500,11 @@ def parse_markdown(text: str, path: str, continued: frozenset[int] = frozenset()
         lines = _shortcodes(lines)
     if "{" in text and ("`{" in text or ":{" in text or ")=" in text):
         lines = _directives(lines)
-    if "[[" in text:   # Obsidian's links keep their text; its embeds ("![[map.png|400]]") show nothing here
-        # Not in code: TOML's `[[storage]]` is an array of tables, and a config copied from the answer must work.
-        lines = [_unlinked(x) if "[[" in x and not code else x for x, code in zip(lines, _fenced(lines))]
-    if "%%" in text or "<" in text:
-        fenced = _fenced(lines)   # neither pass below moves a fence
+    if "[[" in text or "%%" in text or "<" in text:
+        fenced = _fenced(lines)   # none of the passes below moves a fence
+        if "[[" in text:   # Obsidian's links keep their text; its embeds ("![[map.png|400]]") show nothing here
+            # Not in code: TOML's `[[storage]]` is an array of tables, and a config copied from the answer must work.
+            lines = [_unlinked(x) if "[[" in x and not code else x for x, code in zip(lines, fenced)]
         if "%%" in text:   # Obsidian's comments, on one line or several
             lines = _without_comments(lines, fenced)
         if "<" in text:

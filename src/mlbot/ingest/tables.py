@@ -186,9 +186,10 @@ def _strings(value: Any) -> list[str]:
 
 
 def _row(obj: dict[Any, Any], line: int, titled: bool = False) -> _Row | None:
-    """Return a JSON object's id, questions and answer, or None when it has neither question nor answer. `titled`:
-    an object with neither may be a help centre's article, its title the question and its body the answer (only an
-    object that holds no group of others: a group's title and description are no question)."""
+    """Return a JSON object's id, questions, answer and category (as its heading), or None when it has neither
+    question nor answer. `titled`: an object with neither may be a help centre's article, its title the question and
+    its body the answer (only an object that holds no group of others: a group's title and description are no
+    question)."""
     keys = {str(k).lower(): v for k, v in obj.items()}
     questions = [q for key in _QUESTION for q in _strings(keys.get(key))]
     answer = next((a for key in (*_ANSWER, "text") if (a := "\n".join(_strings(keys.get(key))))), "")
@@ -200,8 +201,9 @@ def _row(obj: dict[Any, Any], line: int, titled: bool = False) -> _Row | None:
     if not any(map(clean, questions)) and not clean(answer):
         return None
     ident = keys.get("id")
+    group = next((g for k in _CATEGORY if isinstance(v := keys.get(k), str) and (g := clean(v))), None)
     return _Row(str(ident) if isinstance(ident, (str, int, float, bool)) and ident != "" else None,
-                questions, answer, line)
+                questions, answer, line, (group,) if group else ())
 
 
 def _evaluation(obj: dict[Any, Any]) -> bool:
@@ -282,9 +284,7 @@ def _rows(data: Any, path: str) -> tuple[list[_Row], int]:
             continue
         row = _row(obj, getattr(obj, "line", 1), titled=True) if isinstance(obj, dict) else None
         if row is not None:
-            keys = {str(k).lower(): v for k, v in obj.items()}
-            group = next((g for k in _CATEGORY if isinstance(v := keys.get(k), str) and (g := clean(v))), None)
-            row.headings = (*headings, group) if group and group not in headings else headings
+            row.headings = (*headings, *(g for g in row.headings if g not in headings))   # its groups', then its own
             rows.append(row)
     if drafts:
         warn(f"{path}: skipped {drafts} {'entries' if drafts > 1 else 'entry'} marked as a draft or unpublished")
