@@ -446,3 +446,34 @@ def test_a_name_listed_twice_is_told_apart_by_first_words():
     texts = {0: "The office is open from 7:00 to 20:00 on weekdays.", 1: "Twelve parking spaces.", 2: "Lunch at noon."}
     got = told_apart([(0, "Berlin office"), (1, "Parking"), (2, "Berlin office")], lambda i: entry(texts[i]))
     assert got == ["Berlin office: The office is open from 7:00 …", "Parking", "Berlin office: Lunch at noon."]
+
+
+def test_a_code_line_too_wide_for_the_terminal_goes_out_whole_for_a_copy():
+    from mlbot.render import console
+
+    command = "/opt/vpn/collect --output ~/Desktop/logs-$(date +%Y%m%d).tar.gz --include-system-diagnostics --verbose"
+    e = entry(f"Collect the logs:\n\n```sh\n{command}\n```\n\nThen send them to IT.", path="vpn.md")
+    for width in (40, 80):
+        out = io.StringIO()
+        console(file=out, width=width).print(rich_reply(answered(match(e, 91.0))))
+        screen = out.getvalue()
+        assert command in screen.splitlines(), screen   # one line, unbroken and without borders
+        assert "confidence 91%" in screen and "Then send them to IT." in words(screen)
+    # A command that fits stays in the panel.
+    short = entry("Run:\n\n```sh\nvpn status\n```", path="vpn.md")
+    assert "│" in render(rich_reply(answered(match(short, 91.0))), width=80)
+
+
+def test_a_placeholder_in_angle_brackets_and_a_bare_address_are_shown_as_written():
+    e = entry("Log in as <username> on <hostname> with <b>ssh</b>, or see <https://help.example.com/vpn>.",
+              path="vpn.md")
+    screen = words(render(rich_reply(answered(match(e, 91.0))), width=120))
+    assert "Log in as <username> on <hostname> with ssh, or see https://help.example.com/vpn." in screen
+    assert "(https://" not in screen
+
+
+def test_a_highlight_with_a_lone_star_is_not_bolded_into_the_text():
+    e = entry("Use the portal. Wildcards like *.acme.example are allowed for internal sites.", path="notes.md")
+    out = render(rich_reply(answered(match(e, 90.0, highlight="Wildcards like *.acme.example are allowed for "
+                                                             "internal sites."))), width=120, terminal=True)
+    assert "Wildcards like *.acme.example are allowed" in words(out)

@@ -140,8 +140,8 @@ def _first_words(text: str, n: int = 12) -> str:
 
 # ---------------------------------------------------------------------------------------------------- rich
 
-def console(*, stderr: bool = False, file=None) -> Console:
-    return _console_class()(stderr=stderr, file=file, highlight=False, soft_wrap=False)
+def console(*, stderr: bool = False, file=None, width: int | None = None) -> Console:
+    return _console_class()(stderr=stderr, file=file, width=width, highlight=False, soft_wrap=False)
 
 
 @functools.cache
@@ -150,11 +150,16 @@ def _console_class():
 
     class QuietPipeConsole(Console):
         """A console that lets a closed pipe (`mlbot chat < questions | head`) end mlbot as a broken pipe, which
-        cli.main turns into a quiet exit 0, where rich's own handler exits 1."""
+        cli.main turns into a quiet exit 0, where rich's own handler exits 1. It does not crop what it prints to
+        the terminal's width: everything but a code line too wide for it is wrapped before, and such a line goes
+        out whole, for the terminal to wrap (_markdown_class)."""
 
         def on_broken_pipe(self) -> None:
             self.quiet = True
             raise BrokenPipeError
+
+        def print(self, *objects, crop: bool = False, **kwargs) -> None:
+            super().print(*objects, crop=crop, **kwargs)
 
     return QuietPipeConsole
 
@@ -194,8 +199,8 @@ def rich_reply(reply: Reply, *, explain: bool = False, numbered: bool = False) -
 
 def match_panel(m: Match, *, title_prefix: str = "", name: str | None = None) -> RenderableType:
     from rich.console import Group
-    from rich.markdown import Markdown
     from rich.panel import Panel
+    from rich.rule import Rule
     from rich.text import Text
 
     text = safe(m.entry.text)
@@ -204,7 +209,9 @@ def match_panel(m: Match, *, title_prefix: str = "", name: str | None = None) ->
         body.append(Text("(the document asks this but gives no answer)", style="italic"))
     else:
         hl = safe(m.highlight)
-        if hl and hl != text and hl in text and "**" not in hl and "\n" not in hl:
+        # Not a sentence with a lone "*" ("wildcards like *.example.com", or one starting inside *emphasis*):
+        # bold around it would pair with that star and change the text.
+        if hl and hl != text and hl in text and "**" not in hl and "\n" not in hl and hl.count("*") % 2 == 0:
             # A list item's marker stays outside the bold, or the item would run into the one above it.
             from .rows import LIST_ITEM  # loaded with the index already
             marker = LIST_ITEM.match(hl)
@@ -213,7 +220,7 @@ def match_panel(m: Match, *, title_prefix: str = "", name: str | None = None) ->
         text = markdown_source(text, m.entry.source.path).replace(_HL_START, "**").replace(_HL_END, "**")
         # hyperlinks=False: a link shows its target after its text, so a document cannot dress one address up as
         # another in a terminal hyperlink.
-        body.append(Markdown(text, hyperlinks=False))
+        body.append(_markdown_class()(text, hyperlinks=False))
     if m.entry.truncated:
         body.append(Text(CUT_OFF, style="italic yellow"))
     # A numbered choice needs a name to pick it by, as the plain rendering names it.
@@ -221,11 +228,85 @@ def match_panel(m: Match, *, title_prefix: str = "", name: str | None = None) ->
     title = Text(title_prefix + asked, style="bold")
     said = f"confidence {label(m.confidence)}" if m.shown_as is None else safe(m.shown_as)
 
-    def panel(width: int) -> Panel:
+    widest = _widest_code_line(text) if text else 0
+
+    def panel(width: int) -> RenderableType:
         subtitle = Text(_footer(m, said, width - 6), style="dim")   # the corners, and a blank and a rule each side
+        colour = _colour(m.confidence)
+        if widest + CODE_PADDING > width - 4:
+            # A code line wider than the panel could hold would be broken, with borders, where a copy must have the
+            # command whole: such an answer is drawn between two rules, and the line goes out unbroken.
+            return Group(Rule(title, align="left", style=colour) if title.plain else Rule(style=colour), *body,
+                         Rule(subtitle, align="right", style=colour))
         return Panel(Group(*body), title=title if title.plain else None, title_align="left",
-                     subtitle=subtitle, subtitle_align="right", border_style=_colour(m.confidence), padding=(0, 1))
+                     subtitle=subtitle, subtitle_align="right", border_style=colour, padding=(0, 1))
     return _Fitted(panel)
+
+
+CODE_PADDING = 2   # rich pads a code block by a column each side
+
+
+def _widest_code_line(text: str) -> int:
+    """The width of an answer's widest line of fenced code (0 without any)."""
+    if "```" not in text and "~~~" not in text:
+        return 0
+    from rich.cells import cell_len
+
+    from .ingest.text import fenced_lines  # the readers' fence rules, imported only for an answer with code
+    lines = text.split("\n")
+    return max((cell_len(x) for x, fenced in zip(lines, fenced_lines(lines)) if fenced), default=0)
+
+
+# Raw HTML in a Markdown answer that is not an element a page would use is text the writer meant to show:
+# "log in as <username>" (rich drops every inline tag but <kbd>).
+HTML_ELEMENTS = frozenset("""a abbr b big br cite code del dfn em font i img ins kbd mark q s samp small span strike
+strong sub sup time tt u var wbr""".split())
+_TAG = re.compile(r"</?([A-Za-z][A-Za-z0-9-]*)")
+
+
+@functools.cache
+def _markdown_class():
+    """rich's Markdown as an answer needs it: code lines too wide for the terminal kept whole, a placeholder in
+    angle brackets ("<username>") shown, "<br>" a line break, and an address written as itself (<https://…>) shown
+    once, not followed by itself in brackets."""
+    from rich.markdown import CodeBlock, Markdown
+    from rich.segment import Segment
+    from rich.syntax import Syntax
+
+    class WholeLinesCode(CodeBlock):
+        def __rich_console__(self, console, options):
+            code = str(self.text).rstrip()
+            if _widest_code_line(f"```\n{code}\n```") + CODE_PADDING <= options.max_width:
+                yield from super().__rich_console__(console, options)
+                return
+            for line in Syntax(code, self.lexer_name, theme=self.theme).highlight(code).split("\n"):
+                yield from line.render(console)
+                yield Segment.line()
+
+    class AnswerMarkdown(Markdown):
+        elements = {**Markdown.elements, "fence": WholeLinesCode, "code_block": WholeLinesCode}
+
+        def __init__(self, markup: str, **kwargs) -> None:
+            super().__init__(markup, **kwargs)
+            for block in self.parsed:
+                if block.children:
+                    block.children = list(_as_shown(block.children))
+
+    return AnswerMarkdown
+
+
+def _as_shown(tokens):
+    """Yield inline Markdown tokens as an answer shows them (_markdown_class)."""
+    for t in tokens:
+        if t.type in ("link_open", "link_close") and t.markup == "autolink":
+            continue   # its text alone: the address
+        if t.type == "html_inline":
+            tag = _TAG.match(t.content)
+            if tag is None or tag[1].lower() not in HTML_ELEMENTS:
+                t.type = "text"
+            elif tag[1].lower() == "br":
+                t.type = "hardbreak"
+        yield t
 
 
 class _Fitted:
