@@ -685,3 +685,18 @@ def test_documents_of_headings_and_paragraphs_alone_have_examples_to_try(tmp_pat
                    "Tell your manager before your shift starts.\n")
     assert mlbot.load([str(doc)]).examples() == ["Annual leave", "Sick leave"]
     assert mlbot.load().examples()[0] == "What skills and training are needed to become an Ml Engineer?"   # FAQ first
+
+
+def test_the_highlight_looks_past_what_the_answers_own_question_already_says():
+    text = ("We deliver on Saturdays and weekdays between 9am and 5pm within a five-mile radius. There are no Sunday "
+            "deliveries. Delivery is free for patients over 65.")
+    rarity = {"deliv": 2.0, "sunday": 1.5}
+    # "deliver" is what the whole answer is about: the sentence to show is the one about Sunday.
+    assert highlight(text, "do you deliver on sunday", rarity, ("Do you deliver prescriptions?",)) == \
+        "There are no Sunday deliveries."
+    assert highlight(text, "do you deliver on sunday", rarity).startswith("We deliver on Saturdays")
+
+
+def test_the_highlight_is_never_a_lists_bare_number():
+    steps = "1. Install the client from Self Service.\n2. Allow the system extension.\n3. Sign in."
+    assert highlight(steps, "and on mac?") == "Install the client from Self Service."

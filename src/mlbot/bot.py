@@ -162,7 +162,7 @@ class Bot:
                rarity: dict[str, float]) -> Match:
         e = self.kb.entry(i)
         sure = answer_confidence(self.kb, score, margin, coverage, by_sense)
-        return Match(e, score, sure, highlight(e.text, q, rarity), best_phrasing(e.questions, q),
+        return Match(e, score, sure, short_answer(e, q, rarity), best_phrasing(e.questions, q),
                      index=i, topic=None if e.questions else self._name(i, e))
 
     def reply_for(self, index: int, question: str | None = None, shown_as: str = "your pick") -> Reply:
@@ -170,7 +170,7 @@ class Bot:
         where an answer says its confidence: nothing measured it."""
         e = self.kb.entry(index)
         q = question or e.question or _first_sentence(e.text)
-        return Reply(q, "answered", 100.0, (Match(e, 1.0, 100.0, highlight(e.text, q, term_rarity(self.kb, q)),
+        return Reply(q, "answered", 100.0, (Match(e, 1.0, 100.0, short_answer(e, q, term_rarity(self.kb, q)),
                                                   index=index, shown_as=shown_as),))
 
     def related(self, index: int, n: int = 3) -> list[tuple[int, str]]:
@@ -336,14 +336,28 @@ _ASKS_NUMBER = re.compile(r"\b(?:how (?:much|many|long|often|far|old|soon|early|
 _NUMBER = re.compile(r"[\d£$€]")
 
 
-def highlight(text: str, question: str, rarity: dict[str, float] | None = None) -> str:
+# A question's word that the answer's own question or heading already says ("deliver" of "Do you deliver
+# prescriptions?") counts this much in picking its sentence: every sentence of that answer is about it, and the one
+# to show holds what else was asked ("do you deliver on sunday": "There are no Sunday deliveries."). Over the
+# labelled sets' right answers the highlight held the expected passage 315 -> 323 times of 452 (0.1 and 0.25 alike,
+# 0.5: 321): scripts/bench_highlight.py.
+NAMED_WEIGHT = 0.25
+
+
+def short_answer(e: Entry, question: str, rarity: dict[str, float]) -> str:
+    """Return the sentence of e's text to highlight for question (highlight), knowing what e's question or heading
+    says."""
+    return highlight(e.text, question, rarity, (*e.questions, *e.headings[-1:]))
+
+
+def highlight(text: str, question: str, rarity: dict[str, float] | None = None, named: tuple[str, ...] = ()) -> str:
     """Return the sentence of text that says most of what the question asks (the short answer): the question's
     terms it holds, each weighed by its rarity in the documents (rank.term_rarity; 1 each without), and a number
-    where the question asks for one ("how much", "when"). Never a line of its code or of a table, which are shown
-    as they are.
+    where the question asks for one ("how much", "when"); the words the answer's own question or heading (named)
+    already says count less (NAMED_WEIGHT). Never a line of its code or of a table, which are shown as they are.
 
-    On the prose and shapes sets, of 448 right answers whose expected passage is well short of the entry, the
-    highlight held it 300 times counting terms alike, 314 so (docs/benchmarks.md)."""
+    On the prose and shapes sets, of 452 right answers whose expected passage is well short of the entry, the
+    highlight held it 303 times counting terms alike, 323 so (docs/benchmarks.md)."""
     if not any(mark in text for mark in (". ", "! ", "? ", "\n", ".\t")):
         return text.strip()   # one sentence: no need for the sentence pattern (this runs for every result)
     if "```" in text or "~~~" in text or "\n|" in text or text.startswith("|"):
@@ -353,16 +367,21 @@ def highlight(text: str, question: str, rarity: dict[str, float] | None = None) 
         if not prose.strip():
             return text.strip()   # code or a table alone: shown whole, never marked up (render.match_panel)
         text = prose
-    sentences = [s.strip() for s in SENTENCE_BREAK.split(text) if s and s.strip()]
+    # Not a list's bare "1." (the sentence pattern splits it from its item): only pieces with a word.
+    sentences = [s.strip() for s in SENTENCE_BREAK.split(text) if any(c.isalpha() for c in s)]
     if len(sentences) <= 1:
-        return sentences[0] if sentences else ""
+        return sentences[0] if sentences else text.strip()
     want = set(content_terms(question))
-    weight = (rarity or {}).get
+    named_terms = set(content_terms(" ".join(named))) if named else set()
+    rare = (rarity or {}).get
+
+    def weight(t: str) -> float:
+        return rare(t, 1.0) * (NAMED_WEIGHT if t in named_terms else 1.0)
     number = bool(_ASKS_NUMBER.search(question))
     best, best_score = sentences[0], -1.0
     for i, s in enumerate(sentences):
         terms = content_terms(s)
-        hit = sum(weight(t, 1.0) for t in want.intersection(terms))
+        hit = sum(weight(t) for t in want.intersection(terms))
         score = hit / (1 + 0.02 * len(terms)) + (number and bool(_NUMBER.search(s))) - 0.01 * i
         if score > best_score:
             best, best_score = s, score
