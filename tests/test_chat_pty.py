@@ -271,6 +271,7 @@ def test_history_file_follows_mlbot_no_history(chat, warm_cache, keep):
     assert c.exit_status() == 0
     if keep:
         assert "can I work remotely as an ML engineer?" in history.read_text(encoding="utf-8")
+        assert history.stat().st_mode & 0o077 == 0, "the history is the user's alone"
     else:
         assert not history.exists()
         assert not any(Path(os.environ["XDG_STATE_HOME"]).rglob("*history*"))

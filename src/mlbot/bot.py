@@ -171,7 +171,8 @@ class Bot:
         e = self.kb.entry(index)
         q = question or e.question or _first_sentence(e.text)
         return Reply(q, "answered", 100.0, (Match(e, 1.0, 100.0, short_answer(e, q, term_rarity(self.kb, q)),
-                                                  index=index, shown_as=shown_as),))
+                                                  index=index, topic=None if e.questions else self._name(index, e),
+                                                  shown_as=shown_as),))
 
     def related(self, index: int, n: int = 3) -> list[tuple[int, str]]:
         """Return up to n (entry, question) pairs from the documents close to entry `index`, other than itself: an

@@ -5,9 +5,11 @@ import re
 
 _KINDS: list[tuple[str, re.Pattern[str]]] = [
     ("greeting", re.compile(r"(hi+|hello+|hey+|hiya|howdy|yo|greetings|good (morning|afternoon|evening|day))"
-                            r"( there| bot| mlbot)?")),
+                            r"( there| bot| mlbot)?( (i am|i'm|im) new( here)?)?")),
     ("thanks", re.compile(r"(thanks?( you)?( (so|very) much)?|thank u|thx|ty|cheers|much appreciated|great,? thanks"
                           r"|perfect,? thanks|ok thanks|okay thanks)")),
+    ("ok", re.compile(r"(ok+|okay|k|kk|cool|great|nice|alright|all right|got it|i see|understood|noted|fine|sure"
+                      r"|perfect|awesome|makes sense)( thanks?)?")),
     ("goodbye", re.compile(r"(bye+|goodbye|good bye|see you( later)?|see ya|farewell|cya|later|good night)")),
     ("help", re.compile(r"(help|help me|what can you do|how does this work|how do i use (this|you)|what do you know"
                         r"( about)?|what can i ask( you)?( about)?|commands|usage|\?"
@@ -42,6 +44,7 @@ def respond(kind: str, title: str | None, examples: list[str]) -> str:
     return {
         "greeting": f"Hello! Ask me anything about {about}.{hint}",
         "thanks": "You're welcome. Ask another question whenever you like.",
+        "ok": "Ask another question whenever you like.",
         "goodbye": "Goodbye!",
         "help": f"I answer questions from {about}, offline. Ask in your own words.{hint}",
         "identity": f"I'm mlbot, an offline question-answering bot. I find the closest answer in {about}; "

@@ -199,10 +199,8 @@ def _warn(message: str) -> None:
 
 def _load(args: argparse.Namespace, *, progress: bool = False):
     from .bot import Bot
-    from .store import open_index
 
-    docs = _docs(args)
-    kb = open_index(docs, warn=_warn, progress=_progress() if progress else None)
+    kb = _open(_docs(args), progress=progress)
     return Bot(kb, getattr(args, "threshold", None), getattr(args, "default_answer", None))
 
 
@@ -218,26 +216,39 @@ def _env_docs() -> list[str] | None:
     return [p for p in value.split(os.pathsep) if p] if value else None
 
 
-def _progress() -> Callable[[str, int, int], None] | None:
-    """Return a progress callback drawing a rich bar on stderr when it is a terminal, else None."""
-    if not sys.stderr.isatty():
-        return None
-    from rich.progress import Progress
+def _open(docs: list[str] | None, *, progress: bool = True, **kwargs):
+    """Open the index of docs (store.open_index), with a progress bar on stderr when it is a terminal. The bar is
+    taken down however the build ends: one left running after Ctrl-C would draw over all the chat printed after."""
+    from .store import open_index
 
-    from .render import console
+    bar = _ProgressBar() if progress and sys.stderr.isatty() else None
+    try:
+        return open_index(docs, warn=_warn, progress=bar, **kwargs)
+    finally:
+        if bar is not None:
+            bar.close()
 
-    bar = Progress(console=console(stderr=True), transient=True)
-    tasks: dict[str, int] = {}
 
-    def update(what: str, done: int, total: int) -> None:
-        if what not in tasks:
-            bar.start()
-            tasks[what] = bar.add_task(what, total=total)
-        bar.update(tasks[what], completed=done)
+class _ProgressBar:
+    """A progress callback (store.Progress) drawing a rich bar on stderr for each stage of a build."""
+
+    def __init__(self) -> None:
+        from rich.progress import Progress
+
+        from .render import console
+        self.bar = Progress(console=console(stderr=True), transient=True)
+        self.tasks: dict[str, int] = {}
+
+    def __call__(self, what: str, done: int, total: int) -> None:
+        if what not in self.tasks:
+            self.bar.start()
+            self.tasks[what] = self.bar.add_task(what, total=total)
+        self.bar.update(self.tasks[what], completed=done)
         if done >= total:
-            bar.stop()
+            self.bar.stop()
 
-    return update
+    def close(self) -> None:
+        self.bar.stop()
 
 
 # ------------------------------------------------------------------------------------------------------- ask
@@ -362,7 +373,7 @@ def _log_reply(log, reply) -> None:
 def cmd_chat(args: argparse.Namespace) -> int:
     from .bot import Bot
     from .repl import run_chat
-    from .store import open_index, watched
+    from .store import watched
 
     bot = _load(args, progress=True)
     seen = {"files": watched(_docs(args)), "bot": bot}
@@ -372,7 +383,7 @@ def cmd_chat(args: argparse.Namespace) -> int:
         now = watched(_docs(args))
         if now == seen["files"] and now is not None:
             return None
-        kb = open_index(_docs(args), warn=_warn, progress=_progress())
+        kb = _open(_docs(args))
         seen["files"] = now
         if kb.location is not None and kb.location == seen["bot"].kb.location:
             return None   # touched, not changed
@@ -411,16 +422,16 @@ def cmd_index(args: argparse.Namespace) -> int:
     import time
 
     from .errors import CacheError
-    from .store import SKIPPED, describe, open_index
+    from .store import SKIPPED, describe
 
     t = time.perf_counter()
-    kb = open_index(_docs(args), warn=_warn, progress=_progress(), rebuild=args.rebuild)
+    kb = _open(_docs(args), rebuild=args.rebuild)
     try:
         if kb.from_cache:
             kb.check()   # every entry of a reused cache, not only those a question reaches
     except CacheError as e:
         _warn(f"{e.damage or e}; rebuilding it")
-        kb = open_index(_docs(args), warn=_warn, progress=_progress(), rebuild=True)
+        kb = _open(_docs(args), rebuild=True)
     elapsed = time.perf_counter() - t
     d = describe(kb)
     kinds: dict[str, int] = {}

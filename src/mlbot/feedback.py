@@ -6,6 +6,7 @@ ever deletes, moves or rewrites a database it cannot open: the feedback in it is
 """
 from __future__ import annotations
 
+import os
 import re
 import sqlite3
 import time
@@ -190,7 +191,11 @@ class FeedbackLog:
             return self._conn
         conn = None
         try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+            # The questions people asked are theirs: the log is readable by its owner alone (SQLite gives its
+            # journal files the database's permissions).
+            if not self.path.exists():
+                os.close(os.open(self.path, os.O_WRONLY | os.O_CREAT, 0o600))
             # isolation_level=None: statements commit on their own; multi-statement changes say BEGIN themselves.
             conn = sqlite3.connect(str(self.path), timeout=BUSY_TIMEOUT, isolation_level=None)
             conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT * 1000)}")

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from .bot import Bot, Reply
+from .chitchat import classify
 from .errors import MlbotError
 from .render import console, rich_reply, safe
 from .sanitize import decode_input
@@ -41,6 +42,7 @@ class ChatState:
     choices: list[int] = field(default_factory=list)   # entries offered as numbered choices
     listed: bool = False   # the choices are /list's, not the last reply's
     shown: int = 1
+    verdict: bool | None = None   # /good (True) or /bad (False) said of the last reply
 
 
 class Chat:
@@ -55,22 +57,24 @@ class Chat:
         # reopen() -> a Bot on the documents as they are now, or None while they are unchanged (cli.cmd_chat)
         self.reopen = reopen
 
-    def refresh(self) -> None:
+    def refresh(self) -> bool:
         """Answer from the documents as they are now: edited, added or removed since the last question, they are
-        read again (as `mlbot ask` would), and what was on offer from the old index is dropped."""
+        read again (as `mlbot ask` would), and what was on offer from the old index is dropped. Return whether
+        they were."""
         if self.reopen is None:
-            return
+            return False
         try:
             bot = self.reopen()
         except MlbotError as e:
             from rich.text import Text
             self.out.print(Text(f"{safe(str(e))} (answering from the documents as they were)", style="yellow"))
-            return
+            return False
         if bot is None:
-            return
+            return False
         from rich.text import Text
         self.bot, self.session, self.state = bot, bot.session(), ChatState()
         self.out.print(Text("(the documents changed: answering from them as they are now)", style="dim"))
+        return True
 
     # ------------------------------------------------------------------------------------------ the loop
     def banner(self) -> None:
@@ -84,7 +88,7 @@ class Chat:
                 self.out.print(Text(f"  • {safe(q)}"))
         notes = "Type /help for commands, /quit or Ctrl-D to leave."
         if self.log is not None and self.log.enabled:
-            notes += " Unanswered questions are logged for `mlbot review` (--no-log or MLBOT_NO_LOG=1 to stop)."
+            notes += " Unanswered questions are logged for 'mlbot review' (--no-log or MLBOT_NO_LOG=1 to stop)."
         self.out.print(Text(notes, style="dim"))
 
     def handle(self, line: str) -> bool:
@@ -95,10 +99,17 @@ class Chat:
         low = text.lower()
         if low in QUIT:
             return False
+        if classify(text) == "goodbye":   # "bye": said back, and the chat ends as the user expects
+            self.answer(text)
+            return False
         if low.startswith("/"):
             self.command(low.split()[0])
             return True
         if low.isdigit() and self.state.choices:
+            if self.refresh():   # the choices were the old documents': the entries they name may be gone
+                from rich.text import Text
+                self.out.print(Text("Those choices were from the documents as they were: ask again.", style="yellow"))
+                return True
             n = int(low)
             if 1 <= n <= len(self.state.choices):
                 self.pick(self.state.choices[n - 1])
@@ -128,6 +139,7 @@ class Chat:
     def show(self, reply: Reply) -> None:
         self.state.last = reply
         self.state.shown = 1
+        self.state.verdict = None
         self.state.choices = []
         self.state.listed = False
         # The suggestions after a refusal can be picked by number: each names an entry.
@@ -159,7 +171,9 @@ class Chat:
         # from /list may be browsing, and says nothing of the last question.
         chose = asked is not None and asked.status in ("ambiguous", "no_answer") and not self.state.listed
         reply = self.bot.reply_for(index, asked.question if chose else None)
-        self.session.remember(reply)
+        # What the user picked is what a follow-up ("how long does that take?") is about, not the words they typed
+        # before it.
+        self.session.remember(replace(reply, question=reply.results[0].name or reply.question))
         if self.log is not None and chose:
             self.log.resolved(asked, reply)
         self.show(reply)
@@ -212,7 +226,7 @@ class Chat:
                 self.out.print(match_panel(m))
             self.state.shown += len(nxt)
             return
-        around = self.bot.neighbours(last.results[0].index)
+        around = self.bot.neighbours(last.results[0].index) if self.state.shown <= len(last.results) else []
         if not around:
             self.out.print(Text("No more answers to that question.", style="dim"))
             return
@@ -254,9 +268,13 @@ class Chat:
                                 style="yellow"))
         elif self.log is None or not self.log.enabled:
             self.out.print(Text("Thanks — noted for this chat (logging is off, so it is not saved).", style="dim"))
-        else:
-            self.out.print(Text("Thanks — feedback recorded." + ("" if good else " See it with `mlbot review`."),
+        elif self.state.verdict is not None and self.state.verdict != good:
+            self.out.print(Text(f"Changed to {'good' if good else 'bad'}: the last word on an answer is the one kept.",
                                 style="dim"))
+        else:
+            self.out.print(Text("Thanks — feedback recorded." + ("" if good else " See it with 'mlbot review'."),
+                                style="dim"))
+        self.state.verdict = good
 
 
 def run_chat(bot: Bot, log=None, reopen=None) -> int:
@@ -272,8 +290,10 @@ def run_chat(bot: Bot, log=None, reopen=None) -> int:
     if not os.environ.get("MLBOT_NO_HISTORY"):
         path = history_path()
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            history = FileHistory(str(path))
+            path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+            # Questions to a help desk can be personal: the history is the user's alone, as a shell's is.
+            os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600))
+            history = _questions_only(FileHistory)(str(path))
         except OSError:
             pass
     session: PromptSession = PromptSession(history=history, auto_suggest=AutoSuggestFromHistory(),
@@ -293,6 +313,17 @@ def run_chat(bot: Bot, log=None, reopen=None) -> int:
         except KeyboardInterrupt:
             chat.out.print("(interrupted)", style="dim")
     return 0
+
+
+def _questions_only(history_class):
+    """history_class keeping what was asked, not a number picking one of the choices of the moment (recalled later,
+    it would pick whatever is on offer then) nor a way out."""
+    class QuestionHistory(history_class):
+        def append_string(self, string: str) -> None:
+            low = string.strip().lower()
+            if not low.isdigit() and low not in QUIT:
+                super().append_string(string)
+    return QuestionHistory
 
 
 def _run_plain(chat: Chat) -> int:

@@ -1,0 +1,131 @@
+"""The chat's turns, in process: what a number, "bye", "ok", /more and /good do, what a follow-up after a pick leans
+on, and what the chat keeps on disk. The same chat in a real pseudo-terminal is test_chat_pty.py."""
+from __future__ import annotations
+
+import io
+import os
+import stat
+import sys
+
+import pytest
+
+import mlbot
+from mlbot.render import console
+from mlbot.repl import Chat
+
+
+@pytest.fixture
+def office(kb):
+    return mlbot.load([str(kb)])
+
+
+def chat(bot, reopen=None, log=None) -> tuple[Chat, io.StringIO]:
+    buf = io.StringIO()
+    return Chat(bot, log, out=console(file=buf, width=120), reopen=reopen), buf
+
+
+def said(buf: io.StringIO, start: int = 0) -> str:
+    return " ".join(buf.getvalue()[start:].replace("│", " ").split())
+
+
+@pytest.mark.parametrize("line", ["bye", "Goodbye!", "see you"])
+def test_saying_goodbye_leaves_the_chat(office, line):
+    c, buf = chat(office)
+    assert c.handle(line) is False
+    assert "Goodbye!" in said(buf)
+
+
+@pytest.mark.parametrize("line", ["ok", "Got it", "Hi, I am new here."])
+def test_an_acknowledgement_is_small_talk_not_a_question_refused(office, line):
+    c, buf = chat(office)
+    assert c.handle(line) is True
+    assert c.state.last is not None and c.state.last.status == "chitchat"
+    assert "not sure" not in said(buf).lower()
+
+
+def test_a_follow_up_after_a_pick_leans_on_what_was_picked(office):
+    c, _ = chat(office)
+    c.handle("what is the meaning of all this")   # refused, with suggestions to pick from
+    assert c.state.last.status == "no_answer" and c.state.choices
+    picked = office.kb.entry(c.state.choices[0])
+    c.handle("1")
+    assert c.session.last_question == picked.question
+
+
+def test_a_number_after_the_documents_changed_picks_nothing_from_the_old_ones(office, kb):
+    changed = {"now": False}
+    c, buf = chat(office, reopen=lambda: mlbot.load([str(kb)]) if changed["now"] else None)
+    c.handle("password")
+    assert c.state.choices
+    changed["now"] = True
+    start = len(buf.getvalue())
+    c.handle("1")
+    out = said(buf, start)
+    assert "documents changed" in out and "ask again" in out
+    assert c.state.last is None, "nothing was picked"
+
+
+def test_changing_a_verdict_says_so(office):
+    from mlbot.feedback import FeedbackLog
+
+    c, buf = chat(office, log=FeedbackLog.open(office.kb.meta["key"]))
+    c.handle("When is the office open?")
+    c.handle("/bad")
+    start = len(buf.getvalue())
+    c.handle("/good")
+    assert "Changed to good" in said(buf, start)
+
+
+def test_more_says_when_there_is_nothing_more(office):
+    c, buf = chat(office)
+    c.handle("When is the office open?")
+    for _ in range(6):
+        c.handle("/more")
+    start = len(buf.getvalue())
+    c.handle("/more")
+    assert said(buf, start) == "No more answers to that question."
+
+
+def test_the_history_keeps_questions_not_numbers_picked_or_ways_out():
+    from prompt_toolkit.history import InMemoryHistory
+
+    from mlbot.repl import _questions_only
+
+    h = _questions_only(InMemoryHistory)()
+    for line in ("how do I reset my password", "2", " 12 ", "exit", "/quit", "/more", "what about 2fa"):
+        h.append_string(line)
+    assert list(h.get_strings()) == ["how do I reset my password", "/more", "what about 2fa"]
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="POSIX permissions")
+def test_the_feedback_log_is_readable_by_its_owner_alone(office):
+    from mlbot.feedback import FeedbackLog, feedback_path
+
+    log = FeedbackLog.open(office.kb.meta["key"])
+    log.record(office.ask("what is the meaning of all this"))
+    assert feedback_path().exists()
+    assert stat.S_IMODE(os.stat(feedback_path()).st_mode) == 0o600
+
+
+def test_a_build_interrupted_takes_its_progress_bar_down(monkeypatch):
+    """Ctrl-C while the chat reads edited documents again left the bar running, drawing over the rest of the chat."""
+    from mlbot import cli, store
+
+    bars = []
+
+    class Bar(cli._ProgressBar):
+        def __init__(self):
+            super().__init__()
+            bars.append(self)
+
+    def build(docs, warn, progress, **kwargs):
+        progress("building the index", 3, 10)
+        assert bars[0].bar.live.is_started
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(cli, "_ProgressBar", Bar)
+    monkeypatch.setattr(store, "open_index", build)
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: True, raising=False)
+    with pytest.raises(KeyboardInterrupt):
+        cli._open(None)
+    assert len(bars) == 1 and not bars[0].bar.live.is_started
