@@ -121,7 +121,7 @@ def attach(bot: Bot, log: FeedbackLog, ref: str, to: str, *, all_docs: bool = Fa
     path = None
     try:
         for q in questions:
-            path = add_alternate(docs_key(bot), entry.id, q)
+            path = add_alternate(docs_key(bot), entry, q)
     except OSError as e:
         raise MlbotError(f"cannot add the alternate question to {e.filename or 'alternates.jsonl'} "
                          f"({e.strerror or e}); nothing was marked attached") from None

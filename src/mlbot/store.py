@@ -21,7 +21,7 @@ from pathlib import Path
 import numpy as np
 
 from . import ingest
-from .alternates import alternates_path, read_alternates
+from .alternates import alternates_path, placed, read_alternates
 from .analyze import ANALYZERS, use_synonyms, words
 from .calibrate import derive_threshold, threshold_of
 from .errors import CacheError, DocumentsError
@@ -530,7 +530,8 @@ def open_index(docs: list[str] | None, *, warn: Callable[[str], None] = lambda m
             and prev.get("readable", True) == s["readable"]
         s["sha"] = prev["sha"] if same else _sha(d.path)
     alternates = read_alternates(key, warn)
-    content = hashlib.sha256(json.dumps([[s["path"], s["sha"]] for s in stats] + [alternates]
+    content = hashlib.sha256(json.dumps([[s["path"], s["sha"]] for s in stats] + [[list(vars(a).values())
+                                                                                  for a in alternates]]
                                         + ([synonyms_id] if synonyms_id else []),
                                         sort_keys=True).encode()).hexdigest()[:20]
     build_dir = home / f"build-{index_format().replace('.', '-')}-{content}"
@@ -550,10 +551,9 @@ def open_index(docs: list[str] | None, *, warn: Callable[[str], None] = lambda m
                 return kb
         entries, lines, warnings = _parse_all(found, stats, home / "parsed" if writable else None, progress)
         if alternates:
-            for i, e in enumerate(entries):
-                if alternates.get(e.id):
-                    entries[i] = _with_alternates(e, alternates[e.id])
-                    lines[i] = json.dumps(entries[i].to_json(), ensure_ascii=False).encode("utf-8")
+            for i, extra in placed(alternates, entries, warn).items():
+                entries[i] = _with_alternates(entries[i], extra)
+                lines[i] = json.dumps(entries[i].to_json(), ensure_ascii=False).encode("utf-8")
         for w in grouped(warnings):
             warn(w)
         if not entries:
