@@ -129,3 +129,19 @@ def test_a_build_interrupted_takes_its_progress_bar_down(monkeypatch):
     with pytest.raises(KeyboardInterrupt):
         cli._open(None)
     assert len(bars) == 1 and not bars[0].bar.live.is_started
+
+
+def test_a_piped_chat_prints_replies_as_plain_text_numbered_to_pick(run_mlbot, warm_cache):
+    p = run_mlbot("chat", input=b"what is the weather like on mars\n1\nexit\n")
+    out = p.stdout.decode()
+    assert p.returncode == 0 and "│" not in out and "╭" not in out
+    assert "You could ask (type a number to ask):\n  1. " in out
+    assert "(your pick)" in out
+
+
+def test_a_long_answer_line_is_not_wrapped_in_a_piped_chat(tmp_path, run_mlbot):
+    doc = tmp_path / "faq.md"
+    long = "You can reach the help desk " + "and it will answer " * 12 + "within a day."
+    doc.write_text(f"# Help\n\n## How do I reach the help desk?\n\n{long}\n", encoding="utf-8")
+    p = run_mlbot("chat", "--docs", str(doc), input=b"how do I reach the help desk\n")
+    assert long in p.stdout.decode().splitlines()

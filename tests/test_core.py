@@ -700,3 +700,9 @@ def test_the_highlight_looks_past_what_the_answers_own_question_already_says():
 def test_the_highlight_is_never_a_lists_bare_number():
     steps = "1. Install the client from Self Service.\n2. Allow the system extension.\n3. Sign in."
     assert highlight(steps, "and on mac?") == "Install the client from Self Service."
+
+
+def test_a_sentence_wrapped_over_lines_is_highlighted_whole():
+    text = "Connect to `vpn.example.com` with your usual\npassword, then open the portal.\nIt asks for a code."
+    assert highlight(text, "which address do I connect to") == ("Connect to `vpn.example.com` with your usual "
+                                                                "password, then open the portal.")

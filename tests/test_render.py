@@ -477,3 +477,12 @@ def test_a_highlight_with_a_lone_star_is_not_bolded_into_the_text():
     out = render(rich_reply(answered(match(e, 90.0, highlight="Wildcards like *.acme.example are allowed for "
                                                              "internal sites."))), width=120, terminal=True)
     assert "Wildcards like *.acme.example are allowed" in words(out)
+
+
+def test_a_highlight_wrapped_over_lines_in_the_text_is_bolded_whole():
+    e = entry("Connect to the gateway with your usual\npassword, then open the portal.\nIt asks for a code.",
+              path="vpn.md")
+    out = render(rich_reply(answered(match(e, 90.0, highlight="Connect to the gateway with your usual password, "
+                                                             "then open the portal."))), terminal=True, width=100)
+    assert re.search(r"\x1b\[1m[^\x1b]*then open the portal\.", out), out
+    assert re.search(r"\x1b\[1m[^\x1b]*Connect to the gateway", out), out

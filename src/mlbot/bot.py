@@ -358,7 +358,7 @@ def highlight(text: str, question: str, rarity: dict[str, float] | None = None, 
     already says count less (NAMED_WEIGHT). Never a line of its code or of a table, which are shown as they are.
 
     On the prose and shapes sets, of 452 right answers whose expected passage is well short of the entry, the
-    highlight held it 303 times counting terms alike, 323 so (docs/benchmarks.md)."""
+    highlight held it 303 times counting terms alike, 324 so (docs/benchmarks.md)."""
     if not any(mark in text for mark in (". ", "! ", "? ", "\n", ".\t")):
         return text.strip()   # one sentence: no need for the sentence pattern (this runs for every result)
     if "```" in text or "~~~" in text or "\n|" in text or text.startswith("|"):
@@ -368,8 +368,10 @@ def highlight(text: str, question: str, rarity: dict[str, float] | None = None, 
         if not prose.strip():
             return text.strip()   # code or a table alone: shown whole, never marked up (render.match_panel)
         text = prose
-    # Not a list's bare "1." (the sentence pattern splits it from its item): only pieces with a word.
-    sentences = [s.strip() for s in SENTENCE_BREAK.split(text) if any(c.isalpha() for c in s)]
+    # A sentence its writer wrapped over lines is one (its breaks read as spaces); not a list's bare "1." (the
+    # sentence pattern splits it from its item): only pieces with a word.
+    from .rows import unwrapped  # loaded with the index already
+    sentences = [" ".join(s.split()) for s in SENTENCE_BREAK.split(unwrapped(text)) if any(c.isalpha() for c in s)]
     if len(sentences) <= 1:
         return sentences[0] if sentences else text.strip()
     want = set(content_terms(question))

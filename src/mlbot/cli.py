@@ -390,7 +390,7 @@ def cmd_chat(args: argparse.Namespace) -> int:
         seen["bot"] = Bot(kb, getattr(args, "threshold", None), getattr(args, "default_answer", None))
         return seen["bot"]
 
-    return run_chat(bot, log=_feedback_log(args, bot.kb.meta.get("key", "")), reopen=reopen)
+    return run_chat(bot, log=_feedback_log(args, bot.kb.meta.get("key", "")), reopen=reopen, plain=not _fancy())
 
 
 # ------------------------------------------------------------------------------------------------------ eval

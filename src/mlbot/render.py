@@ -65,8 +65,9 @@ def label(confidence: float) -> str:
 
 # ------------------------------------------------------------------------------------------------ plain text
 
-def plain_reply(reply: Reply, *, explain: bool = False) -> str:
-    """Return reply as plain text: no colour, no wrapping (for pipes, files and NO_COLOR terminals)."""
+def plain_reply(reply: Reply, *, explain: bool = False, numbered: bool = False) -> str:
+    """Return reply as plain text: no colour, no wrapping (for pipes, files and NO_COLOR terminals). numbered: the
+    suggestions after a refusal can be picked by number (the chat)."""
     out: list[str] = []
     if reply.status == "chitchat":
         return safe(reply.message)
@@ -75,28 +76,34 @@ def plain_reply(reply: Reply, *, explain: bool = False) -> str:
     if reply.status == "no_answer":
         out.append(reply.message)
         if reply.suggestions:
-            out.append("You could ask:")
-            out.extend(f"  - {safe(q)}" for q in reply.suggestions)
+            out.append("You could ask (type a number to ask):" if numbered else "You could ask:")
+            out.extend(f"  {f'{n}.' if numbered else '-'} {safe(q)}" for n, q in enumerate(reply.suggestions, 1))
         if explain and reply.results:
             out.append("")
             out.append(f"Closest match ({label(reply.results[0].confidence)}, below the threshold):")
-            out.append(_plain_match(reply.results[0]))
+            out.append(plain_match(reply.results[0]))
         return "\n".join(out)
     if reply.status == "ambiguous":
         out.append("Did you mean one of these?")
         shown = reply.results[:reply.choices]
         for n, (m, name) in enumerate(zip(shown, choice_names(shown)), 1):
             out.append(f"{n}. {name}  ({label(m.confidence)})")
-            out.append(_indent(_plain_match(m)))
+            out.append(_indent(plain_match(m)))
+        if numbered:
+            out.append(_pick_line(len(shown)))
         return "\n".join(out)
     m = reply.results[0]
     if reply.context_used:
         out.append(f"(reading this as a follow-up to: {safe(reply.context_used)})")
-    out.append(_plain_match(m))
+    out.append(plain_match(m))
     return "\n".join(out)
 
 
-def _plain_match(m: Match) -> str:
+def _pick_line(n: int) -> str:
+    return f"Type {', '.join(str(k) for k in range(1, n))} or {n} to pick one, or ask something else."
+
+
+def plain_match(m: Match) -> str:
     lines = [safe(m.entry.text) or "(the document asks this but gives no answer)"]
     if m.entry.truncated:
         lines.append(f"[{CUT_OFF}]")
@@ -140,8 +147,8 @@ def _first_words(text: str, n: int = 12) -> str:
 
 # ---------------------------------------------------------------------------------------------------- rich
 
-def console(*, stderr: bool = False, file=None, width: int | None = None) -> Console:
-    return _console_class()(stderr=stderr, file=file, width=width, highlight=False, soft_wrap=False)
+def console(*, stderr: bool = False, file=None, width: int | None = None, soft_wrap: bool = False) -> Console:
+    return _console_class()(stderr=stderr, file=file, width=width, highlight=False, soft_wrap=soft_wrap)
 
 
 @functools.cache
@@ -187,8 +194,7 @@ def rich_reply(reply: Reply, *, explain: bool = False, numbered: bool = False) -
         for n, (m, name) in enumerate(zip(shown, choice_names(shown)), 1):
             parts.append(match_panel(m, title_prefix=f"{n}. ", name=name))
         if numbered:
-            numbers = ", ".join(str(n) for n in range(1, len(shown))) + f" or {len(shown)}"
-            parts.append(Text(f"Type {numbers} to pick one, or ask something else.", style="dim"))
+            parts.append(Text(_pick_line(len(shown)), style="dim"))
         return Group(*parts)
     parts = read_as
     if reply.context_used:
@@ -209,14 +215,15 @@ def match_panel(m: Match, *, title_prefix: str = "", name: str | None = None) ->
         body.append(Text("(the document asks this but gives no answer)", style="italic"))
     else:
         hl = safe(m.highlight)
+        at = _place(hl, text)
         # Not a sentence with a lone "*" ("wildcards like *.example.com", or one starting inside *emphasis*):
         # bold around it would pair with that star and change the text.
-        if hl and hl != text and hl in text and "**" not in hl and "\n" not in hl and hl.count("*") % 2 == 0:
+        if at is not None and "**" not in hl and hl.count("*") % 2 == 0:
             # A list item's marker stays outside the bold, or the item would run into the one above it.
             from .rows import LIST_ITEM  # loaded with the index already
             marker = LIST_ITEM.match(hl)
-            lead = marker[0] if marker else ""
-            text = text.replace(hl, f"{lead}{_HL_START}{hl[len(lead):]}{_HL_END}", 1)
+            start, end = at[0] + (len(marker[0]) if marker else 0), at[1]
+            text = f"{text[:start]}{_HL_START}{text[start:end]}{_HL_END}{text[end:]}"
         text = markdown_source(text, m.entry.source.path).replace(_HL_START, "**").replace(_HL_END, "**")
         # hyperlinks=False: a link shows its target after its text, so a document cannot dress one address up as
         # another in a terminal hyperlink.
@@ -307,6 +314,26 @@ def _as_shown(tokens):
             elif tag[1].lower() == "br":
                 t.type = "hardbreak"
         yield t
+
+
+def _place(hl: str, text: str) -> tuple[int, int] | None:
+    """Where the highlight is in an answer's text (its line breaks read as spaces), unless it is the whole of it;
+    None when it is not there or would cross a paragraph or a line that starts anew (a list item)."""
+    if not hl or " ".join(hl.split()) == " ".join(text.split()):
+        return None
+    start = text.find(hl)
+    if start >= 0:
+        span = (start, start + len(hl))
+    else:
+        found = re.search(r"\s+".join(map(re.escape, hl.split())), text)
+        if found is None:
+            return None
+        span = found.span()
+    inside = text[span[0]:span[1]]
+    from .rows import LIST_ITEM  # loaded with the index already
+    if "\n\n" in inside or any(LIST_ITEM.match(x.lstrip()) for x in inside.split("\n")[1:]):
+        return None
+    return span
 
 
 class _Fitted:

@@ -10,7 +10,7 @@ from pathlib import Path
 from .bot import Bot, Reply
 from .chitchat import classify
 from .errors import MlbotError
-from .render import console, rich_reply, safe
+from .render import console, plain_explanation, plain_match, plain_reply, rich_reply, safe
 from .sanitize import decode_input
 
 HELP = """\
@@ -48,11 +48,13 @@ class ChatState:
 class Chat:
     """One chat: reads a line, answers it, and keeps the state that numbered choices and /more need."""
 
-    def __init__(self, bot: Bot, log=None, out=None, reopen=None) -> None:
+    def __init__(self, bot: Bot, log=None, out=None, reopen=None, plain: bool = False) -> None:
         self.bot = bot
         self.session = bot.session()
         self.log = log
-        self.out = out or console()
+        # plain: replies as `mlbot ask` prints them piped or under NO_COLOR, without panels and unwrapped
+        self.plain = plain
+        self.out = out or console(soft_wrap=plain)
         self.state = ChatState()
         # reopen() -> a Bot on the documents as they are now, or None while they are unchanged (cli.cmd_chat)
         self.reopen = reopen
@@ -146,7 +148,12 @@ class Chat:
         pickable = reply.status == "no_answer" and bool(reply.suggestions) \
             and len(reply.suggested) == len(reply.suggestions)
         shown = replace(reply, results=reply.results[:max(3, reply.choices)])
-        self.out.print(rich_reply(shown, numbered=reply.status != "no_answer" or pickable))
+        numbered = reply.status != "no_answer" or pickable
+        if self.plain:
+            from rich.text import Text
+            self.out.print(Text(plain_reply(shown, numbered=numbered)))
+        else:
+            self.out.print(rich_reply(shown, numbered=numbered))
         if reply.status == "ambiguous":
             self.state.choices = [m.index for m in reply.results[:reply.choices]]
             self.state.shown = reply.choices
@@ -214,8 +221,6 @@ class Chat:
 
     def more(self) -> None:
         from rich.text import Text
-
-        from .render import match_panel
         last = self.state.last
         if last is None or not last.results:
             self.out.print(Text("Ask a question first.", style="dim"))
@@ -223,7 +228,7 @@ class Chat:
         nxt = last.results[self.state.shown:self.state.shown + 3]
         if nxt:
             for m in nxt:
-                self.out.print(match_panel(m))
+                self.print_match(m)
             self.state.shown += len(nxt)
             return
         around = self.bot.neighbours(last.results[0].index) if self.state.shown <= len(last.results) else []
@@ -232,17 +237,25 @@ class Chat:
             return
         self.out.print(Text("Around that answer in its document:", style="dim"))
         for i in around:
-            self.out.print(match_panel(self.bot.reply_for(i, last.question, "beside that answer").results[0]))
+            self.print_match(self.bot.reply_for(i, last.question, "beside that answer").results[0])
         self.state.shown = len(last.results) + 1
 
     def why(self) -> None:
+        from rich.text import Text
+
         from .render import rich_explanation
         last = self.state.last
         if last is None or not last.results:
-            from rich.text import Text
             self.out.print(Text("Ask a question first.", style="dim"))
             return
-        self.out.print(rich_explanation(self.bot.explain(last)))
+        x = self.bot.explain(last)
+        self.out.print(Text(plain_explanation(x)) if self.plain else rich_explanation(x))
+
+    def print_match(self, m) -> None:
+        from rich.text import Text
+
+        from .render import match_panel
+        self.out.print(Text(plain_match(m)) if self.plain else match_panel(m))
 
     def sources(self) -> None:
         from rich.text import Text
@@ -277,9 +290,9 @@ class Chat:
         self.state.verdict = good
 
 
-def run_chat(bot: Bot, log=None, reopen=None) -> int:
-    """Run the chat until the user leaves; return the exit status (0). `reopen`: see Chat."""
-    chat = Chat(bot, log, reopen=reopen)
+def run_chat(bot: Bot, log=None, reopen=None, plain: bool = False) -> int:
+    """Run the chat until the user leaves; return the exit status (0). `reopen`, `plain`: see Chat."""
+    chat = Chat(bot, log, reopen=reopen, plain=plain)
     if not sys.stdin.isatty():
         return _run_plain(chat)
     from prompt_toolkit import PromptSession
@@ -330,7 +343,10 @@ def _run_plain(chat: Chat) -> int:
     """The chat without a terminal (input piped in): one line in, one reply out."""
     chat.banner()
     for raw in sys.stdin.buffer:
-        if not chat.handle(decode_input(raw)):
+        line = decode_input(raw)
+        if line.strip():
+            chat.out.print()   # a blank line between turns: no prompt sets them apart
+        if not chat.handle(line):
             break
     return 0
 

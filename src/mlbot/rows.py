@@ -82,12 +82,12 @@ def sentences(entries: list[Entry]) -> tuple[list[str], list[int]]:
     radius" meets "do you deliver to people's houses" though the rest of its paragraph is about drivers and days.
     An answer the document cuts off loses its last, unfinished sentence ("Machine Learning Engineers face"). A
     table's rows are pieces too, each cell after its header (_headed_rows); a sentence wrapped over lines is one
-    (_unwrapped)."""
+    (unwrapped)."""
     texts: list[str] = []
     owners: list[int] = []
     heads = heading_context(entries)
     for i, e in enumerate(entries):
-        parts = SENTENCE_BREAK.split(_unwrapped(_headed_rows(e.text) if _has_table(e.text) else e.text))
+        parts = SENTENCE_BREAK.split(unwrapped(_headed_rows(e.text) if _has_table(e.text) else e.text))
         if e.truncated:
             parts = parts[:-1]
         parts = [p.strip() for p in parts if len(p.split()) >= PIECE_WORDS]
@@ -104,7 +104,7 @@ LIST_ITEM = re.compile(r"(?:[-+*\u2022]|\d{1,3}[.)])(?:[ \t]|$)")   # a list ite
 _FENCES = ("```", "~~~")
 
 
-def _unwrapped(text: str) -> str:
+def unwrapped(text: str) -> str:
     """Return text with the lines its writer wrapped mid-sentence joined: a line that goes on in lower case from one
     that ends without a stop, outside code ("- No crew may go afloat after sunset or before sunrise, whatever" over
     "  the time of year."). The readers keep a list item's or an FAQ answer's lines as written (Markdown reflows
