@@ -135,7 +135,8 @@ def test_a_long_heading_never_cuts_the_confidence_off_an_answer():
     bottom = render(rich_reply(reply), width=80).splitlines()[-1]
     assert bottom.endswith("· confidence 95% ─╯") and "help.md › Why the Role of Ml Engineer Is Shaping…" in bottom
     assert long in plain_reply(reply)   # plain text keeps the whole heading
-    for width, where_left in ((60, "help.md › Why the Role of Ml…, line 3"), (45, "help.md, line 3"), (30, "")):
+    for width, where_left in ((60, "help.md › Why the Role of Ml…, line 3"), (45, "help.md, line 3"),
+                              (34, "help.md · confidence"), (30, "")):
         bottom = render(rich_reply(reply), width=width).splitlines()[-1]   # a narrow terminal: the place gives way
         assert bottom.endswith("confidence 95% ─╯") and where_left in bottom, bottom
 
@@ -486,3 +487,17 @@ def test_a_highlight_wrapped_over_lines_in_the_text_is_bolded_whole():
                                                              "then open the portal."))), terminal=True, width=100)
     assert re.search(r"\x1b\[1m[^\x1b]*then open the portal\.", out), out
     assert re.search(r"\x1b\[1m[^\x1b]*Connect to the gateway", out), out
+
+
+def test_a_table_cell_too_long_for_a_narrow_terminal_is_folded_not_cut():
+    address = "ipps://print.example.com/printers/PRN-3F-EAST"
+    e = entry(f"| OS | How |\n|---|---|\n| Linux | lpadmin -p PRN-3F-EAST -v {address} -E |", path="print.md")
+    screen = render(rich_reply(answered(match(e, 91.0))), width=40)
+    assert "…" not in screen
+    assert address in "".join(x.strip(" │") for x in screen.splitlines() if "│" in x).replace(" ", "")
+
+
+def test_a_title_too_long_for_a_narrow_terminal_ends_in_an_ellipsis():
+    e = entry("Start GlobalProtect.", "How do I install Python packages behind the proxy on a managed laptop?")
+    top = render(rich_reply(answered(match(e, 91.0))), width=40).splitlines()[0]
+    assert "…" in top and top.endswith("╮") and len(top) == 40, top

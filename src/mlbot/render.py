@@ -239,13 +239,16 @@ def match_panel(m: Match, *, title_prefix: str = "", name: str | None = None) ->
 
     def panel(width: int) -> RenderableType:
         subtitle = Text(_footer(m, said, width - 6), style="dim")   # the corners, and a blank and a rule each side
+        head = title.copy()
+        if head.cell_len > width - 6:
+            head.truncate(width - 6, overflow="ellipsis")   # rich would crop it without a sign
         colour = _colour(m.confidence)
         if widest + CODE_PADDING > width - 4:
             # A code line wider than the panel could hold would be broken, with borders, where a copy must have the
             # command whole: such an answer is drawn between two rules, and the line goes out unbroken.
-            return Group(Rule(title, align="left", style=colour) if title.plain else Rule(style=colour), *body,
+            return Group(Rule(head, align="left", style=colour) if head.plain else Rule(style=colour), *body,
                          Rule(subtitle, align="right", style=colour))
-        return Panel(Group(*body), title=title if title.plain else None, title_align="left",
+        return Panel(Group(*body), title=head if head.plain else None, title_align="left",
                      subtitle=subtitle, subtitle_align="right", border_style=colour, padding=(0, 1))
     return _Fitted(panel)
 
@@ -273,10 +276,10 @@ _TAG = re.compile(r"</?([A-Za-z][A-Za-z0-9-]*)")
 
 @functools.cache
 def _markdown_class():
-    """rich's Markdown as an answer needs it: code lines too wide for the terminal kept whole, a placeholder in
-    angle brackets ("<username>") shown, "<br>" a line break, and an address written as itself (<https://…>) shown
-    once, not followed by itself in brackets."""
-    from rich.markdown import CodeBlock, Markdown
+    """rich's Markdown as an answer needs it: code lines too wide for the terminal kept whole, table cells folded, a
+    placeholder in angle brackets ("<username>") shown, "<br>" a line break, and an address written as itself
+    (<https://…>) shown once, not followed by itself in brackets."""
+    from rich.markdown import CodeBlock, Markdown, TableElement
     from rich.segment import Segment
     from rich.syntax import Syntax
 
@@ -290,8 +293,19 @@ def _markdown_class():
                 yield from line.render(console)
                 yield Segment.line()
 
+    class FoldedTable(TableElement):
+        """A table whose cells, in a narrow terminal, break a long path or address over lines instead of ending it
+        in "…": what was cut is often what was asked."""
+
+        def __rich_console__(self, console, options):
+            for table in super().__rich_console__(console, options):
+                for column in table.columns:
+                    column.overflow = "fold"
+                yield table
+
     class AnswerMarkdown(Markdown):
-        elements = {**Markdown.elements, "fence": WholeLinesCode, "code_block": WholeLinesCode}
+        elements = {**Markdown.elements, "fence": WholeLinesCode, "code_block": WholeLinesCode,
+                    "table_open": FoldedTable}
 
         def __init__(self, markup: str, **kwargs) -> None:
             super().__init__(markup, **kwargs)
@@ -348,7 +362,7 @@ class _Fitted:
 
 def _footer(m: Match, said: str, room: int) -> str:
     """Return where an answer is and `said` (its confidence), in `room` characters if they fit: a long heading is
-    cut, then left out, then the file, so that the confidence is never what the border cuts off."""
+    cut, then left out, then the line, then the file, so that the confidence is never what the border cuts off."""
     full = f"{where(m, SUBTITLE_HEADING)} · {said}"
     if len(full) <= room:
         return full
@@ -357,7 +371,8 @@ def _footer(m: Match, said: str, room: int) -> str:
     budget = room - len(bare) - 3   # " › " before the heading
     if s.heading and budget >= 8:
         return f"{where(m, budget)} · {said}"
-    return bare if len(bare) <= room else said
+    file_only = f"{safe(s.path)} · {said}"
+    return bare if len(bare) <= room else file_only if len(file_only) <= room else said
 
 
 def _colour(confidence: float) -> str:
