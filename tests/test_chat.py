@@ -145,3 +145,9 @@ def test_a_long_answer_line_is_not_wrapped_in_a_piped_chat(tmp_path, run_mlbot):
     doc.write_text(f"# Help\n\n## How do I reach the help desk?\n\n{long}\n", encoding="utf-8")
     p = run_mlbot("chat", "--docs", str(doc), input=b"how do I reach the help desk\n")
     assert long in p.stdout.decode().splitlines()
+
+
+def test_asking_for_help_in_the_chat_names_its_commands(office):
+    c, buf = chat(office)
+    c.handle("help")
+    assert "/help" in said(buf)

@@ -137,6 +137,9 @@ class Chat:
         if self.log is not None:
             self.log.record(reply)
         self.show(reply)
+        if reply.status == "chitchat" and classify(text) == "help":
+            from rich.text import Text
+            self.out.print(Text("Type /help for the chat's commands.", style="dim"))
 
     def show(self, reply: Reply) -> None:
         self.state.last = reply
