@@ -706,3 +706,20 @@ def test_a_sentence_wrapped_over_lines_is_highlighted_whole():
     text = "Connect to `vpn.example.com` with your usual\npassword, then open the portal.\nIt asks for a code."
     assert highlight(text, "which address do I connect to") == ("Connect to `vpn.example.com` with your usual "
                                                                 "password, then open the portal.")
+
+
+def test_eval_recommends_no_threshold_without_questions_to_refuse_and_measures_nothing_without_answers(phone):
+    from mlbot.evaluate import Labelled
+    from mlbot.render_eval import plain_report, rich_report
+
+    pin = phone.ask("How do I reset my voicemail PIN?").best.entry.id
+    only_answerable = evaluate(phone, [Labelled("How do I reset my voicemail PIN?", pin)])
+    assert only_answerable.top1 == 1.0 and only_answerable.recommended is None   # it was 0: never refuse
+    assert "no question is marked unanswerable" in plain_report(only_answerable)
+    only_unanswerable = evaluate(phone, [Labelled("what will the weather be like tomorrow", None)])
+    assert (only_unanswerable.top1, only_unanswerable.mrr10, only_unanswerable.recall5) == (None, None, None)
+    assert only_unanswerable.recommended is None and "MRR@10: —" in plain_report(only_unanswerable)
+    import io
+
+    from rich.console import Console
+    Console(file=io.StringIO(), width=100).print(rich_report(only_unanswerable))   # no number to format: no error

@@ -32,9 +32,9 @@ class Report:
 
     n_answerable: int
     n_unanswerable: int
-    top1: float
-    mrr10: float
-    recall5: float
+    top1: float | None             # None (as the two below) without an answerable question to measure
+    mrr10: float | None
+    recall5: float | None
     refused: float | None          # share of unanswerable questions refused (no_answer or chitchat)
     threshold: float
     answered_right: float          # of answerable questions: answered (at the threshold) with the right entry
@@ -147,11 +147,13 @@ def evaluate(bot, labelled: list[Labelled]) -> Report:
             "right": len(right) / n,
             "unanswerable_answered": len(false_answers) / len(un) if un else None,
         })
-    recommended = _recommend(sweep)
+    # Without a question the documents do not answer, refusing costs nothing measured: any threshold past 0 only
+    # loses answers, and recommending 0 (never refuse) would be the file's blind spot speaking.
+    recommended = _recommend(sweep) if un and ans else None
     return Report(
-        n_answerable=len(ans), n_unanswerable=len(un), top1=top1,
-        mrr10=sum(1 / o.rank for o in ans if o.rank) / n,
-        recall5=sum(1 for o in ans if o.rank and o.rank <= 5) / n,
+        n_answerable=len(ans), n_unanswerable=len(un), top1=top1 if ans else None,
+        mrr10=sum(1 / o.rank for o in ans if o.rank) / n if ans else None,
+        recall5=sum(1 for o in ans if o.rank and o.rank <= 5) / n if ans else None,
         refused=sum(o.reply.status in ("no_answer", "chitchat") for o in un) / len(un) if un else None,
         threshold=bot.threshold,
         answered_right=sum(o.rank == 1 and _answers(o.reply, bot.threshold) for o in ans) / n,

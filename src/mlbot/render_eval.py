@@ -9,11 +9,25 @@ def _pct(x: float | None) -> str:
     return "  —  " if x is None else f"{100 * x:5.1f}%"
 
 
+def _num(x: float | None) -> str:
+    return "—" if x is None else f"{x:.3f}"
+
+
+def _unrecommended(r: Report) -> str | None:
+    """Why no threshold is recommended, when none is."""
+    if r.recommended is not None:
+        return None
+    if not r.n_unanswerable:
+        return ('no threshold recommended: no question is marked unanswerable ("expected": null), so refusing '
+                'cannot be weighed against answering; add some the documents do not answer')
+    return "no threshold recommended: no question is answerable, so answering cannot be weighed"
+
+
 def plain_report(r: Report) -> str:
     """Return the report as plain text."""
     lines = [
         f"questions: {r.n_answerable} answerable, {r.n_unanswerable} unanswerable",
-        f"top-1 accuracy: {_pct(r.top1)}   MRR@10: {r.mrr10:.3f}   recall@5: {_pct(r.recall5)}",
+        f"top-1 accuracy: {_pct(r.top1)}   MRR@10: {_num(r.mrr10)}   recall@5: {_pct(r.recall5)}",
         f"unanswerable refused at threshold {r.threshold:g}: {_pct(r.refused)}",
         f"answered and right at threshold {r.threshold:g}: {_pct(r.answered_right)}"
         f"   (and {_pct(r.offered_right).strip()} more offered as a choice of a \"did you mean\")",
@@ -25,6 +39,8 @@ def plain_report(r: Report) -> str:
         mark = "  <- recommended" if row["threshold"] == r.recommended else ""
         lines.append(f"{row['threshold']:>9}  {_pct(row['answered'])}    {_pct(row['accuracy'])}    "
                      f"{_pct(row['unanswerable_answered'])}{mark}")
+    if _unrecommended(r):
+        lines.append(_unrecommended(r))
     if r.misses:
         lines.append("")
         lines.append(f"misses ({len(r.misses)}):")
@@ -40,7 +56,7 @@ def rich_report(r: Report):
     from rich.text import Text
 
     head = Text.assemble(
-        ("top-1 ", "bold"), f"{_pct(r.top1)}   ", ("MRR@10 ", "bold"), f"{r.mrr10:.3f}   ",
+        ("top-1 ", "bold"), f"{_pct(r.top1)}   ", ("MRR@10 ", "bold"), f"{_num(r.mrr10)}   ",
         ("recall@5 ", "bold"), f"{_pct(r.recall5)}   ", ("unanswerable refused ", "bold"), _pct(r.refused),
         f"   ({r.n_answerable} answerable, {r.n_unanswerable} unanswerable, threshold {r.threshold:g})")
     t = Table(title="threshold sweep", title_justify="left", box=None)
@@ -54,6 +70,8 @@ def rich_report(r: Report):
                           f"   (and {_pct(r.offered_right).strip()} more offered as a choice of a \"did you mean\"; "
                           f"refused with the right answer suggested first: {_pct(r.suggested_right).strip()})")
     parts = [head, right, t]
+    if _unrecommended(r):
+        parts.append(Text(_unrecommended(r), style="dim"))
     if r.misses:
         parts.append(Text(f"misses ({len(r.misses)}):", style="bold"))
         parts.extend(Text(_miss(m)) for m in r.misses[:20])
