@@ -3,6 +3,7 @@ the decisions (answered / ambiguous / no_answer / chitchat), follow-ups in conte
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import numpy as np
@@ -466,6 +467,18 @@ def test_an_edited_document_is_picked_up_without_a_rebuild_command(tmp_path):
     kb.write_text("## Where do I park my bike?\n\nBike racks are in the basement.\n")
     assert "basement" in mlbot.load([str(kb)]).ask("where can I park my bicycle").best.entry.text
     kb.write_text("## Where do I park my bike?\n\nBike parking moved to the courtyard.\n")
+    assert "courtyard" in mlbot.load([str(kb)]).ask("where can I park my bicycle").best.entry.text
+
+
+def test_an_edit_that_keeps_the_size_and_mtime_is_picked_up(tmp_path):
+    # As `touch -r`, `cp -p` or `tar x` leave a file: the same size and mtime, other words.
+    kb = tmp_path / "kb.md"
+    kb.write_text("## Where do I park my bike?\n\nBike racks are in the basement.\n")
+    st = kb.stat()
+    assert "basement" in mlbot.load([str(kb)]).ask("where can I park my bicycle").best.entry.text
+    kb.write_text("## Where do I park my bike?\n\nBike racks are in the courtyard\n")
+    os.utime(kb, ns=(st.st_atime_ns, st.st_mtime_ns))
+    assert kb.stat().st_size == st.st_size
     assert "courtyard" in mlbot.load([str(kb)]).ask("where can I park my bicycle").best.entry.text
 
 

@@ -1,7 +1,7 @@
 """Documents -> a cached index on disk, kept fresh by file stats and content hash, written atomically.
 
 Layout under $XDG_CACHE_HOME/mlbot/<key>/ (key: a hash of the document paths given):
-  current.json          which build is current, with the files it was built from (path, size, mtime, sha256)
+  current.json          which build is current, with the files it was built from (path, size, mtime, ctime, sha256)
   build-<hash>/         one build: meta.json, the fields' .npy arrays, entries.jsonl + entries.offsets.npy
   parsed/<sha256>.json  entries parsed from one file's content, so an edit re-parses only that file
 Everything is JSON or .npy read with allow_pickle=False: a cache is data a stranger could have planted.
@@ -441,9 +441,11 @@ def load_build(folder: Path) -> KnowledgeBase:
 def _stat(doc: ingest.DocFile) -> dict:
     st = doc.path.stat()
     # Whether it can be read is part of its state: a file made unreadable (or readable again) keeps its size and
-    # mtime, and must not go on being answered from what it said before.
+    # mtime, and must not go on being answered from what it said before. So is its ctime, which no one sets: a file
+    # rewritten with its old size and mtime (`touch -r`, `cp -p`, `tar x`) is read again. A ctime changed alone
+    # (chmod) costs a hash of the file, not a rebuild.
     return {"path": doc.rel, "abs": str(doc.path), "size": st.st_size, "mtime": st.st_mtime_ns,
-            "readable": os.access(doc.path, os.R_OK)}
+            "ctime": st.st_ctime_ns, "readable": os.access(doc.path, os.R_OK)}
 
 
 def _sha(path: Path) -> str:
@@ -465,18 +467,18 @@ def _paths(docs: list[str] | None) -> list[str]:
 
 
 def watched(docs: list[str] | None) -> list[tuple] | None:
-    """Return what says whether the documents changed (each file's path, size, mtime and readability), or None when
+    """Return what says whether the documents changed (each file's path, size, times and readability), or None when
     they cannot be found: cheap beside open_index, for a long-running chat to ask before each question."""
     try:
         found = ingest.discover(_paths(docs))
-        return [(s["abs"], s["size"], s["mtime"], s["readable"]) for s in map(_stat, found)]
+        return [(s["abs"], s["size"], s["mtime"], s["ctime"], s["readable"]) for s in map(_stat, found)]
     except (DocumentsError, OSError):
         return None
 
 
 def _same_stats(a: list[dict], b: list[dict]) -> bool:
     return len(a) == len(b) and all(
-        x["abs"] == y["abs"] and x["size"] == y["size"] and x["mtime"] == y["mtime"]
+        x["abs"] == y["abs"] and x["size"] == y["size"] and x["mtime"] == y["mtime"] and x.get("ctime") == y.get("ctime")
         and x.get("readable", True) == y.get("readable", True) for x, y in zip(a, b))
 
 
@@ -527,7 +529,7 @@ def open_index(docs: list[str] | None, *, warn: Callable[[str], None] = lambda m
     for s, d in zip(stats, found):
         prev = old.get(s["abs"])
         same = prev and prev.get("size") == s["size"] and prev.get("mtime") == s["mtime"] \
-            and prev.get("readable", True) == s["readable"]
+            and prev.get("ctime") == s["ctime"] and prev.get("readable", True) == s["readable"]
         s["sha"] = prev["sha"] if same else _sha(d.path)
     alternates = read_alternates(key, warn)
     content = hashlib.sha256(json.dumps([[s["path"], s["sha"]] for s in stats] + [[list(vars(a).values())
