@@ -92,7 +92,7 @@ def test_the_history_keeps_questions_not_numbers_picked_or_ways_out():
     from mlbot.repl import _questions_only
 
     h = _questions_only(InMemoryHistory)()
-    for line in ("how do I reset my password", "2", " 12 ", "exit", "/quit", "/more", "what about 2fa"):
+    for line in ("how do I reset my password", "2", " 12 ", "exit", "/quit", "bye", "/more", "what about 2fa"):
         h.append_string(line)
     assert list(h.get_strings()) == ["how do I reset my password", "/more", "what about 2fa"]
 

@@ -337,7 +337,7 @@ def _questions_only(history_class):
     class QuestionHistory(history_class):
         def append_string(self, string: str) -> None:
             low = string.strip().lower()
-            if not low.isdigit() and low not in QUIT:
+            if not low.isdigit() and low not in QUIT and classify(low) != "goodbye":
                 super().append_string(string)
     return QuestionHistory
 
