@@ -364,7 +364,8 @@ def test_lint_passes_a_clean_knowledge_base(kb):
     assert lint(mlbot.load([str(kb)]).kb) == []
 
 
-def test_cli_lint_exit_codes_and_lines(kb, linted, capsys):
+def test_cli_lint_exit_codes_and_lines(kb, linted, capsys, monkeypatch):
+    monkeypatch.chdir(linted.parent)
     assert main(["lint", "--docs", str(kb)]) == 0
     assert "no problems" in capsys.readouterr().out
 
@@ -380,7 +381,20 @@ def test_cli_lint_exit_codes_and_lines(kb, linted, capsys):
     data = json.loads(capsys.readouterr().out)
     assert {f["kind"] for f in data["findings"]} == {"empty-answer", "placeholder-answer", "duplicate-question",
                                                      "cut-off"}
-    assert all(set(f) == {"kind", "message", "path", "line", "entries"} for f in data["findings"])
+    assert all(set(f) == {"kind", "message", "path", "file", "line", "entries"} for f in data["findings"])
+
+
+def test_cli_lint_names_files_as_the_working_directory_reaches_them(linted, capsys, monkeypatch):
+    # A CI job or an editor opens what lint names from where it ran; the path from --docs alone ("desk.md") is not
+    # there.
+    monkeypatch.chdir(linted.parent.parent)
+    assert main(["lint", "--docs", str(linted.parent)]) == 1
+    out = capsys.readouterr().out
+    assert f"{linted.parent.name}/desk.md:7: empty-answer: " in out
+    monkeypatch.chdir(linted.parent / "..")
+    assert main(["lint", "--docs", str(linted.parent), "--json"]) == 1
+    finding = json.loads(capsys.readouterr().out)["findings"][0]
+    assert (finding["path"], finding["file"]) == ("desk.md", f"{linted.parent.name}/desk.md")
 
 
 def test_cli_lint_on_missing_documents_is_an_error(tmp_path, capsys):

@@ -7,8 +7,9 @@ top 5), so it grows with n·k rather than with every pair of entries.
 from __future__ import annotations
 
 import math
+import os
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from .analyze import content_terms
@@ -35,17 +36,19 @@ class Finding:
 
     kind: str
     message: str
-    path: str
+    path: str                  # as the answers' sources name it: from the folder given
     line: int
     entries: tuple[str, ...]
+    file: str = ""             # the file to open from the working directory (path when not known)
 
     def to_dict(self) -> dict[str, Any]:
-        return {"kind": self.kind, "message": self.message, "path": self.path, "line": self.line,
-                "entries": list(self.entries)}
+        return {"kind": self.kind, "message": self.message, "path": self.path, "file": self.file or self.path,
+                "line": self.line, "entries": list(self.entries)}
 
     def format(self) -> str:
-        """Return the finding as `path:line: kind: message`, the shape editors and CI annotate from."""
-        return f"{self.path}:{self.line}: {self.kind}: {self.message}"
+        """Return the finding as `file:line: kind: message`, the shape editors and CI annotate from: the file as
+        the working directory reaches it, as a compiler names the files it was given."""
+        return f"{self.file or self.path}:{self.line}: {self.kind}: {self.message}"
 
 
 def lint(kb: KnowledgeBase) -> list[Finding]:
@@ -56,7 +59,19 @@ def lint(kb: KnowledgeBase) -> list[Finding]:
     found.extend(_rivals(kb, entries, twins))
     order = {e.id: n for n, e in enumerate(entries)}
     found.sort(key=lambda f: (order.get(f.entries[0], 0), f.kind))
-    return found
+    files = {f.get("path"): _from_here(f.get("abs")) for f in kb.meta.get("files", []) if isinstance(f, dict)}
+    return [replace(f, file=files.get(f.path) or f.path) for f in found]
+
+
+def _from_here(path: str | None) -> str | None:
+    """path as the working directory reaches it: relative below it, absolute elsewhere."""
+    if not path:
+        return None
+    try:
+        rel = os.path.relpath(path)
+    except ValueError:   # another drive (Windows)
+        return path
+    return path if rel.startswith("..") else rel
 
 
 def _at(e: Entry, kind: str, message: str, *others: Entry) -> Finding:
