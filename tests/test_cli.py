@@ -348,6 +348,30 @@ def test_docs_option_overrides_mlbot_docs(run_mlbot, kb_md, tmp_path):
     assert "Dial 5000" in replies(p)[0]["results"][0]["text"]
 
 
+@pytest.mark.parametrize("args, env, named", [
+    (["--docs", ""], {}, "--docs"),                      # `--docs "$KB"` with KB unset
+    (["--docs", os.pathsep], {}, "--docs"),
+    (["--docs="], {}, "--docs"),
+    (["--docs", "", "--docs", "kb"], {}, "--docs"),      # one of several names nothing: still a mistake
+    ([], {"MLBOT_DOCS": os.pathsep}, "MLBOT_DOCS"),
+    ([], {"MLBOT_DOCS": os.pathsep * 2}, "MLBOT_DOCS"),
+], ids=["empty", "separator", "equals-empty", "one-of-two", "env-separator", "env-separators"])
+def test_docs_that_names_no_path_is_a_usage_error(run_mlbot, warm_cache, args, env, named):
+    """Not the bundled article: a script whose --docs came from an unset variable would answer about ML careers."""
+    p = run_mlbot("ask", "--json", *args, REMOTE, env=env)
+    assert (p.returncode, p.stdout) == (2, b"")
+    line = one_line_error(p)
+    assert f"{named} names no path" in line, line
+
+
+def test_an_empty_mlbot_docs_means_unset(run_mlbot, warm_cache):
+    """MLBOT_DOCS= (as `export MLBOT_DOCS=` leaves it) is the default, the bundled article, as an empty XDG_*
+    variable is its default."""
+    p = run_mlbot("ask", "--json", REMOTE, env={"MLBOT_DOCS": ""})
+    assert p.returncode == 0, p.stderr
+    assert replies(p)[0]["results"][0]["source"]["path"] == "ml-engineer.txt"
+
+
 @pytest.mark.parametrize("which", ["file", "folder"])
 def test_docs_as_file_or_folder(run_mlbot, kb_md, which):
     docs = kb_md if which == "file" else kb_md.parent

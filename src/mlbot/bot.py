@@ -14,7 +14,7 @@ from .errors import UsageError
 from .model import Entry, Match, Reply
 from .rank import Contribution, Ranked, Ranking, answer_confidence, explain_match, rank, term_rarity, words_matched
 from .sanitize import one_line, strip_controls
-from .store import KnowledgeBase, open_index
+from .store import KnowledgeBase, env_docs, open_index
 
 AMBIGUITY_MARGIN = 0.05    # top two fused scores closer than this share of the top score are a tie
 # With the sentence model, a question that holds the same words of both ("how long is the reset link valid", of the
@@ -396,7 +396,7 @@ def load(docs: list[str] | str | None = None, *, threshold: float | None = None,
     """Return a Bot over docs (files or folders; default: $MLBOT_DOCS, else the bundled article)."""
     if isinstance(docs, (str, os.PathLike)):
         docs = [docs]
-    if not docs and os.environ.get("MLBOT_DOCS"):
-        docs = os.environ["MLBOT_DOCS"].split(os.pathsep)
+    if not docs:
+        docs = env_docs()
     kb = open_index(docs, warn=warn or (lambda m: None))
     return Bot(kb, threshold, default_answer)

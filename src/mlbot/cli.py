@@ -206,14 +206,11 @@ def _load(args: argparse.Namespace, *, progress: bool = False):
 
 def _docs(args: argparse.Namespace) -> list[str] | None:
     """Return the document paths given with --docs (repeated, or joined with ':'), else from $MLBOT_DOCS."""
-    if getattr(args, "docs", None):
-        return [p for value in args.docs for p in value.split(os.pathsep) if p]
-    return _env_docs()
+    from .store import env_docs, split_docs
 
-
-def _env_docs() -> list[str] | None:
-    value = os.environ.get("MLBOT_DOCS")
-    return [p for p in value.split(os.pathsep) if p] if value else None
+    if getattr(args, "docs", None) is not None:
+        return [p for value in args.docs for p in split_docs(value)]
+    return env_docs()
 
 
 def _open(docs: list[str] | None, *, progress: bool = True, **kwargs):

@@ -24,7 +24,7 @@ from . import ingest
 from .alternates import alternates_path, placed, read_alternates
 from .analyze import ANALYZERS, use_synonyms, words
 from .calibrate import derive_threshold, threshold_of
-from .errors import CacheError, DocumentsError
+from .errors import CacheError, DocumentsError, UsageError
 from .index import FIELD_ARRAYS, SEMANTIC_ARRAYS, SPACE_ARRAYS, Field, Semantic, Space
 from .meaning import ARRAYS as MEANING_ARRAYS
 from .meaning import SENSE_ARRAYS, Meaning
@@ -459,6 +459,23 @@ def _sha(path: Path) -> str:
     except OSError as e:
         return f"unreadable-{e.errno}"
     return h.hexdigest()
+
+
+def split_docs(value: str, given_as: str = "--docs") -> list[str]:
+    """Return the paths of one --docs or $MLBOT_DOCS value (several joined with ':'). Raises UsageError when it
+    names none: `--docs "$KB"` with KB unset must not answer from the bundled article as if nothing were wrong."""
+    paths = [p for p in value.split(os.pathsep) if p]
+    if not paths:
+        raise UsageError(f"{given_as} names no path ({value!r}): give a file or folder, e.g. {given_as}"
+                         f"{'=' if given_as == 'MLBOT_DOCS' else ' '}./kb (was it set from an empty variable?)")
+    return paths
+
+
+def env_docs() -> list[str] | None:
+    """Return the paths $MLBOT_DOCS names, or None when it is unset or empty (then: the bundled article, as an
+    empty XDG_* variable means its default)."""
+    value = os.environ.get("MLBOT_DOCS")
+    return split_docs(value, "MLBOT_DOCS") if value else None
 
 
 def _paths(docs: list[str] | None) -> list[str]:
