@@ -561,10 +561,30 @@ def test_eval_names_the_line_of_a_label_it_cannot_use(run_mlbot, kb_md, tmp_path
 ], ids=["--traceback-first", "--traceback-after-command", "MLBOT_DEBUG"])
 def test_traceback_shown_when_asked_for(run_mlbot, args, env):
     p = run_mlbot(*args, env=env)
-    assert p.returncode != 0
+    assert p.returncode == 2   # the traceback is extra output; the exit status is the one without it
     err = p.stderr.decode()
     assert "Traceback (most recent call last)" in err
     assert "DocumentsError" in err and "/nonexistent/kb" in err, err[-300:]
+    assert err.splitlines()[-1].startswith("mlbot: no such file or folder: /nonexistent/kb")
+
+
+@pytest.mark.parametrize("args", [["ask", "-k", "0", "hello"], ["ask", "--json", ""], ["ask", "--no-such-flag", "x"],
+                                  ["frobnicate"]], ids=["top-k", "empty-question", "unknown-flag", "unknown-command"])
+@pytest.mark.parametrize("debug", [["--traceback"], "MLBOT_DEBUG=1"])
+def test_usage_errors_exit_2_in_debug_mode_too(run_mlbot, warm_cache, args, debug):
+    """A CI job that turns debugging on for better logs must not read a usage error as "no answer" (exit 1)."""
+    p = run_mlbot(*(debug if isinstance(debug, list) else []), *args,
+                  env={"MLBOT_DEBUG": "1"} if isinstance(debug, str) else {})
+    assert p.returncode == 2, p.stderr.decode()[-300:]
+    assert b"Traceback (most recent call last)" in p.stderr
+    assert p.stderr.decode().splitlines()[-1].startswith("mlbot: ")
+
+
+@pytest.mark.parametrize("value", ["0", "false", "no", "off", ""])
+def test_mlbot_debug_set_to_no_shows_no_traceback(run_mlbot, value):
+    p = run_mlbot("ask", "--docs=/nonexistent/kb", "hello there", env={"MLBOT_DEBUG": value})
+    assert p.returncode == 2
+    assert "/nonexistent/kb" in one_line_error(p)   # one line, no traceback
 
 
 def test_ask_with_logging_on_answers(run_mlbot, warm_cache):

@@ -140,7 +140,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
-    debug = "--traceback" in argv or bool(os.environ.get("MLBOT_DEBUG"))
+    debug = "--traceback" in argv or env_flag("MLBOT_DEBUG")
     argv = [a for a in argv if a != "--traceback"]   # accepted anywhere on the line
     try:
         status = _dispatch(argv)
@@ -153,16 +153,31 @@ def main(argv: Sequence[str] | None = None) -> int:
         os.dup2(devnull, sys.stdout.fileno())
         status = ExitStatus.OK
     except MlbotError as e:
-        if debug:
-            raise
+        # Debugging adds the traceback and changes nothing else: a script reads the same exit status either way.
+        _traceback(debug)
         _stderr(str(e))
         status = e.exit_status
     except Exception as e:
-        if debug:
-            raise
-        _stderr(f"unexpected error: {e.__class__.__name__}: {e} (run with --traceback for details)")
+        _traceback(debug)
+        _stderr(f"unexpected error: {e.__class__.__name__}: {e}"
+                + ("" if debug else " (run with --traceback for details)"))
         status = ExitStatus.ERROR
     return int(status)
+
+
+def env_flag(name: str) -> bool:
+    """Return whether the environment turns a yes/no setting on: unset, "", "0", "false", "no" and "off" (in any
+    case) are off, anything else on. MLBOT_DEBUG=0 is a user saying "no debugging", not asking for it."""
+    return os.environ.get(name, "").strip().lower() not in ("", "0", "false", "no", "off")
+
+
+def _traceback(debug: bool) -> None:
+    if debug:
+        import traceback
+        try:
+            traceback.print_exc()
+        except OSError:
+            pass
 
 
 def _stderr(message: str) -> None:
