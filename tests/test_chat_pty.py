@@ -262,10 +262,11 @@ def test_ctrl_d_after_a_question_exits_0(chat, warm_cache):
     assert c.exit_status() == 0
 
 
-@pytest.mark.parametrize("keep", [True, False], ids=["history-on", "MLBOT_NO_HISTORY=1"])
-def test_history_file_follows_mlbot_no_history(chat, warm_cache, keep):
+@pytest.mark.parametrize("value, keep", [(None, True), ("1", False), ("0", True), ("off", True)],
+                         ids=["history-on", "MLBOT_NO_HISTORY=1", "MLBOT_NO_HISTORY=0", "MLBOT_NO_HISTORY=off"])
+def test_history_file_follows_mlbot_no_history(chat, warm_cache, value, keep):
     history = Path(os.environ["XDG_STATE_HOME"]) / "mlbot" / "history"
-    c = chat(env={"MLBOT_NO_HISTORY": None} if keep else {"MLBOT_NO_HISTORY": "1"})
+    c = chat(env={"MLBOT_NO_HISTORY": value})
     c.type("can I work remotely as an ML engineer?", rf"remote{G}work{G}is{G}common")
     c.child.sendline("/quit")
     assert c.exit_status() == 0

@@ -598,6 +598,16 @@ def test_ask_with_logging_on_answers(run_mlbot, warm_cache):
 
 
 @pytest.mark.skipif(FEEDBACK_MISSING, reason="mlbot.feedback is not written yet")
+@pytest.mark.parametrize("value, logged", [("1", False), ("yes", False), ("0", True), ("false", True), ("no", True),
+                                           ("OFF", True), ("", True)])
+def test_mlbot_no_log_reads_no_and_0_as_off(run_mlbot, kb_md, value, logged):
+    """MLBOT_NO_LOG=0 is someone turning logging back on, not off."""
+    p = run_mlbot("ask", "how long is the reset link valid", f"--docs={kb_md}", env={"MLBOT_NO_LOG": value})
+    assert p.returncode == 1, p.stderr
+    assert bool(list(Path(os.environ["XDG_DATA_HOME"]).rglob("*.db"))) == logged
+
+
+@pytest.mark.skipif(FEEDBACK_MISSING, reason="mlbot.feedback is not written yet")
 @pytest.mark.parametrize("no_log", [[], ["--no-log"]], ids=["logged", "--no-log"])
 def test_undecided_question_is_logged_unless_no_log(run_mlbot, kb_md, no_log):
     p = run_mlbot("ask", *no_log, "how long is the reset link valid", f"--docs={kb_md}", env={"MLBOT_NO_LOG": None})

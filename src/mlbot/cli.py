@@ -167,7 +167,10 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def env_flag(name: str) -> bool:
     """Return whether the environment turns a yes/no setting on: unset, "", "0", "false", "no" and "off" (in any
-    case) are off, anything else on. MLBOT_DEBUG=0 is a user saying "no debugging", not asking for it."""
+    case) are off, anything else on. MLBOT_DEBUG=0 is a user saying "no debugging", not asking for it.
+
+    Every MLBOT_ yes/no variable is read here (MLBOT_DEBUG, MLBOT_NO_LOG, MLBOT_NO_HISTORY). NO_COLOR and
+    FORCE_COLOR are not: their own conventions (no-color.org) make any non-empty value count."""
     return os.environ.get(name, "").strip().lower() not in ("", "0", "false", "no", "off")
 
 
@@ -349,7 +352,7 @@ def _feedback_log(args: argparse.Namespace, docs_key: str, *, when_needed: bool 
     when_needed: open it only when a reply has to be logged, so a one-shot question that is answered costs no
     SQLite (the chat opens it at once: its banner says whether logging works).
     """
-    if getattr(args, "no_log", False) or os.environ.get("MLBOT_NO_LOG"):
+    if getattr(args, "no_log", False) or env_flag("MLBOT_NO_LOG"):
         return None
     if when_needed:
         return _LogWhenNeeded(docs_key)
@@ -402,7 +405,8 @@ def cmd_chat(args: argparse.Namespace) -> int:
         seen["bot"] = Bot(kb, getattr(args, "threshold", None), getattr(args, "default_answer", None))
         return seen["bot"]
 
-    return run_chat(bot, log=_feedback_log(args, bot.kb.meta.get("key", "")), reopen=reopen, plain=not _fancy())
+    return run_chat(bot, log=_feedback_log(args, bot.kb.meta.get("key", "")), reopen=reopen, plain=not _fancy(),
+                    keep_history=not env_flag("MLBOT_NO_HISTORY"))
 
 
 # ------------------------------------------------------------------------------------------------------ eval

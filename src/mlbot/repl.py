@@ -293,8 +293,9 @@ class Chat:
         self.state.verdict = good
 
 
-def run_chat(bot: Bot, log=None, reopen=None, plain: bool = False) -> int:
-    """Run the chat until the user leaves; return the exit status (0). `reopen`, `plain`: see Chat."""
+def run_chat(bot: Bot, log=None, reopen=None, plain: bool = False, keep_history: bool = True) -> int:
+    """Run the chat until the user leaves; return the exit status (0). `reopen`, `plain`: see Chat. keep_history:
+    keep the input history in history_path() (the cli turns it off for MLBOT_NO_HISTORY)."""
     chat = Chat(bot, log, reopen=reopen, plain=plain)
     if not sys.stdin.isatty():
         return _run_plain(chat)
@@ -303,7 +304,7 @@ def run_chat(bot: Bot, log=None, reopen=None, plain: bool = False) -> int:
     from prompt_toolkit.history import FileHistory, InMemoryHistory
 
     history = InMemoryHistory()
-    if not os.environ.get("MLBOT_NO_HISTORY"):
+    if keep_history:
         path = history_path()
         try:
             path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
