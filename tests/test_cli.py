@@ -341,6 +341,19 @@ def test_docs_option_takes_several_paths(run_mlbot, kb_md, tmp_path, how):
     assert "Dial 5000" in got[1]["results"][0]["text"]
 
 
+def test_docs_folder_and_its_own_subfolder_answers(run_mlbot, kb_md):
+    """`--docs "$BASE:$BASE/extra"` (paths built from variables overlap easily) reads each file once and answers."""
+    (kb_md.parent / "extra").mkdir()
+    (kb_md.parent / "extra" / "canteen.md").write_text("## Where is the canteen?\n\nOn the ground floor.\n")
+    p = run_mlbot("ask", "--json", "--docs", f"{kb_md.parent}{os.pathsep}{kb_md.parent / 'extra'}",
+                  "where is the canteen")
+    assert_clean(p)
+    assert p.returncode == 0, p.stderr
+    [d] = replies(p)
+    assert "ground floor" in d["results"][0]["text"]
+    assert len({r["id"] for r in d["results"]}) == len(d["results"])   # no entry twice
+
+
 def test_docs_option_overrides_mlbot_docs(run_mlbot, kb_md, tmp_path):
     p = run_mlbot("ask", "--json", "how do I reset my voicemail PIN", f"--docs={kb_md}",
                   env={"MLBOT_DOCS": str(tmp_path / "nowhere")})

@@ -1582,6 +1582,18 @@ def test_files_of_one_name_in_two_folders_given_are_told_apart(tmp_path):
     assert [d.rel for d in discover([one, other])] == ["teamA/docs/faq.md", "teamB/docs/faq.md"]
 
 
+@pytest.mark.parametrize("given", [["kb", "kb"], ["kb", "kb/helpdesk"], ["kb/helpdesk", "kb/helpdesk/"],
+                                   ["kb/helpdesk", "kb"], ["kb/helpdesk/faq.md", "kb/helpdesk"]],
+                         ids=["twice", "with-its-subfolder", "trailing-slash", "subfolder-first", "file-and-folder"])
+def test_a_folder_given_twice_or_with_its_subfolder_reads_each_file_once(tmp_path, given):
+    (tmp_path / "kb" / "helpdesk").mkdir(parents=True)
+    (tmp_path / "kb" / "helpdesk" / "faq.md").write_text("## How do I connect to the VPN?\n\nUse GlobalProtect.\n")
+    (tmp_path / "kb" / "billing.md").write_text("## How do I get a refund?\n\nWrite to billing.\n")
+    found = discover([tmp_path / g for g in given])   # not "no documents found in kb/helpdesk"
+    assert sorted(d.path.resolve() for d in found) == sorted({d.path.resolve() for d in found})   # each once
+    assert "helpdesk/faq.md" in [d.path.relative_to(tmp_path / "kb").as_posix() for d in found]
+
+
 def test_text_a_heading_on_the_line_above_its_paragraph_is_its_heading():
     doc = ("Berlin Office Information\n\nAddress\nAcme Corp GmbH\nFriedrichstrasse 123\n10117 Berlin\n\n"
            "Parking\nThere are 12 parking spaces in the underground garage. Ask facilities for one.\n\n"

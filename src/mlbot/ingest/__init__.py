@@ -67,7 +67,9 @@ def discover(paths: list[str | os.PathLike[str]], warn: Callable[[str], None] = 
         if p.is_file():
             found.setdefault(p.resolve(), DocFile(p, p.name))
             continue
-        before = len(found)
+        # Counted whether or not an earlier path found them too: a folder given twice, or a folder and its own
+        # subfolder, is read once, and is not "empty" the second time.
+        readable = 0
         seen_dirs: set[tuple[int, int]] = set()
 
         def unlisted(e: OSError, top: Path = p, given: str | os.PathLike[str] = given) -> None:
@@ -90,7 +92,8 @@ def discover(paths: list[str | os.PathLike[str]], warn: Callable[[str], None] = 
                     continue
                 rel = fp.relative_to(p).as_posix()
                 found.setdefault(fp.resolve(), DocFile(fp, rel))
-        if len(found) == before:
+                readable += 1
+        if not readable:
             raise DocumentsError(f"no documents found in {given}: add {READABLE}")
     return sorted(_told_apart(list(found.values())), key=lambda d: (d.rel, str(d.path)))
 
