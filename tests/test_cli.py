@@ -128,6 +128,25 @@ def test_json_is_one_line_of_utf8_per_question(run_mlbot, warm_cache):
     assert "—".encode() in p.stdout          # not \u2014: the JSON is written as UTF-8
 
 
+@pytest.mark.parametrize("command", [["ask", "--json", "where is the help desk"], ["info", "--json"]],
+                         ids=["ask", "info"])
+def test_json_escapes_line_and_paragraph_separators(run_mlbot, tmp_path, command):
+    """U+2028/U+2029 are valid in a JSON string, but str.splitlines() ends a line at them: one object, one line."""
+    doc = tmp_path / "kb" / "desk.md"
+    doc.parent.mkdir()
+    doc.write_text("# Help\u2028desk\n\n## Where is the help desk?\n\n"
+                   "In the basement.\u2028Open 9 to 5.\u2029Ask Sam.\n", encoding="utf-8")
+    p = run_mlbot(*command, f"--docs={doc.parent}")
+    assert p.returncode == 0, p.stderr
+    out = p.stdout.decode("utf-8")
+    assert "\u2028" not in out and "\u2029" not in out
+    [d] = [json.loads(line) for line in out.splitlines()]
+    if command[0] == "ask":
+        assert d["results"][0]["text"] == "In the basement.\u2028Open 9 to 5.\u2029Ask Sam."
+    else:
+        assert d["title"] == "Help\u2028desk"
+
+
 # --- the bundled article ----------------------------------------------------------------------------------------
 
 def test_remote_work_is_answered(run_mlbot, warm_cache):

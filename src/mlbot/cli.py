@@ -306,7 +306,7 @@ def cmd_ask(args: argparse.Namespace) -> int:
 def _printer(args: argparse.Namespace, bot) -> Callable:
     if args.json:
         def show_json(reply) -> None:
-            sys.stdout.write(json.dumps(reply.to_dict(), ensure_ascii=False) + "\n")
+            _print_json(reply.to_dict())
         return show_json
     if _fancy():
         from .render import console, rich_reply
@@ -324,6 +324,14 @@ def _printer(args: argparse.Namespace, bot) -> Callable:
         if args.explain:
             _explain(bot, reply, None)
     return show_plain
+
+
+def _print_json(obj) -> None:
+    """Print obj as one line of JSON (every --json output goes through here). U+2028 and U+2029 are escaped: they
+    are valid in a JSON string, but Python's str.splitlines() and JavaScript before ES2019 end a line at them, which
+    would split one object into two invalid lines."""
+    line = json.dumps(obj, ensure_ascii=False).replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
+    sys.stdout.write(line + "\n")
 
 
 def _fancy() -> bool:
@@ -421,7 +429,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
     check_labels(bot.kb, labelled, path)
     report = evaluate(bot, labelled)
     if args.json:
-        print(json.dumps(report.to_dict()))
+        _print_json(report.to_dict())
     elif _fancy():
         from .render import console
         from .render_eval import rich_report
@@ -522,7 +530,7 @@ def cmd_info(args: argparse.Namespace) -> int:
     d["documents"] = [f["path"] for f in kb.meta.get("files", [])]
     d["warnings"] = kb.warnings
     if args.json:
-        print(json.dumps(d, ensure_ascii=False))
+        _print_json(d)
         return ExitStatus.OK
     from .render import safe
     print(f"title: {safe(d['title']) or '(none)'}")
@@ -560,9 +568,8 @@ def cmd_review(args: argparse.Namespace) -> int:
         if args.attach is not None:
             done = review.attach(bot, log, args.attach, args.to, all_docs=all_docs)
             if args.json:
-                print(json.dumps({"attached": {"entry": done.entry, "questions": list(done.questions),
-                                               "items": list(done.items), "file": str(done.path)}},
-                                 ensure_ascii=False))
+                _print_json({"attached": {"entry": done.entry, "questions": list(done.questions),
+                                          "items": list(done.items), "file": str(done.path)}})
             else:
                 from .render import safe
                 from .sanitize import one_line
@@ -576,7 +583,7 @@ def cmd_review(args: argparse.Namespace) -> int:
         if args.dismiss:
             ids = review.dismiss(bot, log, args.dismiss, all_docs=all_docs)
             if args.json:
-                print(json.dumps({"dismissed": ids}))
+                _print_json({"dismissed": ids})
             else:
                 print(f"dismissed {len(ids)} item{'s' * (len(ids) != 1)} ({', '.join(map(str, ids))})")
             return ExitStatus.OK
@@ -588,7 +595,7 @@ def cmd_review(args: argparse.Namespace) -> int:
     from .render import safe
     docs = safe("".join(f" --docs {shlex.quote(d)}" for d in args.docs or ()))   # to repeat in the commands shown
     if args.json:
-        print(json.dumps(queue.to_dict(), ensure_ascii=False))
+        _print_json(queue.to_dict())
     elif _fancy():
         from .render import console
         from .render_review import rich_review
@@ -611,8 +618,7 @@ def cmd_lint(args: argparse.Namespace) -> int:
     bot = _load(args)
     findings = lint(bot.kb)
     if args.json:
-        print(json.dumps({"entries": bot.kb.n_entries, "findings": [f.to_dict() for f in findings]},
-                         ensure_ascii=False))
+        _print_json({"entries": bot.kb.n_entries, "findings": [f.to_dict() for f in findings]})
     else:
         for f in findings:
             print(one_line(f.format()))
