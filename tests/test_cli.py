@@ -147,6 +147,27 @@ def test_json_escapes_line_and_paragraph_separators(run_mlbot, tmp_path, command
         assert d["title"] == "Help\u2028desk"
 
 
+@pytest.mark.parametrize("encoding", ["ascii", "latin-1", "cp1252"])
+def test_json_batch_on_a_narrow_output_encoding_stays_valid(run_mlbot, warm_cache, encoding):
+    """A character the output encoding cannot hold is a JSON escape, not a crash that loses the rest of the batch."""
+    questions = [REMOTE, "hello 😀", "is the café open — or not?", EXPERIENCE]
+    p = run_mlbot("ask", "--json", "-", input="\n".join(questions).encode(), env={"PYTHONIOENCODING": encoding})
+    assert_clean(p)
+    assert (p.returncode, p.stderr) == (0, b"")
+    got = [json.loads(line) for line in p.stdout.decode(encoding).splitlines()]   # strict: all it can hold
+    assert [d["question"] for d in got] == questions
+    assert "12 to 24 months" in got[3]["results"][0]["text"]
+
+
+@pytest.mark.parametrize("encoding", ["ascii", "latin-1", "cp1252"])
+def test_plain_batch_on_a_narrow_output_encoding_replaces_what_it_cannot_show(run_mlbot, warm_cache, encoding):
+    p = run_mlbot("ask", "-", input=f"hello 😀\n{REMOTE}\n{EXPERIENCE}\n".encode(), env={"PYTHONIOENCODING": encoding})
+    assert_clean(p)
+    assert (p.returncode, p.stderr) == (0, b"")
+    out = squash(p.stdout)
+    assert b"remote work is common" in out and b"12 to 24 months" in out   # the whole batch, past the emoji
+
+
 # --- the bundled article ----------------------------------------------------------------------------------------
 
 def test_remote_work_is_answered(run_mlbot, warm_cache):

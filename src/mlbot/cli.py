@@ -3,6 +3,7 @@ error becomes an exit status. Imports are lazy so `mlbot ask` starts about as fa
 from __future__ import annotations
 
 import argparse
+import codecs
 import enum
 import json
 import os
@@ -142,6 +143,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     debug = "--traceback" in argv or env_flag("MLBOT_DEBUG")
     argv = [a for a in argv if a != "--traceback"]   # accepted anywhere on the line
+    _tolerant_stdout()
     try:
         status = _dispatch(argv)
     except KeyboardInterrupt:
@@ -181,6 +183,15 @@ def _traceback(debug: bool) -> None:
             traceback.print_exc()
         except OSError:
             pass
+
+
+def _tolerant_stdout() -> None:
+    """Make stdout replace ("?") what its encoding cannot hold (PYTHONIOENCODING=ascii, a cp1252 console) instead of
+    raising at the first such character and losing the rest of a batch. JSON escapes those characters itself
+    (_print_json), so it stays valid."""
+    out = sys.stdout
+    if out is not None and getattr(out, "errors", None) == "strict" and hasattr(out, "reconfigure"):
+        out.reconfigure(errors="replace")
 
 
 def _stderr(message: str) -> None:
@@ -331,7 +342,24 @@ def _print_json(obj) -> None:
     are valid in a JSON string, but Python's str.splitlines() and JavaScript before ES2019 end a line at them, which
     would split one object into two invalid lines."""
     line = json.dumps(obj, ensure_ascii=False).replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
+    encoding = getattr(sys.stdout, "encoding", None) or "utf-8"
+    try:
+        line.encode(encoding)
+    except UnicodeEncodeError:   # an output encoding other than UTF-8: \u-escape what it cannot hold
+        line = line.encode(encoding, errors=_JSON_ESCAPE).decode(encoding)
+    except LookupError:
+        pass
     sys.stdout.write(line + "\n")
+
+
+def _escape_for_json(e: UnicodeEncodeError) -> tuple[str, int]:
+    """A codecs error handler: the characters an encoding cannot hold as JSON's \\u escapes (surrogate pairs past
+    U+FFFF). Only string values hold non-ASCII characters in the JSON mlbot prints, so an escape is always valid."""
+    return json.dumps(e.object[e.start:e.end])[1:-1], e.end
+
+
+_JSON_ESCAPE = "mlbot-json-escape"
+codecs.register_error(_JSON_ESCAPE, _escape_for_json)
 
 
 def _fancy() -> bool:
