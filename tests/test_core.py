@@ -229,6 +229,22 @@ def test_threshold_out_of_range_is_refused(article_bot):
         Bot(article_bot.kb, threshold=120)
 
 
+@pytest.mark.parametrize("question", ["what does an ML engineer do", "is math needed"])   # 49.3 and 4.3
+def test_a_threshold_is_decided_on_the_confidence_as_shown(article_bot, question):
+    """The JSON shows confidence and threshold to one decimal; the status must agree with what it shows, not say
+    no_answer beside "confidence": 91.7 and "threshold": 91.7."""
+    raw = article_bot.ask(question).confidence
+    shown = round(raw, 1)
+    assert 1 < raw < 99
+    just_above = (raw + shown + 0.049) / 2   # above the raw confidence, yet shown as the same number
+    reply = Bot(article_bot.kb, threshold=just_above).ask(question)
+    d = reply.to_dict()
+    assert d["confidence"] == d["threshold"] == shown
+    assert d["status"] != "no_answer"
+    refused = Bot(article_bot.kb, threshold=shown + 0.1).ask(question).to_dict()
+    assert refused["status"] != "answered" and refused["confidence"] < refused["threshold"]
+
+
 def test_highlight_is_the_sentence_that_answers():
     text = "Press the Forward key, enter the number. A small arrow on the display shows it is on."
     assert highlight(text, "how do I forward calls to a number") == "Press the Forward key, enter the number."

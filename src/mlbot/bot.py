@@ -11,7 +11,7 @@ from . import chitchat
 from .analyze import SENTENCE_BREAK, content_terms
 from .calibrate import threshold_of
 from .errors import UsageError
-from .model import Entry, Match, Reply
+from .model import Entry, Match, Reply, shown
 from .rank import Contribution, Ranked, Ranking, answer_confidence, explain_match, rank, term_rarity, words_matched
 from .sanitize import one_line, strip_controls
 from .store import KnowledgeBase, env_docs, open_index
@@ -95,14 +95,15 @@ class Bot:
         rarity = term_rarity(self.kb, said)   # once a question: every match's highlight weighs the same terms
         matches = tuple(self._match(r.index, r.score, r.score - other, ranking.coverage, said, by_sense, rarity)
                         for r, other in zip(items[:top_k], best_other))
+        # Compared as the reply shows them (model.shown): one decimal.
+        below = bool(matches) and shown(matches[0].confidence) < shown(self.threshold)
         if not matches:
             reply = Reply(q, "no_answer", 0.0, (), self._refusal(), tuple(self.examples()), context, self.threshold)
-        elif matches[0].confidence < self.threshold and (n := self._one_section(items, matches[0].confidence,
-                                                                              ranking.coverage, by_sense)):
+        elif below and (n := self._one_section(items, matches[0].confidence, ranking.coverage, by_sense)):
             # Paragraphs of one section, together well ahead of the rest ("when's the rent due": the rent paragraph
             # and the one after it): the section is the answer, the paragraph a choice.
             reply = self._choices(q, ranking, matches, items[1:n], said, top_k, context)
-        elif matches[0].confidence < self.threshold:
+        elif below:
             texts, suggested = self._suggest(ranking)
             reply = Reply(q, "no_answer", matches[0].confidence, matches, self._refusal(), texts, context,
                           self.threshold, suggested=suggested)

@@ -123,11 +123,17 @@ class Match:
             "question": self.matched_question if self.matched_question is not None else e.question,
             "text": e.text,
             "source": e.source.to_dict(),
-            "confidence": round(self.confidence, 1),
+            "confidence": shown(self.confidence),
             "highlight": self.highlight,
             "truncated": e.truncated,
             "score": round(self.score, 4),
         }
+
+
+def shown(confidence: float) -> float:
+    """Return a confidence (or threshold) as the JSON shows it, to one decimal. The bot decides on these shown
+    values, so a reply never says "confidence": 91.7, "threshold": 91.7 and no_answer."""
+    return round(confidence, 1)
 
 
 # The replies the feedback log keeps for review (the others answered, or were small talk).
@@ -158,7 +164,7 @@ class Reply:
         d: dict[str, Any] = {
             "question": self.question,
             "status": self.status,
-            "confidence": round(self.confidence, 1),
+            "confidence": shown(self.confidence),
             "results": [m.to_dict() for m in self.results],
         }
         if self.message:
@@ -170,7 +176,7 @@ class Reply:
         if self.read_as:
             d["read_as"] = self.read_as
         if self.threshold is not None:
-            d["threshold"] = round(self.threshold, 1)
+            d["threshold"] = shown(self.threshold)
         if self.status == "ambiguous":
             d["choices"] = min(self.choices, len(self.results))
         return d
