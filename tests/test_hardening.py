@@ -164,6 +164,25 @@ def test_head_1_in_a_shell_pipeline(warm_cache, tmp_path):
     assert p.stderr == b""
 
 
+@pytest.mark.skipif(not os.path.exists("/dev/full"), reason="needs /dev/full")
+@pytest.mark.parametrize("buffered", [True, False], ids=["buffered", "PYTHONUNBUFFERED"])
+@pytest.mark.parametrize("command", [["ask", "--json", REMOTE], ["ask", REMOTE], ["info"]], ids=["json", "plain", "info"])
+def test_a_full_disk_is_one_clear_line_not_an_unexpected_error(warm_cache, command, buffered):
+    env = dict(os.environ, PYTHONUNBUFFERED="" if buffered else "1")
+    with open("/dev/full", "wb") as full:
+        p = subprocess.run([sys.executable, "-m", "mlbot", *command], stdin=subprocess.DEVNULL, stdout=full,
+                           stderr=subprocess.PIPE, env=env, timeout=120, check=False)
+    assert p.returncode == 2
+    assert p.stderr.decode() == "mlbot: cannot write the output: No space left on device\n"
+
+
+def test_a_closed_stdout_is_one_clear_line(warm_cache):
+    p = subprocess.run([sys.executable, "-m", "mlbot", "ask", "--json", REMOTE], stdin=subprocess.DEVNULL,
+                       stderr=subprocess.PIPE, preexec_fn=lambda: os.close(1), timeout=120, check=False)
+    assert p.returncode == 2
+    assert p.stderr.decode() == "mlbot: cannot write the output: standard output is closed\n"
+
+
 # --- documents ------------------------------------------------------------------------------------------------
 
 def test_missing_docs_path(run_mlbot):

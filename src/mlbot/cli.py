@@ -5,13 +5,14 @@ from __future__ import annotations
 import argparse
 import codecs
 import enum
+import io
 import json
 import os
 import sys
 from collections.abc import Callable, Sequence
 from typing import NoReturn
 
-from .errors import MlbotError, UsageError
+from .errors import MlbotError, OutputError, UsageError
 
 
 class ExitStatus(enum.IntEnum):
@@ -143,20 +144,22 @@ def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     debug = "--traceback" in argv or env_flag("MLBOT_DEBUG")
     argv = [a for a in argv if a != "--traceback"]   # accepted anywhere on the line
-    _tolerant_stdout()
     try:
+        _open_stdout()
         status = _dispatch(argv)
+        sys.stdout.flush()   # here, not at exit: a full disk is reported like any other error
     except KeyboardInterrupt:
         _stderr("interrupted")
         status = ExitStatus.INTERRUPTED
     except BrokenPipeError:
         # The reader went away (`mlbot ask - | head -1`): stop quietly, and keep Python from complaining at exit.
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
+        _discard_stdout()
         status = ExitStatus.OK
     except MlbotError as e:
         # Debugging adds the traceback and changes nothing else: a script reads the same exit status either way.
         _traceback(debug)
+        if isinstance(e, OutputError):
+            _discard_stdout()   # what is still buffered would fail again, as "Exception ignored", at exit
         _stderr(str(e))
         status = e.exit_status
     except Exception as e:
@@ -165,6 +168,13 @@ def main(argv: Sequence[str] | None = None) -> int:
                 + ("" if debug else " (run with --traceback for details)"))
         status = ExitStatus.ERROR
     return int(status)
+
+
+def _discard_stdout() -> None:
+    """Point fd 1 at the null device, so what is still buffered for stdout goes nowhere at exit, without a word."""
+    if sys.stdout is not None:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
 
 
 def env_flag(name: str) -> bool:
@@ -185,13 +195,37 @@ def _traceback(debug: bool) -> None:
             pass
 
 
-def _tolerant_stdout() -> None:
-    """Make stdout replace ("?") what its encoding cannot hold (PYTHONIOENCODING=ascii, a cp1252 console) instead of
-    raising at the first such character and losing the rest of a batch. JSON escapes those characters itself
-    (_print_json), so it stays valid."""
-    out = sys.stdout
-    if out is not None and getattr(out, "errors", None) == "strict" and hasattr(out, "reconfigure"):
-        out.reconfigure(errors="replace")
+def _open_stdout() -> None:
+    """Put sys.stdout on a file whose failed writes raise OutputError ("cannot write the output: No space left on
+    device") rather than an OSError the user would see as an unexpected error; a closed stdout raises it at once.
+
+    It also replaces ("?") what the output encoding cannot hold (PYTHONIOENCODING=ascii, a cp1252 console) instead
+    of raising at the first such character and losing the rest of a batch; JSON escapes those characters itself
+    (_print_json), so it stays valid. Buffering and encoding stay as Python set them."""
+    old = sys.stdout
+    if old is None:   # started with fd 1 closed (`mlbot ask q >&-`)
+        raise OutputError("cannot write the output: standard output is closed")
+    if not isinstance(old, io.TextIOWrapper) or not isinstance(old.buffer, (io.FileIO, io.BufferedWriter)):
+        return   # not the stdout Python opened (a test's capture): leave it be
+    raw = _StdoutFile(old.fileno(), "w", closefd=False)
+    binary = raw if isinstance(old.buffer, io.FileIO) else io.BufferedWriter(raw)   # -u / PYTHONUNBUFFERED: none
+    old.flush()
+    sys.stdout = io.TextIOWrapper(binary, encoding=old.encoding,
+                                  errors="replace" if old.errors == "strict" else old.errors,
+                                  line_buffering=old.line_buffering, write_through=old.write_through)
+
+
+class _StdoutFile(io.FileIO):
+    """fd 1, whose failed writes say what went wrong in words a user can act on. A closed pipe (`| head -1`) stays
+    BrokenPipeError: main ends quietly on it."""
+
+    def write(self, b) -> int | None:
+        try:
+            return super().write(b)
+        except BrokenPipeError:
+            raise
+        except OSError as e:
+            raise OutputError(f"cannot write the output: {e.strerror or e}") from e
 
 
 def _stderr(message: str) -> None:

@@ -16,6 +16,10 @@ class DocumentsError(MlbotError):
     """Documents that cannot be found or hold nothing to answer from."""
 
 
+class OutputError(MlbotError):
+    """Output that cannot be written: stdout closed, a full disk, a device error."""
+
+
 class CacheError(MlbotError):
     """An index cache that cannot be read or written (callers usually recover by rebuilding); `damage` says what
     was found wrong with it, without the advice."""
