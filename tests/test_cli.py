@@ -479,6 +479,16 @@ def test_no_color_gives_plain_text_on_a_terminal(warm_cache):
     assert "remote work is common" in out
 
 
+@pytest.mark.parametrize("columns", ["0", "1", "4", "9"])
+def test_a_tiny_or_zero_columns_still_shows_the_answer(warm_cache, columns):
+    """COLUMNS=0 printed nothing, and a few columns gave an empty box or a letter or two a line: the width is at
+    least render.MIN_WIDTH (COLUMNS=0: the terminal's own), so the answer's words stay whole."""
+    out = _on_a_terminal(["ask", REMOTE], {"TERM": "xterm-256color", "COLUMNS": columns})
+    text = re.sub(r"\x1b\[[0-9;]*m", "", out)
+    assert re.search(r"\bremote\b", text) and re.search(r"\bcommon\b", text), text
+    assert re.search(r"\bremote work is common\b", text) or columns != "0"   # 0: the pty's 100 columns
+
+
 # --- help, version, info, index, eval ---------------------------------------------------------------------------
 
 @pytest.mark.parametrize("args, want", [

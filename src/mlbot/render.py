@@ -147,8 +147,18 @@ def _first_words(text: str, n: int = 12) -> str:
 
 # ---------------------------------------------------------------------------------------------------- rich
 
+# Narrower, a panel holds a few letters a line, and at COLUMNS=1 to 4 none at all: an empty box, exit 0.
+MIN_WIDTH = 20
+
+
 def console(*, stderr: bool = False, file=None, width: int | None = None, soft_wrap: bool = False) -> Console:
-    return _console_class()(stderr=stderr, file=file, width=width, highlight=False, soft_wrap=soft_wrap)
+    """Return a rich console (as wide as the terminal, or `width`), never narrower than MIN_WIDTH: COLUMNS=0 means
+    "ask the terminal", as it does for shutil, and a smaller width is MIN_WIDTH, for the terminal to wrap."""
+    c = _console_class()(stderr=stderr, file=file, width=width, highlight=False, soft_wrap=soft_wrap)
+    if width is None and c.width < MIN_WIDTH:
+        import shutil
+        c.width = max(MIN_WIDTH, shutil.get_terminal_size().columns)
+    return c
 
 
 @functools.cache
