@@ -284,17 +284,32 @@ def test_docs_path_then_question_reads_both(run_mlbot, kb_md):
 # --- batches ----------------------------------------------------------------------------------------------------
 
 def test_batch_answers_line_for_line_in_order_and_exits_0(run_mlbot, warm_cache):
-    questions = [REMOTE, "", "   ", SOURDOUGH, EXPERIENCE, "hello", "\t", CHALLENGES]
+    """Output line n is the reply to input line n (a script pairs them with paste or zip), blank lines included,
+    and each says its line."""
+    questions = [REMOTE, "", "   ", SOURDOUGH, EXPERIENCE, "hello", "\t", "\x01\x02", CHALLENGES]
     p = run_mlbot("ask", "--json", "-", input=("\n".join(questions) + "\n").encode())
     assert_clean(p)
     assert p.returncode == 0          # a batch exits 0 even when a line has no answer
-    got = replies(p)
-    assert [d["question"] for d in got] == [REMOTE, SOURDOUGH, EXPERIENCE, "hello", CHALLENGES]
-    for d in got:
-        assert_contract(d)
+    got = p.stdout.decode().split("\n")
+    assert got.pop() == "" and len(got) == len(questions)
+    got = [json.loads(line) for line in got]
+    assert [d["line"] for d in got] == list(range(1, len(questions) + 1))
+    assert [d["question"] for d in got] == [REMOTE, "", "", SOURDOUGH, EXPERIENCE, "hello", "", "", CHALLENGES]
+    for d, q in zip(got, questions):
+        if q.strip() and q.isprintable():
+            assert_contract(d)
+        else:   # nothing to ask: no answer, and nothing that looks like one
+            assert (d["status"], d["results"], d["confidence"]) == ("no_answer", [], 0.0)
+            assert "nothing to ask" in d["message"]
     assert "remote work is common" in got[0]["results"][0]["text"]
-    assert "12 to 24 months" in got[2]["results"][0]["text"]
-    assert got[3]["status"] == "chitchat"
+    assert "12 to 24 months" in got[4]["results"][0]["text"]
+    assert got[5]["status"] == "chitchat"
+
+
+def test_a_byte_order_mark_at_the_start_of_a_batch_is_not_part_of_the_question(run_mlbot, warm_cache):
+    p = run_mlbot("ask", "--json", "-", input=b"\xef\xbb\xbf" + REMOTE.encode() + b"\n")
+    [d] = replies(p)
+    assert d["question"] == REMOTE
 
 
 def test_plain_batch_answers_each_line(run_mlbot, warm_cache):
@@ -313,9 +328,18 @@ def test_a_question_given_as_the_command_is_told_how_to_ask_it(run_mlbot):
 
 
 def test_empty_batch_prints_nothing_and_exits_0(run_mlbot, warm_cache):
-    p = run_mlbot("ask", "--json", "-", input=b"\n\n  \n")
+    p = run_mlbot("ask", "--json", "-", input=b"")
     assert (p.returncode, p.stdout) == (0, b"")
     assert_clean(p)
+
+
+def test_batch_of_blank_lines_gives_a_line_each_and_exits_0(run_mlbot, warm_cache):
+    p = run_mlbot("ask", "--json", "-", input=b"\n\n  \n")
+    assert_clean(p)
+    assert p.returncode == 0
+    assert [(d["line"], d["status"], d["results"]) for d in replies(p)] == [(n, "no_answer", []) for n in (1, 2, 3)]
+    plain = run_mlbot("ask", "-", input=b"\n\n  \n")   # plain replies are not a line each: nothing to keep in step
+    assert (plain.returncode, plain.stdout) == (0, b"")
 
 
 def test_batch_with_docs_before_dash(run_mlbot, kb_md):

@@ -315,6 +315,7 @@ class _ProgressBar:
 
 def cmd_ask(args: argparse.Namespace) -> int:
     from .bot import clean_question
+    from .model import Reply
     from .sanitize import decode_input
 
     if args.top_k < 1:
@@ -331,40 +332,44 @@ def cmd_ask(args: argparse.Namespace) -> int:
         show(reply)
         return ExitStatus.OK if reply.status in ("answered", "chitchat") else ExitStatus.NO_ANSWER
     first = True
-    for raw in sys.stdin.buffer:
-        line = decode_input(raw).strip()
-        if not line.strip():
-            continue
+    for n, raw in enumerate(sys.stdin.buffer, 1):
+        if n == 1 and raw.startswith(codecs.BOM_UTF8):
+            raw = raw[len(codecs.BOM_UTF8):]   # a file saved with a byte-order mark: not part of the first question
         try:
-            reply = bot.ask(line, args.top_k)
-        except UsageError:   # a line of control characters only: nothing to ask
-            continue
-        _log_reply(log, reply)
+            reply = bot.ask(decode_input(raw), args.top_k)
+        except UsageError:   # a blank line, or control characters only: nothing to ask
+            if not args.json:
+                continue     # plain replies are apart by blank lines, not one a line: nothing to keep in step
+            # JSON keeps output line n for input line n, so a script can pair them (paste, zip).
+            reply = Reply("", "no_answer", 0.0, threshold=bot.threshold,
+                          message="nothing to ask: the line is empty (or control characters alone)")
+        else:
+            _log_reply(log, reply)
         if not args.json and not first:   # replies apart by a blank line; the first line is still the answer's
             sys.stdout.write("\n")
         first = False
-        show(reply)
+        show(reply, line=n)
     sys.stdout.flush()
     return ExitStatus.OK
 
 
 def _printer(args: argparse.Namespace, bot) -> Callable:
     if args.json:
-        def show_json(reply) -> None:
-            _print_json(reply.to_dict())
+        def show_json(reply, line: int | None = None) -> None:
+            _print_json(reply.to_dict() if line is None else {**reply.to_dict(), "line": line})
         return show_json
     if _fancy():
         from .render import console, rich_reply
         out = console()
 
-        def show_rich(reply) -> None:
+        def show_rich(reply, line: int | None = None) -> None:
             out.print(rich_reply(reply, explain=args.explain))
             if args.explain:
                 _explain(bot, reply, out)
         return show_rich
     from .render import plain_reply
 
-    def show_plain(reply) -> None:
+    def show_plain(reply, line: int | None = None) -> None:
         sys.stdout.write(plain_reply(reply, explain=args.explain) + "\n")
         if args.explain:
             _explain(bot, reply, None)
