@@ -346,6 +346,9 @@ _NUMBER = re.compile(r"[\d£$€]")
 NAMED_WEIGHT = 0.25
 
 
+_LETTER = re.compile(r"[^\W\d_]")
+
+
 def short_answer(e: Entry, question: str, rarity: dict[str, float]) -> str:
     """Return the sentence of e's text to highlight for question (highlight), knowing what e's question or heading
     says."""
@@ -372,7 +375,7 @@ def highlight(text: str, question: str, rarity: dict[str, float] | None = None, 
     # A sentence its writer wrapped over lines is one (its breaks read as spaces); not a list's bare "1." (the
     # sentence pattern splits it from its item): only pieces with a word.
     from .rows import unwrapped  # loaded with the index already
-    sentences = [" ".join(s.split()) for s in SENTENCE_BREAK.split(unwrapped(text)) if any(c.isalpha() for c in s)]
+    sentences = [s.strip() for s in SENTENCE_BREAK.split(unwrapped(text)) if _LETTER.search(s)]
     if len(sentences) <= 1:
         return sentences[0] if sentences else text.strip()
     want = set(content_terms(question))
