@@ -289,6 +289,7 @@ def _markdown_class():
     """rich's Markdown as an answer needs it: code lines too wide for the terminal kept whole, table cells folded, a
     placeholder in angle brackets ("<username>") shown, "<br>" a line break, and an address written as itself
     (<https://…>) shown once, not followed by itself in brackets."""
+    from rich.cells import cell_len
     from rich.markdown import CodeBlock, Markdown, TableElement
     from rich.segment import Segment
     from rich.syntax import Syntax
@@ -296,7 +297,7 @@ def _markdown_class():
     class WholeLinesCode(CodeBlock):
         def __rich_console__(self, console, options):
             code = str(self.text).rstrip()
-            if _widest_code_line(f"```\n{code}\n```") + CODE_PADDING <= options.max_width:
+            if max(map(cell_len, code.split("\n"))) + CODE_PADDING <= options.max_width:
                 yield from super().__rich_console__(console, options)
                 return
             for line in Syntax(code, self.lexer_name, theme=self.theme).highlight(code).split("\n"):

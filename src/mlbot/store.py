@@ -15,7 +15,7 @@ import re
 import shutil
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field, replace
+from dataclasses import astuple, dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
@@ -549,8 +549,7 @@ def open_index(docs: list[str] | None, *, warn: Callable[[str], None] = lambda m
             and prev.get("ctime") == s["ctime"] and prev.get("readable", True) == s["readable"]
         s["sha"] = prev["sha"] if same else _sha(d.path)
     alternates = read_alternates(key, warn)
-    content = hashlib.sha256(json.dumps([[s["path"], s["sha"]] for s in stats] + [[list(vars(a).values())
-                                                                                  for a in alternates]]
+    content = hashlib.sha256(json.dumps([[s["path"], s["sha"]] for s in stats] + [[astuple(a) for a in alternates]]
                                         + ([synonyms_id] if synonyms_id else []),
                                         sort_keys=True).encode()).hexdigest()[:20]
     build_dir = home / f"build-{index_format().replace('.', '-')}-{content}"
