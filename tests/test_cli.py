@@ -93,6 +93,17 @@ def test_ask_json_follows_the_contract(run_mlbot, warm_cache, question):
     assert p.returncode == (0 if d["status"] in ("answered", "chitchat") else 1)
 
 
+def test_explain_with_json_carries_the_explanation(run_mlbot, warm_cache):
+    [d, chat] = replies(run_mlbot("ask", "--json", "--explain", "-", input=f"{EXPERIENCE}\nhello\n".encode()))
+    x = d["explanation"]
+    assert x["top"]["id"] == d["results"][0]["id"] and x["runner_up"]["id"] == d["results"][1]["id"]
+    terms = x["top"]["terms"]
+    assert terms and all(t["points"] > 0 and t["field"] and t["term"] for t in terms)
+    assert any(t["term"] == "experi" or "experience" in t["term"] for t in terms), terms
+    assert chat["status"] == "chitchat" and chat["explanation"] is None
+    assert "explanation" not in replies(run_mlbot("ask", "--json", EXPERIENCE))[0]
+
+
 @pytest.mark.parametrize("question", ["hello", "thanks!", "who are you?"])
 def test_small_talk_is_chitchat_with_exit_0(run_mlbot, warm_cache, question):
     p = run_mlbot("ask", "--json", question)

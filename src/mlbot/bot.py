@@ -6,6 +6,7 @@ import os
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, replace
+from typing import Any
 
 from . import chitchat
 from .analyze import SENTENCE_BREAK, content_terms
@@ -306,6 +307,14 @@ class Explanation:
     top_terms: list[Contribution]
     runner_up: Match | None
     runner_terms: list[Contribution]
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the explanation as `ask --explain --json` prints it, under the reply's "explanation"."""
+        def side(m: Match, terms: list[Contribution]) -> dict[str, Any]:
+            return {"id": m.entry.id, "score": round(m.score, 4), "confidence": shown(m.confidence),
+                    "terms": [{"field": c.field, "term": c.term, "points": round(c.points, 4)} for c in terms]}
+        return {"top": side(self.top, self.top_terms),
+                "runner_up": side(self.runner_up, self.runner_terms) if self.runner_up is not None else None}
 
 
 def _same_section(a: Entry, b: Entry) -> bool:

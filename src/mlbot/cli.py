@@ -356,7 +356,12 @@ def cmd_ask(args: argparse.Namespace) -> int:
 def _printer(args: argparse.Namespace, bot) -> Callable:
     if args.json:
         def show_json(reply, line: int | None = None) -> None:
-            _print_json(reply.to_dict() if line is None else {**reply.to_dict(), "line": line})
+            out = reply.to_dict()
+            if line is not None:
+                out["line"] = line
+            if args.explain:   # null when there is no result to explain (a refusal with no candidates, small talk)
+                out["explanation"] = bot.explain(reply).to_dict() if reply.results else None
+            _print_json(out)
         return show_json
     if _fancy():
         from .render import console, rich_reply
