@@ -453,6 +453,15 @@ def test_a_clear_new_question_is_not_bent_by_the_old_topic(phone):
     assert reply.status == "no_answer" and reply.context_used is None
 
 
+
+@pytest.mark.parametrize("docs", ["", [""], [], ["kb.md", ""]], ids=["empty string", "empty path", "no paths",
+                                                                    "one empty"])
+def test_load_refuses_docs_that_name_no_path(tmp_path, monkeypatch, docs):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "kb.md").write_text(PHONE)   # "" must not quietly read the current folder
+    with pytest.raises(mlbot.MlbotError, match="docs names no path"):
+        mlbot.load(docs)
+
 # ------------------------------------------------------------------------------------------------- the cache
 
 def test_cache_is_plain_arrays_and_json_and_is_reused(tmp_path):

@@ -409,7 +409,11 @@ def load(docs: list[str] | str | None = None, *, threshold: float | None = None,
     """Return a Bot over docs (files or folders; default: $MLBOT_DOCS, else the bundled article)."""
     if isinstance(docs, (str, os.PathLike)):
         docs = [docs]
-    if not docs:
+    if docs is None:
         docs = env_docs()
+    elif not docs or any(not os.fspath(d) for d in docs):
+        # "" would read the current folder, and [] the bundled article: neither is what a caller who computed an
+        # empty list of paths meant.
+        raise UsageError(f"docs names no path ({docs!r}): give files or folders, or None for the default")
     kb = open_index(docs, warn=warn or (lambda m: None))
     return Bot(kb, threshold, default_answer)
