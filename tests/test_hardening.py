@@ -351,6 +351,14 @@ def test_a_symlink_loop_in_the_docs_folder(run_mlbot, good_md):
     assert b"city portal" in squash(p.stdout)
 
 
+
+def test_a_dangling_symlink_is_skipped_with_a_warning(run_mlbot, good_md):
+    (good_md / "moved.md").symlink_to(good_md / "gone" / "moved.md")
+    p = run_mlbot("ask", PARKING, f"--docs={good_md}")
+    assert p.returncode == 0 and b"city portal" in squash(p.stdout)
+    assert b"skipped moved.md: a symbolic link to " in p.stderr and b"which does not exist" in p.stderr
+    assert b"Traceback" not in p.stderr
+
 # --- hostile text -----------------------------------------------------------------------------------------------
 
 HOSTILE_MD = ("## What colour is the staff badge?\n\nThe badge is [bold red]green[/bold red] with a "

@@ -89,6 +89,9 @@ def discover(paths: list[str | os.PathLike[str]], warn: Callable[[str], None] = 
                     continue
                 fp = Path(root) / name
                 if not fp.is_file():
+                    if fp.is_symlink() and not fp.exists():   # a document that moved, or a link made by mistake
+                        warn(f"skipped {fp.relative_to(p).as_posix()}: a symbolic link to "
+                             f"{os.readlink(fp)}, which does not exist")
                     continue
                 rel = fp.relative_to(p).as_posix()
                 found.setdefault(fp.resolve(), DocFile(fp, rel))
