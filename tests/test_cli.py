@@ -323,6 +323,12 @@ def test_a_byte_order_mark_at_the_start_of_a_batch_is_not_part_of_the_question(r
     assert d["question"] == REMOTE
 
 
+@pytest.mark.parametrize("end", ["\r", "\r\n", "\n"], ids=["CR", "CRLF", "LF"])
+def test_a_batch_reads_lines_ended_by_cr_crlf_or_lf(run_mlbot, warm_cache, end):
+    p = run_mlbot("ask", "--json", "-", input=end.join([REMOTE, "", EXPERIENCE]).encode())   # no end at the end
+    assert [(d["line"], d["question"]) for d in replies(p)] == [(1, REMOTE), (2, ""), (3, EXPERIENCE)]
+
+
 def test_plain_batch_answers_each_line(run_mlbot, warm_cache):
     p = run_mlbot("ask", "-", input=f"{REMOTE}\n{EXPERIENCE}\n".encode())
     assert p.returncode == 0

@@ -332,7 +332,7 @@ def cmd_ask(args: argparse.Namespace) -> int:
         show(reply)
         return ExitStatus.OK if reply.status in ("answered", "chitchat") else ExitStatus.NO_ANSWER
     first = True
-    for n, raw in enumerate(sys.stdin.buffer, 1):
+    for n, raw in enumerate(_stdin_lines(), 1):
         if n == 1 and raw.startswith(codecs.BOM_UTF8):
             raw = raw[len(codecs.BOM_UTF8):]   # a file saved with a byte-order mark: not part of the first question
         try:
@@ -351,6 +351,14 @@ def cmd_ask(args: argparse.Namespace) -> int:
         show(reply, line=n)
     sys.stdout.flush()
     return ExitStatus.OK
+
+
+def _stdin_lines():
+    """Yield stdin's lines as bytes, each as soon as it is read, without its line end: LF, CRLF, or a lone CR (a
+    file saved by classic Mac OS software, or a terminal's Enter key piped raw), so such a file is not one question."""
+    for raw in sys.stdin.buffer:
+        body = raw[:-1] if raw.endswith(b"\n") else raw
+        yield from (body[:-1] if body.endswith(b"\r") else body).split(b"\r")
 
 
 def _printer(args: argparse.Namespace, bot) -> Callable:
