@@ -464,6 +464,21 @@ def test_load_refuses_docs_that_name_no_path(tmp_path, monkeypatch, docs):
 
 # ------------------------------------------------------------------------------------------------- the cache
 
+@pytest.mark.parametrize("value", ["", "relative/cache"], ids=["empty", "relative"])
+def test_an_empty_or_relative_xdg_directory_is_ignored(tmp_path, monkeypatch, value):
+    from mlbot.paths import xdg_home
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    monkeypatch.chdir(tmp_path)
+    for variable, default in [("XDG_CACHE_HOME", ".cache"), ("XDG_DATA_HOME", ".local/share"),
+                              ("XDG_STATE_HOME", ".local/state"), ("XDG_CONFIG_HOME", ".config")]:
+        monkeypatch.setenv(variable, value)
+        assert xdg_home(variable) == tmp_path / "home" / default
+    monkeypatch.setenv("XDG_CACHE_HOME", "relative/cache")
+    (tmp_path / "kb.md").write_text(PHONE)
+    mlbot.load([str(tmp_path / "kb.md")])
+    assert not (tmp_path / "relative").exists() and (tmp_path / "home" / ".cache" / "mlbot").is_dir()
+
+
 def test_cache_is_plain_arrays_and_json_and_is_reused(tmp_path):
     kb = tmp_path / "kb.md"
     kb.write_text(PHONE)

@@ -8,14 +8,14 @@ entry now sits on that line. Lines written before anchors (no "anchor") go by th
 from __future__ import annotations
 
 import json
-import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from .paths import xdg_home
+
 
 def data_dir() -> Path:
-    base = os.environ.get("XDG_DATA_HOME") or os.path.join(os.path.expanduser("~"), ".local", "share")
-    return Path(base) / "mlbot"
+    return xdg_home("XDG_DATA_HOME") / "mlbot"
 
 
 def alternates_path() -> Path:

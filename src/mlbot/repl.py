@@ -10,6 +10,7 @@ from pathlib import Path
 from .bot import Bot, Reply
 from .chitchat import classify
 from .errors import MlbotError
+from .paths import xdg_home
 from .render import console, plain_explanation, plain_match, plain_reply, rich_reply, safe
 from .sanitize import decode_input
 
@@ -30,8 +31,7 @@ LIST_MAX = 200   # /list numbers this many of what the documents answer
 
 
 def history_path() -> Path:
-    base = os.environ.get("XDG_STATE_HOME") or os.path.join(os.path.expanduser("~"), ".local", "state")
-    return Path(base) / "mlbot" / "history"
+    return xdg_home("XDG_STATE_HOME") / "mlbot" / "history"
 
 
 @dataclass

@@ -29,6 +29,7 @@ from .index import FIELD_ARRAYS, SEMANTIC_ARRAYS, SPACE_ARRAYS, Field, Semantic,
 from .meaning import ARRAYS as MEANING_ARRAYS
 from .meaning import SENSE_ARRAYS, Meaning
 from .model import Entry
+from .paths import xdg_home
 from .rows import document_title, entry_rows, in_context, meaning_texts, paragraph_topics, sense_docs, sentences
 from .spelling import ARRAYS as SPELLING_ARRAYS
 from .spelling import Speller, build_speller
@@ -62,8 +63,7 @@ Progress = Callable[[str, int, int], None]
 
 
 def cache_root() -> Path:
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return Path(base) / "mlbot"
+    return xdg_home("XDG_CACHE_HOME") / "mlbot"
 
 
 def bundled_docs() -> Path:

@@ -7,6 +7,8 @@ import hashlib
 import os
 from pathlib import Path
 
+from .paths import xdg_home
+
 GROUPS = """
 remote telecommute telework telecommuting teleworking remotely wfh
 challenge problem obstacle difficulty hurdle struggle pitfall drawback downside
@@ -129,8 +131,7 @@ def user_path() -> Path:
     explicit = os.environ.get("MLBOT_SYNONYMS")
     if explicit:
         return Path(explicit).expanduser()
-    base = os.environ.get("XDG_CONFIG_HOME") or os.path.join(os.path.expanduser("~"), ".config")
-    return Path(base) / "mlbot" / "synonyms.txt"
+    return xdg_home("XDG_CONFIG_HOME") / "mlbot" / "synonyms.txt"
 
 
 def parse_user(text: str) -> tuple[list[tuple[str, ...]], list[str]]:
