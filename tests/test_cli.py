@@ -646,7 +646,11 @@ def test_eval_rejects_a_bad_line_naming_it(run_mlbot, warm_cache, tmp_path):
       {"question": "voicemail", "expected": "Press the Rewind key"}], "lines 2, 3: the expected answer 'help.md:999'"),
     ([{"question": "how do I forward my calls", "expected": "help.md:3"},
       {"question": "forward calls", "expcted": "help.md:3"}], 'line 2: no "expected"'),
-], ids=["empty question", "labels that name no entry", "a misspelt key, not a question without an answer"])
+    ([{"question": "how long is the link valid", "expected": "reset link stays valid"},
+      {"question": "how do I forward my calls", "expected": "Press the Forward key"}],
+     "line 1: the expected answer 'reset link stays valid' is in more than one entry (help.md:"),
+], ids=["empty question", "labels that name no entry", "a misspelt key, not a question without an answer",
+        "a label two entries hold"])
 def test_eval_names_the_line_of_a_label_it_cannot_use(run_mlbot, kb_md, tmp_path, lines, said):
     # A label naming no entry (a typo, an entry since removed) would pass for a wrong answer: eval stops instead.
     labels = tmp_path / "labels.jsonl"

@@ -1,6 +1,8 @@
 """Labelled questions -> metrics: top-1 accuracy, MRR@10, recall@5, refusals, and the threshold sweep."""
 from __future__ import annotations
 
+import bisect
+import itertools
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -80,28 +82,47 @@ def read_labelled(path: str | Path) -> list[Labelled]:
 
 
 def check_labels(kb, labelled: list[Labelled], path: str | Path) -> None:
-    """Raise UsageError naming the lines whose expected answer is no entry of kb: counted as misses, a typo in a
-    label or an entry since removed would pass for a wrong answer."""
+    """Raise UsageError naming the lines whose expected answer is no entry of kb (counted as misses, a typo in a
+    label or an entry since removed would pass for a wrong answer), or more than one (either would pass for right)."""
     wanted = {x.expected for x in labelled if x.expected is not None}
     if not wanted:
         return
-    ids, questions, texts = set(), set(), []
-    for e in kb.entries():
-        ids.add(e.id)
-        questions.update(_plain(q) for q in e.questions)
-        texts.append(_plain(e.text))
-    left = {w for w in wanted if w not in ids and _plain(w) not in questions}
-    if left:
-        every_text = "\x00".join(texts)
-        left = {w for w in left if len(_plain(w)) < MIN_LABEL_TEXT or _plain(w) not in every_text}
-    bad = [x for x in labelled if x.expected in left]
-    if not bad:
-        return
+    entries = list(kb.entries())
+    ids = {e.id for e in entries}
+    by_question: dict[str, set[int]] = {}
+    for i, e in enumerate(entries):
+        for q in e.questions:
+            by_question.setdefault(_plain(q), set()).add(i)
+    texts = [_plain(e.text) for e in entries]
+    every_text = "\x00".join(texts)
+    starts = list(itertools.accumulate((len(t) + 1 for t in texts[:-1]), initial=0))
+    matches: dict[str, set[int]] = {}
+    for w in wanted - ids:
+        want = _plain(w)
+        found = set(by_question.get(want, ()))
+        at = every_text.find(want) if len(want) >= MIN_LABEL_TEXT else -1
+        while at >= 0 and len(found) < 2:   # two entries are enough to say so
+            i = bisect.bisect_right(starts, at) - 1
+            found.add(i)
+            at = every_text.find(want, starts[i] + len(texts[i]))
+        matches[w] = found
+    bad = [x for x in labelled if x.expected is not None and x.expected in matches and not matches[x.expected]]
+    if bad:
+        raise UsageError(f"{_lines(path, bad)}: the expected answer {bad[0].expected[:60]!r}"
+                         f"{' (and others)' if len(bad) > 1 else ''} is no entry of the documents. Give an entry's id "
+                         f"as `mlbot ask --json` shows it, the text of its question, or a part of its answer of "
+                         f"{MIN_LABEL_TEXT} characters or more; or null for a question they do not answer")
+    both = [x for x in labelled if x.expected is not None and len(matches.get(x.expected, ())) > 1]
+    if both:
+        a, b = sorted(matches[both[0].expected])[:2]
+        raise UsageError(f"{_lines(path, both)}: the expected answer {both[0].expected[:60]!r}"
+                         f"{' (and others)' if len(both) > 1 else ''} is in more than one entry "
+                         f"({entries[a].id}, {entries[b].id}): give the id of the one meant, or more of its text")
+
+
+def _lines(path: str | Path, bad: list[Labelled]) -> str:
     lines = ", ".join(str(x.line) for x in bad[:5]) + (f" and {len(bad) - 5} more" if len(bad) > 5 else "")
-    raise UsageError(f"{path}, line{'s' if len(bad) > 1 else ''} {lines}: the expected answer "
-                     f"{bad[0].expected[:60]!r}{' (and others)' if len(bad) > 1 else ''} is no entry of the documents. "
-                     f"Give an entry's id as `mlbot ask --json` shows it, the text of its question, or a part of its "
-                     f"answer of {MIN_LABEL_TEXT} characters or more; or null for a question they do not answer")
+    return f"{path}, line{'s' if len(bad) > 1 else ''} {lines}"
 
 
 def is_expected(m: Match, expected: str) -> bool:
