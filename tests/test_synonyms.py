@@ -198,3 +198,21 @@ def test_wfh_on_its_own_finds_the_remote_work_answer(run_mlbot, warm_cache):
     d = json.loads(p.stdout)
     assert p.returncode == 0 and d["status"] == "answered", d["status"]
     assert d["results"][0]["question"] == "Can I work remotely as an Ml Engineer?"
+
+
+@pytest.mark.parametrize(("typed", "written"), [("wifi", "Wi-Fi"), ("wi fi", "WiFi"), ("email", "E-mail"),
+                                                 ("e-mail", "email"), ("signin", "sign-in")])
+def test_a_built_in_hyphenated_synonym_meets_its_other_spellings(typed, written):
+    # Words split at hyphens, so "wi-fi" was two words that matched neither "wifi" nor each other's group.
+    assert analyze.word_features(typed) == analyze.word_features(written)
+
+
+def test_a_one_word_question_finds_the_entry_that_spells_it_with_a_hyphen(tmp_path):
+    import mlbot
+    kb = tmp_path / "it.md"
+    kb.write_text("# IT help\n\n## How do I join the office Wi-Fi?\n\nPick the network ACME-Staff and sign in with "
+                  "your laptop account.\n\n## How do I set up the VPN?\n\nInstall GlobalProtect from Self Service "
+                  "and connect to vpn.acme.example.\n\n## Where do I collect my badge?\n\nAt the front desk on your "
+                  "first day, from nine.\n")
+    reply = mlbot.load([str(kb)]).ask("wifi")
+    assert reply.status == "answered" and reply.results[0].entry.question == "How do I join the office Wi-Fi?"

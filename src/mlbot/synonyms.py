@@ -117,6 +117,13 @@ PHRASES = {
     "log in": "login",
     "sign in": "login",
 }
+# A group's hyphenated word ("wi-fi", "e-mail") is no token, words being split at hyphens: it is read as a phrase,
+# hyphenated or spaced, so "the office Wi-Fi" meets "wifi".
+for _line in GROUPS:
+    for _w in _line.split()[1:]:
+        if "-" in _w:
+            PHRASES.setdefault(_w, _line.split()[0])
+            PHRASES.setdefault(_w.replace("-", " "), _line.split()[0])
 
 
 # ------------------------------------------------------------------------------------------ the user's own file
