@@ -33,6 +33,14 @@ _ELLIPTICAL = re.compile(r"^(and|but|also|so|then|what about|how about|and what|
 # prose and the shapes (4,568 pairs, each question asked after another of its document's), answers in context went
 # from 4 right and 19 wrong to 4 right and 6 wrong (0.9, over the test prose and shapes alone: 4 wrong, not 6).
 FOLLOW_UP_SHARE = 0.8
+# A question of one or two words that says it goes on from the last ("and on mac?", "what about contractors?") needs
+# less: it fits the answer context picks at 0.7-0.8 of its own top one ("and on mac?" after the VPN on Windows, whose
+# entry names the Mac in passing). Longer ones are mostly new questions that start with "and": asked so after another
+# question of their document, 0.6 gave 14 more wrong answers from context than 0.8 among 970, all with 3+ words, and
+# none with 1-2 (scripts/bench_follow_ups.py, docs/benchmarks.md).
+CONNECTIVE_SHARE = 0.6
+CONNECTIVE_WORDS = 2
+_CONNECTIVE = re.compile(r"^(and|but|also|what about|how about|same for)\b", re.IGNORECASE)
 # "there" points back ("can I park there?") unless it only says something exists: "is there a dress code?" is a new
 # question, and read as a follow-up it took the previous answer's topic.
 _PRONOUNS = re.compile(r"\b(?:it|its|that|this|they|them|those|these|one)\b|(?<!\bis )(?<!\bare )(?<!\bwas )"
@@ -158,7 +166,11 @@ class Bot:
         if not by_sense or lead >= SENSE_AMBIGUITY_MARGIN:
             return False
         said = words_matched(self.kb, q, first.index)
-        return len(said) >= 2 and said == words_matched(self.kb, q, second.index)
+        if said != words_matched(self.kb, q, second.index):
+            return False
+        # Two or more words both hold; or the one word of a one-word question ("vpn", with the VPN on Windows and on
+        # a Mac): nothing in it leans to either.
+        return len(said) >= 2 or (len(said) == 1 and len(set(content_terms(q))) == 1)
 
     def _match(self, i: int, score: float, margin: float, coverage: float, q: str, by_sense: bool,
                rarity: dict[str, float]) -> Match:
@@ -279,7 +291,9 @@ class Session:
                 combined = rank(self.bot.kb, f"{self.last_question} {q}"[:MAX_QUESTION], max(top_k, MAX_CHOICES + 1))
                 own = {r.index: r.score for r in alone.items}
                 top = combined.items[0].index if combined.items else -1
-                if own.get(top, 0.0) >= FOLLOW_UP_SHARE * alone.items[0].score:
+                short = _CONNECTIVE.match(q) and len(content_terms(q)) <= CONNECTIVE_WORDS
+                share = CONNECTIVE_SHARE if short else FOLLOW_UP_SHARE
+                if own.get(top, 0.0) >= share * alone.items[0].score:
                     # Read as: the follow-up's own mended words, not the previous question joined to it.
                     contextual = self.bot.decide(q, replace(combined, read_as=alone.read_as), top_k,
                                                  context=self.last_question)
