@@ -218,7 +218,16 @@ class Bot:
         named = dict(faq)
         for i, t in topics.items():
             named.setdefault(i, t)
-        return sorted(named.items())
+        # A name once, at its first entry: a page's footer sits under its title, as its opening paragraph does, and
+        # /list showed the title twice.
+        seen: set[tuple[str, str]] = set()
+        out = []
+        for i, name in sorted(named.items()):
+            key = (self.kb.entry(i).source.path, name)
+            if key not in seen:
+                seen.add(key)
+                out.append((i, name))
+        return out
 
     def neighbours(self, index: int) -> list[int]:
         """Return the entries just before and after entry `index` in the same document."""
