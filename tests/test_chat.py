@@ -164,3 +164,24 @@ def test_list_names_a_page_title_once_though_its_footer_sits_under_it(tmp_path):
     assert names == ["Welcome to Acme", "When do I get paid?"]
     footer = [e for e in bot.kb.entries() if "Internal use only" in e.text]
     assert footer, "the footer is still read (a shop's address lives there)"
+
+
+def test_more_after_an_faq_answer_shows_no_neighbouring_questions_but_after_a_paragraph_shows_its_neighbours(tmp_path):
+    faq = tmp_path / "faq.csv"
+    faq.write_text("question,answer\nHow do I book a meeting room?,Use the Rooms tab in Outlook.\n"
+                   "How long are emails kept?,Seven years.\n")
+    c, buf = chat(mlbot.load([str(faq)]))
+    c.handle("how long are emails kept")
+    start = len(buf.getvalue())
+    for _ in range(4):
+        c.handle("/more")
+    assert "Around that answer" not in said(buf, start) and "No more answers" in said(buf, start)
+    guide = tmp_path / "guide.md"
+    guide.write_text("# Guide\n\n## Boilers\n\nThe boiler sits in the cupboard by the stairs and heats the water.\n\n"
+                     "Bleed the radiators each autumn with the key that hangs beside the boiler.\n\n"
+                     "Call the landlord if the pressure gauge drops below one bar.\n")
+    c, buf = chat(mlbot.load([str(guide)]))
+    c.handle("how do I bleed the radiators")
+    for _ in range(4):
+        c.handle("/more")
+    assert "Around that answer in its document" in said(buf)

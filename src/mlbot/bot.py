@@ -230,10 +230,14 @@ class Bot:
         return out
 
     def neighbours(self, index: int) -> list[int]:
-        """Return the entries just before and after entry `index` in the same document."""
-        path = self.kb.entry(index).source.path
-        return [i for i in (index - 1, index + 1)
-                if 0 <= i < self.kb.n_entries and self.kb.entry(i).source.path == path]
+        """Return the paragraphs just before and after paragraph `index` in the same document (the chat's /more).
+        None for an FAQ entry, or beside one: a question's answer is whole, and the rows or questions beside it (a
+        CSV's next row) are other topics, not more of it."""
+        e = self.kb.entry(index)
+        if e.questions:
+            return []
+        return [i for i in (index - 1, index + 1) if 0 <= i < self.kb.n_entries
+                and self.kb.entry(i).source.path == e.source.path and not self.kb.entry(i).questions]
 
     def explain(self, reply: Reply) -> Explanation:
         """Return why the top result of reply won: the terms that matched in each field, and the runner-up."""

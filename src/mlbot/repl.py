@@ -18,7 +18,7 @@ HELP = """\
 Ask a question in your own words and press Enter. Commands:
   /help            this help
   /list            what the documents answer: their questions and headings
-  /more            more answers to the last question, then the text around it
+  /more            more answers to the last question, then the paragraphs around it
   /why             why the bot chose its answer: the terms that matched and the runner-up
   /sources         where the last answers came from, and the documents loaded
   /good, /bad      tell the bot whether the last answer was right
