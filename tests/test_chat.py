@@ -185,3 +185,19 @@ def test_more_after_an_faq_answer_shows_no_neighbouring_questions_but_after_a_pa
     for _ in range(4):
         c.handle("/more")
     assert "Around that answer in its document" in said(buf)
+
+
+def test_the_banner_names_documents_that_could_not_be_read_even_from_a_cached_index(tmp_path, kb):
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "help.md").write_text(kb.read_text())
+    (docs / "scan.pdf").write_bytes(b"%PDF-1.4 not really a pdf\x00\x01\x02")
+    said_then: list[str] = []
+    mlbot.load([str(docs)], warn=said_then.append)
+    assert any("scan.pdf" in w for w in said_then)
+    c, buf = chat(mlbot.load([str(docs)]))   # from the cache: no warning this time
+    c.banner()
+    assert "1 file of the documents could not be read (scan.pdf): 'mlbot info' says why." in said(buf)
+    c, buf = chat(mlbot.load([str(docs / "help.md")]))
+    c.banner()
+    assert "could not be read" not in said(buf)

@@ -526,7 +526,7 @@ def cmd_index(args: argparse.Namespace) -> int:
     import time
 
     from .errors import CacheError
-    from .store import SKIPPED, describe
+    from .store import describe
 
     t = time.perf_counter()
     kb = _open(_docs(args), rebuild=args.rebuild)
@@ -539,7 +539,7 @@ def cmd_index(args: argparse.Namespace) -> int:
     elapsed = time.perf_counter() - t
     d = describe(kb)
     kinds: dict[str, int] = {}
-    skipped = {m[1] for m in map(SKIPPED.fullmatch, kb.warnings) if m}
+    skipped = set(kb.skipped())
     for f in kb.meta.get("files", []):
         if f["path"] in skipped:
             continue   # watched, but not read: the count is of documents read

@@ -123,6 +123,10 @@ class KnowledgeBase:
     def entries(self) -> Iterator[Entry]:
         return (self.entry(i) for i in range(self.n_entries))
 
+    def skipped(self) -> list[str]:
+        """Return the documents the build could not read (unreadable, binary, no text), as their warnings name them."""
+        return [m[1] for m in map(SKIPPED.fullmatch, self.warnings) if m]
+
     @property
     def n_files(self) -> int:
         """How many documents the entries come from (files skipped as unreadable are not counted)."""
