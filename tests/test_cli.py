@@ -256,6 +256,7 @@ def test_ambiguous_plain_output_offers_two_numbered_choices(run_mlbot, kb_md):
     (["ask", "--no-such-flag", "hello"], "--no-such-flag"),
     (["frobnicate"], "frobnicate"),
     (["eval", "/nonexistent/labels.jsonl"], "/nonexistent/labels.jsonl"),
+    (["--docs", "kb", "ask", "pricing?"], "the command comes first, then its options: mlbot ask --docs kb 'pricing?'"),
 ], ids=lambda v: repr(v) if isinstance(v, list) else None)
 def test_usage_errors_exit_2_with_one_line(run_mlbot, warm_cache, args, message):
     p = run_mlbot(*args)

@@ -24,7 +24,7 @@ class ExitStatus(enum.IntEnum):
 
 DESCRIPTION = """\
 Ask your documents questions, offline. With no command, starts the chat on the bundled article
-(or on --docs / $MLBOT_DOCS).
+(or on --docs / $MLBOT_DOCS), and takes the chat's options: mlbot --docs ./kb
 
 commands:
   chat      talk to the bot in the terminal (the default)
@@ -83,7 +83,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--explain", action="store_true", help="show why: matched terms, weights and the runner-up")
     p.add_argument("--no-log", action="store_true", help="do not log refused or ambiguous questions for review")
 
-    p = sub.add_parser("chat", help="talk to the bot in the terminal (the default command)")
+    p = sub.add_parser("chat", help="talk to the bot in the terminal (the default command)", description=(
+        "Talk to the bot in the terminal: type a question, or a number to pick a suggestion; /help lists the "
+        "commands (/list, /more, /why, /sources, /good, /bad). Ctrl-C clears the line, Ctrl-D or /quit leaves. "
+        "Edited documents are re-read before the next question. Questions refused or offered as choices are "
+        "logged for 'mlbot review' unless --no-log."))
     _common(p)
     p.add_argument("--no-log", action="store_true", help="do not log refused or ambiguous questions for review")
 
@@ -140,7 +144,16 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+# numpy's BLAS runs one thread per core by default. mlbot's matrices are small, and on a machine whose cores are busy
+# with other work those threads wait on each other: building the index of 14 documents took 18-42 s with them and
+# 11 s with one, under a load of 3.5 on 2 cores (docs/benchmarks.md). Set before numpy is imported; a value the
+# user set wins.
+BLAS_THREADS = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    for variable in BLAS_THREADS:
+        os.environ.setdefault(variable, "1")
     argv = list(sys.argv[1:] if argv is None else argv)
     debug = "--traceback" in argv or env_flag("MLBOT_DEBUG")
     argv = [a for a in argv if a != "--traceback"]   # accepted anywhere on the line
@@ -247,6 +260,12 @@ def _dispatch(argv: list[str]) -> int:
                 or argv[0].endswith("?") else ""
             raise UsageError(f"unknown command {argv[0]!r}: try one of {', '.join(COMMANDS)} (see 'mlbot --help')"
                              f"{hint}")
+        late = next((a for a in argv if a in COMMANDS), None)
+        if late is not None:   # `mlbot --docs kb ask "..."`: the command's options come after it
+            import shlex
+            rest = [a for a in argv if a is not late]
+            raise UsageError(f"the command comes first, then its options: mlbot {late} "
+                             f"{shlex.join(rest)}")
         argv = ["chat", *argv]
     args = build_parser().parse_args(argv)
     return COMMANDS[args.command](args)
