@@ -158,11 +158,11 @@ def test_list_names_a_page_title_once_though_its_footer_sits_under_it(tmp_path):
     page.write_text("<html><head><title>Welcome to Acme</title></head><body><h1>Welcome to Acme</h1>"
                     "<p>This page walks you through your first week with us at the office.</p>"
                     "<h2>When do I get paid?</h2><p>On the last business day of each month.</p>"
-                    "<footer>&copy; 2024 Acme Corp. Internal use only.</footer></body></html>")
+                    "<footer>Acme Corp, 12 Harbour Road, Portsmouth PO1 2AB</footer></body></html>")
     bot = mlbot.load([str(page)])
     names = [name for _, name in bot.contents()]
     assert names == ["Welcome to Acme", "When do I get paid?"]
-    footer = [e for e in bot.kb.entries() if "Internal use only" in e.text]
+    footer = [e for e in bot.kb.entries() if "Harbour Road" in e.text]
     assert footer, "the footer is still read (a shop's address lives there)"
 
 

@@ -1558,6 +1558,23 @@ def test_text_a_contact_blocks_fields_keep_their_lines():
         "Phone:  1-888-555-0147 (toll-free) Monday-Friday, 9 a.m. to 6 p.m.  \nEmail:  support@forgeline3d.com"]
 
 
+@pytest.mark.parametrize(("footer", "kept"), [
+    ('<a href="/privacy">Privacy</a> | <a href="/terms">Terms</a> | &copy; 2024 Formwell', False),
+    ("<p>&copy; 2024 Acme Corp. Internal use only.</p>", False),
+    ("<p>Copyright 2010-2024 The Bakery Ltd. All rights reserved.</p>", False),
+    ("<p>&copy; 2024 Harbourside Playhouse Trust, Quay Street, Portlaven.</p>", True),
+    ("<p>&copy; 2024 Millstone Bakery &middot; 22 Bank Street, Ashford</p>", True),
+    ("<p>Open Monday to Saturday, 9 to 5. Call 01234 567890.</p>", True),
+], ids=["links and notice", "notice", "notice with years", "notice with an address", "notice beside an address",
+        "opening hours"])
+def test_html_a_copyright_notice_is_no_entry_but_a_footers_address_is(footer, kept):
+    page = (f"<html><body><h1>Formwell</h1><h2>How do I export my forms?</h2><p>Open Settings, then Export, "
+            f"and pick CSV or Excel.</p><footer>{footer}</footer></body></html>")
+    texts = [e.text for e in parse_html(page, "p.html")]
+    assert texts[0] == "Open Settings, then Export, and pick CSV or Excel."
+    assert (len(texts) == 2) is kept, texts
+
+
 def test_a_pages_footer_is_under_its_title_not_its_last_section_and_an_articles_footer_stays_in_the_article():
     # The footer's address and small print were read under the last section's heading ("Opening hours").
     page = ("<html><body><h1>Kellaway Pharmacy</h1><main><section><h2>Opening hours</h2><p>Open 9 to 5.</p></section>"

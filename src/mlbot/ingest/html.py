@@ -46,6 +46,25 @@ LIST_DEPTH = 4           # lists nested deeper are left as paragraphs: each leve
 _CHROME_NAME = re.compile(
     r"(?:^|\s)(?:[\w-]*[-_])?(?:(?:mw-)?editsection|edit-?section|breadcrumbs?|toc|toc-macro|table-?of-?contents|"
     r"page-metadata|cookie-?(?:banner|notice|consent|bar|dialog|popup)|skip-?link)(?:\s|$)", re.IGNORECASE)
+# A page's small print: a copyright notice, alone or among a footer's links ("Privacy | Terms | © 2024 Formwell"). It
+# answers nothing, and as the footer's entry it was the first suggestion for "where is your privacy policy?". A
+# footer's address or opening hours stay.
+_SMALL_PRINT = re.compile(r"(?:©|\(c\)|copyright\b)\s*(?:\d{4}|[^\W\d_])", re.IGNORECASE)
+_YEARS = re.compile(r"\b(?:19|20)\d\d(?:\s*[-–]\s*(?:19|20)\d\d)?\b")
+_FOOTER_SEPARATOR = re.compile(r"\s+[|·•]\s+")
+SMALL_PRINT_CHARS = 120   # a copyright notice is short; a paragraph that begins with one and runs on says more
+
+
+def small_print(text: str) -> bool:
+    """True for a copyright notice, alone or among short links: each part between separators is the notice or a
+    link's label of a few words. A notice that holds a comma or a figure other than a year ("© 2024 Harbourside
+    Playhouse Trust, Quay Street, Portlaven", "company no. 10482217") says where or who, and is kept."""
+    parts = _FOOTER_SEPARATOR.split(text.strip())
+    notices = [p for p in parts if _SMALL_PRINT.match(p) and len(p) <= SMALL_PRINT_CHARS and "," not in p
+               and not re.search(r"\d", _YEARS.sub("", p))]
+    return bool(notices) and all(p in notices or len(p.split()) <= 3 for p in parts)
+
+
 _MARKABLE = frozenset({"div", "span", "section", "ol", "ul", "table", "nav", "aside", "header", "footer"})
 _CHROME = frozenset({"footer", "aside"})   # an FAQ answer never runs on into them, nor do their headings run out
 _HEAD_TAGS = frozenset({"title", "meta", "link", "base", "script", "style", "noscript", "template"})
@@ -282,6 +301,8 @@ class _PageReader(HTMLParser):
                 self.term = None
                 self._add_paragraph(f"**{text}**", line)
                 self.term = len(self.entries) - 1
+            elif text and small_print(text):
+                pass
             elif text:   # a paragraph keeps the lines its <br>s break ("12 Harbour Road<br>Portsmouth")
                 self._add_paragraph(text if self.pre or _BR not in raw else clean(hard_breaks(raw, _BR)), line)
         elif tag == "title":
