@@ -735,7 +735,7 @@ def test_markdown_admonitions_and_toggle_lists_that_ask_are_questions():
           "[Rules](rules.md)\n\n<aside>\nShared publicly.\n</aside>\n<!-- a note to editors -->\n")
     got = [(e.source.line, e.questions, e.text, e.headings) for e in parse_markdown(md, "m.md")]
     assert got == [
-        (3, (), "Winter works The gallery is closed.", ("Museum",)),   # a note: its title and text, not code
+        (3, (), "**Winter works**  \nThe gallery is closed.", ("Museum",)),   # a note: its title, bold on its line, over its text
         (6, ("Are you open on Mondays?",), "No, Tuesday to Sunday.\n\n- except bank holidays", ("Museum",)),
         (11, ("Can I bring my own clay?",), "Only ours goes in the kiln.", ("Museum",)),   # Notion's toggles
         (15, ("Do you sell vouchers?",), "Yes, from £25.", ("Museum",)),
@@ -818,7 +818,7 @@ def test_obsidian_callouts_nested_in_a_callout_are_read_too():
     md = ("# Plot FAQ\n\n> [!faq]- Can I keep chickens?\n> Yes, up to four hens.\n>\n> > [!warning] No cockerels\n"
           "> > Neighbours complain.\n\n> [!note] Fees\n> > [!faq] How much is a plot?\n> > Forty pounds a year.\n")
     got = [(e.source.line, e.questions, e.text) for e in parse_markdown(md, "p.md")]
-    assert got == [(3, ("Can I keep chickens?",), "Yes, up to four hens.\n\nNo cockerels\nNeighbours complain."),
+    assert got == [(3, ("Can I keep chickens?",), "Yes, up to four hens.\n\n**No cockerels**  \nNeighbours complain."),
                    (9, (), "Fees"), (10, ("How much is a plot?",), "Forty pounds a year.")]   # no "> [!" left
 
 

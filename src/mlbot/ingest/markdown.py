@@ -301,12 +301,17 @@ def _paragraph(lines: list[str], hard: frozenset[int] = frozenset(), at: int = 0
     return "\n".join(lines).strip("\n")
 
 
+_PROSE_LINE = re.compile(r"[ \t]*(?![-*+>|#]|\d+[.)][ \t]|```|~~~)\S")   # text, not a list, quote, table or fence
+
+
 def _titled_block(out: list[str], i: int, title: str, body: range) -> None:
     """Write a titled block (an admonition, a callout, a shortcode, a directive) whose lines out[body] are already
     out of their own markup, as the Markdown reader reads an FAQ: a title that asks as a list item that asks over its
     body indented under it (_toggle); another title as a line of text over its body."""
     asks = looks_like_question(title)
-    out[i] = f"- {title}" if asks else title
+    # A title that does not ask is the bold lead of its body, on its own line (a hard break): run into the body's
+    # first sentence it read "Uploads on the Free and Starter plans On Free and Starter, file fields are dropped".
+    out[i] = f"- {title}" if asks else f"**{title}**  " if title and len(body) and _PROSE_LINE.match(out[body[0]]) else title
     if asks:
         for j in body:
             if out[j].strip():
@@ -500,6 +505,9 @@ def parse_markdown(text: str, path: str, continued: frozenset[int] = frozenset()
         lines = _shortcodes(lines)
     if "{" in text and ("`{" in text or ":{" in text or ")=" in text):
         lines = _directives(lines)
+    if any(x.endswith("  ") for x in lines):   # a titled block's bold title over its body (_titled_block)
+        hard |= {i for i, x in enumerate(lines[:-1]) if x.endswith("  ") and lines[i + 1].strip()}
+        lines = [x.rstrip() for x in lines]
     if "[[" in text or "%%" in text or "<" in text:
         fenced = _fenced(lines)   # none of the passes below moves a fence
         if "[[" in text:   # Obsidian's links keep their text; its embeds ("![[map.png|400]]") show nothing here
