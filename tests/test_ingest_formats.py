@@ -735,7 +735,7 @@ def test_markdown_admonitions_and_toggle_lists_that_ask_are_questions():
           "[Rules](rules.md)\n\n<aside>\nShared publicly.\n</aside>\n<!-- a note to editors -->\n")
     got = [(e.source.line, e.questions, e.text, e.headings) for e in parse_markdown(md, "m.md")]
     assert got == [
-        (3, (), "**Winter works**  \nThe gallery is closed.", ("Museum",)),   # a note: its title, bold on its line, over its text
+        (3, (), "**Winter works**  \nThe gallery is closed.", ("Museum",)),   # a note: bold title over its text
         (6, ("Are you open on Mondays?",), "No, Tuesday to Sunday.\n\n- except bank holidays", ("Museum",)),
         (11, ("Can I bring my own clay?",), "Only ours goes in the kiln.", ("Museum",)),   # Notion's toggles
         (15, ("Do you sell vouchers?",), "Yes, from £25.", ("Museum",)),
