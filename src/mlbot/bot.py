@@ -22,9 +22,6 @@ AMBIGUITY_MARGIN = 0.05    # top two fused scores closer than this share of the 
 # voicemail PIN's link and the account password's) is a tie up to this share: the model's own leaning (passwords
 # are what reset links are mostly about) is not something the question said.
 SENSE_AMBIGUITY_MARGIN = 0.15
-# ... but not when the top answer is this sure: "how do I delete my workspace" was offered its answer at 94 beside
-# one at 34 (exit 1). At 70 or more, answers are right at least 96% of the time (rank.CALIBRATION).
-SURE = 70.0
 MAX_CHOICES = 3            # a tie offers the answers tied with the top one, up to this many
 MAX_QUESTION = 2000        # characters of a question that are read; the rest cannot change the match much
 _ELLIPTICAL = re.compile(r"^(and|but|also|so|then|what about|how about|and what|and how|what if|is it|are they|"
@@ -119,12 +116,10 @@ class Bot:
             texts, suggested = self._suggest(ranking)
             reply = Reply(q, "no_answer", matches[0].confidence, matches, self._refusal(), texts, context,
                           self.threshold, suggested=suggested)
-        elif len(items) > 1 and items[0].score > 0 and self._tied(said, items[0], items[1], by_sense,
-                                                                  matches[0].confidence):
+        elif len(items) > 1 and items[0].score > 0 and self._tied(said, items[0], items[1], by_sense):
             # The choices: every answer as close to the top one as the runner-up must be ("what does an ML engineer
             # do": the skills answer, the cut-off challenges one and the work paragraph within 5%).
-            tied = [items[1]] + [r for r in items[2:MAX_CHOICES]
-                                 if self._tied(said, items[0], r, by_sense, matches[0].confidence)]
+            tied = [items[1]] + [r for r in items[2:MAX_CHOICES] if self._tied(said, items[0], r, by_sense)]
             reply = self._choices(q, ranking, matches, tied, said, top_k, context)
         else:
             reply = Reply(q, "answered", matches[0].confidence, matches, "", (), context, self.threshold)
@@ -163,12 +158,12 @@ class Bot:
         apart = answer_confidence(self.kb, items[0].score, items[0].score - rest, coverage, by_sense)
         return n if math.sqrt(max(confidence, 0.0) * apart) >= self.threshold else 0
 
-    def _tied(self, q: str, first: Ranked, second: Ranked, by_sense: bool, confidence: float) -> bool:
-        """Whether the top answer (of that confidence) and another one are too close to choose between (decide)."""
+    def _tied(self, q: str, first: Ranked, second: Ranked, by_sense: bool) -> bool:
+        """Whether the top answer and another one are too close to choose between (decide)."""
         lead = (first.score - second.score) / first.score
         if lead < AMBIGUITY_MARGIN:
             return True
-        if not by_sense or lead >= SENSE_AMBIGUITY_MARGIN or confidence >= SURE:
+        if not by_sense or lead >= SENSE_AMBIGUITY_MARGIN:
             return False
         said = words_matched(self.kb, q, first.index)
         if said != words_matched(self.kb, q, second.index):
