@@ -434,10 +434,11 @@ codecs.register_error(_JSON_ESCAPE, _escape_for_json)
 
 
 def _fancy() -> bool:
-    """True when stdout is a terminal that wants colour (not piped, no NO_COLOR, not TERM=dumb)."""
+    """True when stdout is a terminal that can take rich output (not piped, not TERM=dumb); under NO_COLOR it gets
+    the same layout without colour (render.console)."""
     if os.environ.get("FORCE_COLOR"):
         return True
-    return sys.stdout.isatty() and not os.environ.get("NO_COLOR") and os.environ.get("TERM") != "dumb"
+    return sys.stdout.isatty() and os.environ.get("TERM") != "dumb"
 
 
 def _explain(bot, reply, out) -> None:

@@ -6,6 +6,7 @@ it reaches rich only as Markdown source or `Text` objects, never as console mark
 from __future__ import annotations
 
 import functools
+import os
 import re
 from typing import TYPE_CHECKING
 
@@ -66,7 +67,7 @@ def label(confidence: float) -> str:
 # ------------------------------------------------------------------------------------------------ plain text
 
 def plain_reply(reply: Reply, *, explain: bool = False, numbered: bool = False) -> str:
-    """Return reply as plain text: no colour, no wrapping (for pipes, files and NO_COLOR terminals). numbered: the
+    """Return reply as plain text: no colour, no wrapping (for pipes and files). numbered: the
     suggestions after a refusal can be picked by number (the chat)."""
     out: list[str] = []
     if reply.status == "chitchat":
@@ -154,7 +155,11 @@ MIN_WIDTH = 20
 def console(*, stderr: bool = False, file=None, width: int | None = None, soft_wrap: bool = False) -> Console:
     """Return a rich console (as wide as the terminal, or `width`), never narrower than MIN_WIDTH: COLUMNS=0 means
     "ask the terminal", as it does for shutil, and a smaller width is MIN_WIDTH, for the terminal to wrap."""
-    c = _console_class()(stderr=stderr, file=file, width=width, highlight=False, soft_wrap=soft_wrap)
+    # NO_COLOR (no-color.org) asks for no colour, not for no layout: answers keep their boxes, tables and wrapping,
+    # with no escape sequence at all (rich writes none without a colour system, not even bold).
+    no_color = bool(os.environ.get("NO_COLOR")) and not os.environ.get("FORCE_COLOR")
+    c = _console_class()(stderr=stderr, file=file, width=width, highlight=False, soft_wrap=soft_wrap,
+                         **({"color_system": None} if no_color else {}))
     if width is None and c.width < MIN_WIDTH:
         import shutil
         c.width = max(MIN_WIDTH, shutil.get_terminal_size().columns)

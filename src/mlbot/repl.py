@@ -52,7 +52,7 @@ class Chat:
         self.bot = bot
         self.session = bot.session()
         self.log = log
-        # plain: replies as `mlbot ask` prints them piped or under NO_COLOR, without panels and unwrapped
+        # plain: replies as `mlbot ask` prints them piped (or with TERM=dumb), without panels and unwrapped
         self.plain = plain
         self.out = out or console(soft_wrap=plain)
         self.state = ChatState()
