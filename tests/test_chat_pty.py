@@ -111,8 +111,9 @@ def test_banner_names_the_document_and_offers_examples(chat, warm_cache):
     c = chat()
     banner = c.screen()
     assert re.search(rf"mlbot · answering from Why{G}the{G}Role{G}of{G}Ml{G}Engineer", banner)
-    assert "Try:" in banner
-    assert "• Can I work remotely as an Ml Engineer?" in banner
+    assert "Try (type a number to ask):" in banner
+    assert "3. Can I work remotely as an Ml Engineer?" in banner
+    c.type("3", rf"remote{G}work{G}is{G}common")   # a number at once asks that example
     assert "/help" in banner and "/quit" in banner
 
 

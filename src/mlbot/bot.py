@@ -76,11 +76,16 @@ class Bot:
         return self.kb.title
 
     def examples(self, n: int = 3) -> list[str]:
-        """Return up to n questions the documents answer, to show a newcomer: their FAQ questions, then the headings
-        that name paragraphs (a handbook of headings and paragraphs alone showed nothing to try)."""
-        out = [q for _, q in self.kb.faq()[:n]]
+        """Return up to n questions the documents answer, to show a newcomer (example_entries)."""
+        return [name for _, name in self.example_entries(n)]
+
+    def example_entries(self, n: int = 3) -> list[tuple[int, str]]:
+        """Return up to n (entry, name) the documents answer, to show a newcomer: their FAQ questions, then the
+        headings that name paragraphs (a handbook of headings and paragraphs alone showed nothing to try)."""
+        out = self.kb.faq()[:n]
         if len(out) < n:
-            out += [t for _, t in sorted(self.kb.topics().items()) if t not in out][:n - len(out)]
+            names = {q for _, q in out}
+            out += [(i, t) for i, t in sorted(self.kb.topics().items()) if t not in names][:n - len(out)]
         return out
 
     def ask(self, question: str, top_k: int = 3) -> Reply:

@@ -83,11 +83,13 @@ class Chat:
         from rich.text import Text
         title = safe(self.bot.title) or "your documents"
         self.out.print(Text.assemble(("mlbot", "bold cyan"), " · answering from ", (title, "bold")))
-        examples = self.bot.examples(3)
-        if examples:
-            self.out.print(Text("Try:", style="dim"))
-            for q in examples:
-                self.out.print(Text(f"  • {safe(q)}"))
+        examples = self.bot.example_entries(3)
+        if examples:   # numbered as every other list the chat shows: typing 1 at once asks the first
+            self.out.print(Text("Try (type a number to ask):", style="dim"))
+            for n, (_, q) in enumerate(examples, 1):
+                self.out.print(Text(f"  {n}. {safe(q)}"))
+            self.state.choices = [i for i, _ in examples]
+            self.state.listed = True   # browsing: a pick says nothing of a question asked before
         skipped = self.bot.kb.skipped()
         if skipped:   # told once when the index was built; a chat on a cached index would never hear of them
             self.out.print(Text(f"{len(skipped)} file{'s' if len(skipped) > 1 else ''} of the documents could not be "
