@@ -406,6 +406,23 @@ def test_plain_explanation_lists_terms_and_runner_up():
     assert any(line.startswith("Runner-up: How do I reset my account password?") for line in lines)
 
 
+@pytest.mark.parametrize(("status", "plain_head", "rich_head"), [
+    ("answered", "Why: ", "Why this answer: "), ("no_answer", "Closest, not answered: ", "Closest, not answered: "),
+    ("ambiguous", "First choice: ", "First choice: ")])
+def test_an_explanation_names_the_top_result_as_the_reply_treated_it(status, plain_head, rich_head):
+    from dataclasses import replace
+    x = replace(explanation(), status=status)
+    assert plain_explanation(x).startswith(plain_head + "How do I reset my voicemail PIN? scored ")
+    assert render(rich_explanation(x)).startswith(rich_head + "How do I reset my voicemail PIN?")
+
+
+def test_plain_explanation_columns_hold_the_longest_field_name():
+    x = Explanation("q", match(PIN, 90.0), [Contribution("sense_piece", "(whole question)", 0.2),
+                                             Contribution("question_word", "pin", 0.1)], None, [])
+    rows = plain_explanation(x).splitlines()[1:]
+    assert len({row.index("(whole question)") if "(whole" in row else row.index("pin ") for row in rows}) == 1
+
+
 @pytest.mark.parametrize("seq", ["\x1b[2J", "\x1b]0;pwned\x07", "[bold]x[/bold]"])
 def test_explanation_terms_are_escaped(seq):
     x = explanation(f"re{seq}set")

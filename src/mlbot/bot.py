@@ -251,7 +251,8 @@ class Bot:
         by_sense = rank(self.kb, reply.question[:MAX_QUESTION], 2).by_sense   # as the reply was ranked
         said = reply.read_as or reply.question   # its misspelt words as the documents spell them
         return Explanation(reply.question, top, explain_match(self.kb, said, top.index, by_sense=by_sense),
-                           runner, explain_match(self.kb, said, runner.index, by_sense=by_sense) if runner else [])
+                           runner, explain_match(self.kb, said, runner.index, by_sense=by_sense) if runner else [],
+                           reply.status)
 
     def _refusal(self) -> str:
         if self.default_answer:
@@ -339,6 +340,7 @@ class Explanation:
     top_terms: list[Contribution]
     runner_up: Match | None
     runner_terms: list[Contribution]
+    status: str = "answered"   # the reply's: the top result of a refusal is the closest entry, not an answer
 
     def to_dict(self) -> dict[str, Any]:
         """Return the explanation as `ask --explain --json` prints it, under the reply's "explanation"."""

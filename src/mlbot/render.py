@@ -408,18 +408,29 @@ FIELD_NAMES = {
 }
 
 
+# What the top result of an explained reply is: an answer only when the reply answered.
+_EXPLAINED = {"answered": ("Why: ", "Why this answer: "), "ambiguous": ("First choice: ", "First choice: "),
+              "no_answer": ("Closest, not answered: ", "Closest, not answered: ")}
+
+
 def plain_explanation(x) -> str:
-    """Return an Explanation (bot.explain) as plain text."""
-    lines = [f"Why: {_name(x.top)} scored {x.top.score:.3f} ({label(x.top.confidence)})"]
-    lines.extend(f"  {FIELD_NAMES.get(c.field, c.field):<24} {_term(c):<24} +{c.points:.3f}"
-                 for c in x.top_terms)
+    """Return an Explanation (bot.explain) as plain text, its columns as wide as their widest cell."""
+    shown = [*x.top_terms, *x.runner_terms[:6]]
+    field_w = max((len(FIELD_NAMES.get(c.field, c.field)) for c in shown), default=0)
+    term_w = max((len(_term(c)) for c in shown), default=0)
+
+    def rows(terms) -> list[str]:
+        return [f"  {FIELD_NAMES.get(c.field, c.field):<{field_w}}  {_term(c):<{term_w}}  +{c.points:.3f}"
+                for c in terms]
+
+    lines = [f"{_EXPLAINED.get(x.status, _EXPLAINED['answered'])[0]}{_name(x.top)} scored {x.top.score:.3f} "
+             f"({label(x.top.confidence)})", *rows(x.top_terms)]
     if not x.top_terms:
         lines.append("  (no single term stands out)")
     if x.runner_up is not None:
         lines.append(f"Runner-up: {_name(x.runner_up)} scored {x.runner_up.score:.3f} "
                      f"({label(x.runner_up.confidence)})")
-        lines.extend(f"  {FIELD_NAMES.get(c.field, c.field):<24} {_term(c):<24} +{c.points:.3f}"
-                     for c in x.runner_terms[:6])
+        lines.extend(rows(x.runner_terms[:6]))
     return "\n".join(lines)
 
 
@@ -438,7 +449,7 @@ def rich_explanation(x) -> RenderableType:
             t.add_row(FIELD_NAMES.get(c.field, c.field), Text(_term(c)), f"+{c.points:.3f}")
         return t
 
-    parts: list = [Text.assemble(("Why this answer: ", "bold"), _name(x.top),
+    parts: list = [Text.assemble((_EXPLAINED.get(x.status, _EXPLAINED["answered"])[1], "bold"), _name(x.top),
                                  f" — score {x.top.score:.3f}, confidence {label(x.top.confidence)}"),
                    table(x.top_terms)]
     if x.runner_up is not None:
