@@ -518,3 +518,11 @@ def test_a_title_too_long_for_a_narrow_terminal_ends_in_an_ellipsis():
     e = entry("Start GlobalProtect.", "How do I install Python packages behind the proxy on a managed laptop?")
     top = render(rich_reply(answered(match(e, 91.0))), width=40).splitlines()[0]
     assert "…" in top and top.endswith("╮") and len(top) == 40, top
+
+
+def test_a_name_with_a_number_of_its_own_is_not_numbered_twice_in_a_menu():
+    from mlbot.render import numbered_item
+    assert numbered_item(4, "1. Create a form") == "4. Create a form"
+    assert numbered_item(2, "3) Turn on notifications", 3) == "  2. Turn on notifications"
+    assert numbered_item(1, "2024 prices") == "1. 2024 prices"   # a year, not a list number
+    assert numbered_item(5, "What is 2. x?") == "5. What is 2. x?"

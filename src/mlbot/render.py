@@ -78,7 +78,8 @@ def plain_reply(reply: Reply, *, explain: bool = False, numbered: bool = False) 
         out.append(reply.message)
         if reply.suggestions:
             out.append("You could ask (type a number to ask):" if numbered else "You could ask:")
-            out.extend(f"  {f'{n}.' if numbered else '-'} {safe(q)}" for n, q in enumerate(reply.suggestions, 1))
+            out.extend(f"  {numbered_item(n, q) if numbered else '- ' + safe(q)}"
+                       for n, q in enumerate(reply.suggestions, 1))
         if explain and reply.results:
             out.append("")
             out.append(f"Closest match ({label(reply.results[0].confidence)}, below the threshold):")
@@ -88,7 +89,7 @@ def plain_reply(reply: Reply, *, explain: bool = False, numbered: bool = False) 
         out.append("Did you mean one of these?")
         shown = reply.results[:reply.choices]
         for n, (m, name) in enumerate(zip(shown, choice_names(shown)), 1):
-            out.append(f"{n}. {name}  ({label(m.confidence)})")
+            out.append(f"{numbered_item(n, name)}  ({label(m.confidence)})")
             out.append(_indent(plain_match(m)))
         if numbered:
             out.append(_pick_line(len(shown)))
@@ -118,6 +119,20 @@ def plain_match(m: Match) -> str:
 
 def _indent(text: str) -> str:
     return "\n".join("   " + line if line else line for line in text.splitlines())
+
+
+_OWN_NUMBER = re.compile(r"\d{1,3}[.)]\s+(?=\S)")
+
+
+def numbered_item(n: int, name: str, pad: int = 0) -> str:
+    """Return name as item n of a menu the user picks from by number ("3. Turn on notifications"), escaped."""
+    return f"{n:>{pad}}. {_unnumbered(safe(name))}"
+
+
+def _unnumbered(name: str) -> str:
+    """Return a name without a number of its own at its start (a heading "1. Create a form"): in a numbered menu,
+    "4. 1. Create a form" reads as two numbers to type."""
+    return _OWN_NUMBER.sub("", name.lstrip(), count=1) if _OWN_NUMBER.match(name.lstrip()) else name
 
 
 def _choice_name(m: Match, n_words: int = 12) -> str:
@@ -198,7 +213,7 @@ def rich_reply(reply: Reply, *, explain: bool = False, numbered: bool = False) -
         parts: list = [*read_as, Text(reply.message, style="yellow")]
         if reply.suggestions:
             parts.append(Text("You could ask (type a number to ask):" if numbered else "You could ask:", style="dim"))
-            parts.extend(Text(f"  {f'{n}.' if numbered else '•'} {safe(q)}")
+            parts.extend(Text(f"  {numbered_item(n, q) if numbered else '• ' + safe(q)}")
                          for n, q in enumerate(reply.suggestions, 1))
         if explain and reply.results:
             parts.append(match_panel(reply.results[0], title_prefix="Closest (below the threshold): "))
@@ -207,7 +222,7 @@ def rich_reply(reply: Reply, *, explain: bool = False, numbered: bool = False) -
         parts = [*read_as, Text("Did you mean one of these?", style="bold yellow")]
         shown = reply.results[:reply.choices]
         for n, (m, name) in enumerate(zip(shown, choice_names(shown)), 1):
-            parts.append(match_panel(m, title_prefix=f"{n}. ", name=name))
+            parts.append(match_panel(m, title_prefix=f"{n}. ", name=_unnumbered(name)))
         if numbered:
             parts.append(Text(_pick_line(len(shown)), style="dim"))
         return Group(*parts)

@@ -11,7 +11,7 @@ from .bot import Bot, Reply
 from .chitchat import classify
 from .errors import MlbotError
 from .paths import xdg_home
-from .render import console, plain_explanation, plain_match, plain_reply, rich_reply, safe
+from .render import console, numbered_item, plain_explanation, plain_match, plain_reply, rich_reply, safe
 from .sanitize import decode_input
 
 HELP = """\
@@ -87,7 +87,7 @@ class Chat:
         if examples:   # numbered as every other list the chat shows: typing 1 at once asks the first
             self.out.print(Text("Try (type a number to ask):", style="dim"))
             for n, (_, q) in enumerate(examples, 1):
-                self.out.print(Text(f"  {n}. {safe(q)}"))
+                self.out.print(Text(f"  {numbered_item(n, q)}"))
             self.state.choices = [i for i, _ in examples]
             self.state.listed = True   # browsing: a pick says nothing of a question asked before
         skipped = self.bot.kb.skipped()
@@ -179,7 +179,7 @@ class Chat:
             return
         self.out.print(Text("Related questions (type a number to ask):", style="dim"))
         for n, (_, q) in enumerate(related, 1):
-            self.out.print(Text(f"  {n}. {safe(q)}", style="dim"))
+            self.out.print(Text(f"  {numbered_item(n, q)}", style="dim"))
         self.state.choices = [i for i, _ in related]
 
     def pick(self, index: int) -> None:
@@ -223,7 +223,7 @@ class Chat:
         self.out.print(Text("What the documents answer (type a number to ask):", style="dim"))
         from .render import told_apart
         for n, name in enumerate(told_apart(listed[:LIST_MAX], self.bot.kb.entry), 1):
-            self.out.print(Text(f"{n:>3}. {safe(name)}"))
+            self.out.print(Text(numbered_item(n, name, 3)))
         if len(listed) > LIST_MAX:
             self.out.print(Text(f"… and {len(listed) - LIST_MAX} more", style="dim"))
         self.state.choices = [i for i, _ in listed[:LIST_MAX]]
