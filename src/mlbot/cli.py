@@ -113,14 +113,15 @@ def build_parser() -> argparse.ArgumentParser:
         "grouped when they ask the same thing, most frequent first.\n\n"
         "Fix a group by attaching its questions to the entry that answers them, as alternate phrasings (kept in\n"
         "$XDG_DATA_HOME/mlbot/alternates.jsonl, read from the next question on), or dismiss it.\n"
-        "  ITEM_OR_GROUP  g1, g2 ... for a group of the listing; a bare number for one logged question (item)\n"
+        "  ITEM_OR_GROUP  g4, g17 ... for a group as the listing labels it (by its first question: the label stays\n"
+        "                 as the queue grows); a bare number for one logged question (item)\n"
         "  ENTRY          an entry id such as handbook.md:3, 'top' for the answer the bot gave, or a candidate\n"
         "                 number from the listing\n"
         "Without --docs (or $MLBOT_DOCS) the questions asked of every knowledge base are listed.\n\n"
         "examples:\n"
         "  mlbot review --docs ./kb\n"
-        "  mlbot review --docs ./kb --attach g1 --to top\n"
-        "  mlbot review --docs ./kb --dismiss g2 17"),
+        "  mlbot review --docs ./kb --attach g4 --to top\n"
+        "  mlbot review --docs ./kb --dismiss g17 21"),
         formatter_class=argparse.RawDescriptionHelpFormatter)
     _docs_option(p)
     p.add_argument("--json", action="store_true", help="print the queue (or what was done) as one JSON object")

@@ -45,7 +45,9 @@ class Candidate:
 
 @dataclass(frozen=True)
 class ReviewGroup:
-    """One group of the listing: its number (`g1`), its logged questions and the candidate entries."""
+    """One group of the listing: its place in the listing, its logged questions and the candidate entries. Its label
+    (`g17`) is the id of its oldest question, which stays as the queue grows: numbered by place, groups changed
+    labels between two listings, and `--attach g7` from an earlier listing attached another group's questions."""
 
     number: int
     group: QueueGroup
@@ -54,7 +56,7 @@ class ReviewGroup:
 
     @property
     def label(self) -> str:
-        return f"g{self.number}"
+        return f"g{self.group.items[0].id}"
 
     def to_dict(self) -> dict[str, Any]:
         return {"group": self.label, **self.group.to_dict(), "candidates": [c.to_dict() for c in self.candidates],
@@ -150,10 +152,9 @@ def select(review: Review, ref: str) -> tuple[ReviewGroup, list[QueueItem]]:
     ref = ref.strip()
     m = _GROUP.match(ref)
     if m:
-        n = int(m.group(1))
-        if not 1 <= n <= len(review.groups):
+        group = next((g for g in review.groups if g.label == f"g{int(m.group(1))}"), None)
+        if group is None:
             raise UsageError(_no_such(f"group {ref}", review))
-        group = review.groups[n - 1]
         return group, list(group.group.items)
     m = _ITEM.match(ref)
     if m:
@@ -170,8 +171,9 @@ def select(review: Review, ref: str) -> tuple[ReviewGroup, list[QueueItem]]:
 def _no_such(what: str, review: Review) -> str:
     if not review.groups:
         return f"there is no {what}: the review queue is empty"
-    return (f"there is no {what} waiting for review: groups are g1 to g{len(review.groups)}, items are the "
-            f"numbers in brackets in 'mlbot review' (the \"items\" of --json)")
+    labels = ", ".join(g.label for g in review.groups[:6]) + (", …" if len(review.groups) > 6 else "")
+    return (f"there is no {what} waiting for review (it may have been attached or dismissed): the groups are "
+            f"{labels}; items are the numbers in brackets in 'mlbot review' (the \"items\" of --json)")
 
 
 def choose_entry(entries: dict[str, Entry], group: ReviewGroup, items: list[QueueItem], to: str) -> Entry:
