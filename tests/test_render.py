@@ -201,6 +201,14 @@ def test_a_markdown_link_shows_where_it_really_goes():
     assert "https://bank.example" in words(out) and "https://evil.example/phish" in words(out)
 
 
+def test_a_link_to_a_page_of_the_documents_own_site_shows_its_text_alone():
+    e = entry("Refunds follow our policy (see [Billing](billing.md) and [the table](#fees)); write to "
+              "[support](mailto:help@formwell.example) or read [the status page](https://status.formwell.example).")
+    out = words(render(rich_reply(answered(match(e))), terminal=True, width=200))
+    assert "see Billing and the table);" in out and "billing.md" not in out and "#fees" not in out
+    assert "mailto:help@formwell.example" in out and "https://status.formwell.example" in out   # real addresses stay
+
+
 @pytest.mark.parametrize("path", ["office.txt", "help.html", "faq.csv", "faq.json", "manual.pdf"])
 def test_text_from_documents_not_written_in_markdown_is_shown_as_written(path):
     e = entry("Press <Enter> to send, or <Ctrl>+<S> to save. Paste <script src=\"w.js\"></script> before </body>. "

@@ -347,11 +347,21 @@ def _markdown_class():
     return AnswerMarkdown
 
 
+_SCHEME = re.compile(r"[a-z][a-z0-9+.-]*:|//", re.IGNORECASE)
+
+
 def _as_shown(tokens):
     """Yield inline Markdown tokens as an answer shows them (_markdown_class)."""
+    relative = []   # for each link open: whether its target is a page of the documents' own site ("billing.md")
     for t in tokens:
         if t.type in ("link_open", "link_close") and t.markup == "autolink":
             continue   # its text alone: the address
+        if t.type == "link_open":
+            relative.append(not _SCHEME.match(str(t.attrs.get("href") or "")))
+            if relative[-1]:
+                continue   # its text alone: "see Billing", not "see Billing (billing.md)", a path no reader can open
+        elif t.type == "link_close" and relative and relative.pop():
+            continue
         if t.type == "html_inline":
             tag = _TAG.match(t.content)
             if tag is None or tag[1].lower() not in HTML_ELEMENTS:
