@@ -806,3 +806,15 @@ def test_eval_recommends_no_threshold_without_questions_to_refuse_and_measures_n
 
     from rich.console import Console
     Console(file=io.StringIO(), width=100).print(rich_report(only_unanswerable))   # no number to format: no error
+
+
+@pytest.mark.parametrize(("home", "title"), [("index.md", "Formwell documentation"), ("README.md", "Formwell documentation"),
+                                             ("intro.md", None)])
+def test_several_documents_are_called_by_their_home_pages_title(tmp_path, home, title):
+    docs = tmp_path / "docs"
+    (docs / "api").mkdir(parents=True)
+    (docs / home).write_text("---\ntitle: x\n---\n\n# Formwell documentation\n\nFormwell stores form submissions "
+                             "for you.\n\n## Where do I start?\n\nWith the quickstart.\n")
+    (docs / "api" / "keys.md").write_text("# API keys\n\n## How do I create a key?\n\nIn Settings, under API.\n")
+    bot = mlbot.load([str(docs)])
+    assert bot.title == (title or f"2 documents in {docs}")

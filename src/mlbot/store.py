@@ -135,10 +135,14 @@ class KnowledgeBase:
 
     @property
     def title(self) -> str | None:
-        """What the documents are called: the first heading of a single document (at most 80 characters), or
-        "N documents in FOLDER" for several, where the first heading of the first file would mislead."""
+        """What the documents are called: the first heading of a single document (at most 80 characters); for
+        several, the title of their home page (index.md or README.md at the top: a docs site's "Formwell
+        documentation"), else "N documents in FOLDER", where the first heading of the first file would mislead."""
         files = self.meta.get("files") or []
         if self.n_files > 1:
+            home = self.meta.get("home_title")
+            if isinstance(home, str) and home:
+                return home[:79] + "…" if len(home) > 80 else home
             try:
                 where = os.path.commonpath([f["abs"] for f in files])
             except (ValueError, KeyError, TypeError):
@@ -259,6 +263,7 @@ def build(entries: list[Entry], files: list[dict], warnings: list[str],
         "format": index_format(), "n_entries": len(entries), "files": files, "warnings": warnings,
         "documents": len({e.source.path for e in entries}),   # the files read: a skipped one is watched, not counted
         "title": document_title(entries),
+        "home_title": _home_title(entries),
         "faq": [[i, q] for i, e in enumerate(entries) for q in e.questions[:1]],
         "topics": paragraph_topics(entries, rows["question"]) if len(entries) <= TOPICS_MAX_ENTRIES else [],
         "built": time.time(),
@@ -370,6 +375,16 @@ def _indices_fit(indptr: np.ndarray | None, indices: np.ndarray, bound: int) -> 
 def _entry_at(blob, offsets: np.ndarray, i: int) -> Entry:
     """Return entry i of a build's entries.jsonl (its bytes, and where each entry starts)."""
     return Entry.from_json(json.loads(bytes(blob[int(offsets[i]):int(offsets[i + 1])])))
+
+
+HOME_PAGES = frozenset({"index", "readme", "home"})
+
+
+def _home_title(entries: list[Entry]) -> str | None:
+    """Return the title of the documents' home page, a top-level index, README or home file, if one has a title."""
+    home = sorted({e.source.path for e in entries
+                   if "/" not in e.source.path and e.source.path.rsplit(".", 1)[0].lower() in HOME_PAGES})
+    return document_title([e for e in entries if e.source.path == home[0]]) if home else None
 
 
 def load_build(folder: Path) -> KnowledgeBase:
