@@ -221,23 +221,21 @@ class Bot:
         if not topics:
             return faq   # already in document order
         named = dict(faq)
-        for i, t in topics.items():
-            named.setdefault(i, t)
-        # A name once, at its first entry: a page's footer sits under its title, as its opening paragraph does, and
-        # /list showed the title twice.
+        # A heading once per document, at its first paragraph: a page's footer sits under its title, as its opening
+        # paragraph does, and /list showed the title twice. (Topics exist on small collections alone, so reading
+        # their entries' sources costs little.)
         seen: set[tuple[str, str]] = set()
-        out = []
-        for i, name in sorted(named.items()):
-            key = (self.kb.entry(i).source.path, name)
-            if key not in seen:
-                seen.add(key)
-                out.append((i, name))
-        return out
+        for i, t in sorted(topics.items()):
+            key = (self.kb.entry(i).source.path, t)
+            if i not in named and key not in seen:
+                named[i] = t
+            seen.add(key)
+        return sorted(named.items())
 
     def neighbours(self, index: int) -> list[int]:
         """Return the paragraphs just before and after paragraph `index` in the same document (the chat's /more).
-        None for an FAQ entry, or beside one: a question's answer is whole, and the rows or questions beside it (a
-        CSV's next row) are other topics, not more of it."""
+        None for an FAQ entry, and no FAQ entry beside one: a question's answer is whole, and the rows or questions
+        beside it (a CSV's next row) are other topics, not more of it."""
         e = self.kb.entry(index)
         if e.questions:
             return []
