@@ -534,3 +534,12 @@ def test_a_name_with_a_number_of_its_own_is_not_numbered_twice_in_a_menu():
     assert numbered_item(2, "3) Turn on notifications", 3) == "  2. Turn on notifications"
     assert numbered_item(1, "2024 prices") == "1. 2024 prices"   # a year, not a list number
     assert numbered_item(5, "What is 2. x?") == "5. What is 2. x?"
+
+
+@pytest.mark.parametrize("text", ["| Role | Can |\n|---|---|\n| Owner | everything |",
+                                  "- Owner: everything\n- Viewer: read"], ids=["table", "list"])
+def test_a_box_holding_a_table_or_list_alone_has_no_empty_rows_around_it(text):
+    out = render(rich_reply(answered(match(entry(text)))), width=60).splitlines()
+    top = next(i for i, x in enumerate(out) if x.startswith("╭"))
+    bottom = next(i for i, x in enumerate(out) if x.startswith("╰"))
+    assert out[top + 1].strip("│ ") and out[bottom - 1].strip("│ "), "\n".join(out)

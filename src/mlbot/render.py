@@ -278,7 +278,7 @@ def match_panel(m: Match, *, title_prefix: str = "", name: str | None = None) ->
             # command whole: such an answer is drawn between two rules, and the line goes out unbroken.
             return Group(Rule(head, align="left", style=colour) if head.plain else Rule(style=colour), *body,
                          Rule(subtitle, align="right", style=colour))
-        return Panel(Group(*body), title=head if head.plain else None, title_align="left",
+        return Panel(_Trimmed(Group(*body)), title=head if head.plain else None, title_align="left",
                      subtitle=subtitle, subtitle_align="right", border_style=colour, padding=(0, 1))
     return _Fitted(panel)
 
@@ -389,6 +389,26 @@ def _place(hl: str, text: str) -> tuple[int, int] | None:
     if "\n\n" in inside or any(LIST_ITEM.match(x.lstrip()) for x in inside.split("\n")[1:]):
         return None
     return span
+
+
+class _Trimmed:
+    """A renderable without the blank lines rich's Markdown puts above a table or list that opens an answer, or
+    below one that ends it: a box of a table alone began with two empty rows. Lines are cut at the width, so this
+    serves only where nothing is wider (a panel; code too wide for one is drawn between rules, match_panel)."""
+
+    def __init__(self, renderable) -> None:
+        self.renderable = renderable
+
+    def __rich_console__(self, console, options):
+        from rich.segment import Segment
+
+        lines = console.render_lines(self.renderable, options, pad=False)
+        text = ["".join(s.text for s in line).strip() for line in lines]
+        first = next((i for i, t in enumerate(text) if t), len(lines))
+        last = max((i for i, t in enumerate(text) if t), default=-1)
+        for line in lines[first:last + 1]:
+            yield from line
+            yield Segment.line()
 
 
 class _Fitted:
