@@ -335,7 +335,8 @@ def run_chat(bot: Bot, log=None, reopen=None, plain: bool = False, keep_history:
             if not chat.handle(line):
                 break
         except KeyboardInterrupt:
-            chat.out.print("(interrupted)", style="dim")
+            # On a line of its own: the terminal has echoed "^C" where the cursor was.
+            chat.out.print("\n(interrupted)" if chat.out.is_terminal else "(interrupted)", style="dim")
     return 0
 
 
