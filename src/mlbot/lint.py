@@ -154,8 +154,9 @@ def _rivals(kb: KnowledgeBase, entries: list[Entry], known: set[frozenset[str]])
                 continue
             later, earlier = (e, other) if r.index < i else (other, e)
             if r is items[0] and own < floor:
+                fix = "reword the question" if e.question else "give it a heading that asks what it answers"
                 out.append(_at(e, "shadowed", f"{what} is answered by {other.id} instead of its own answer: "
-                                              f"reword the question, or merge the two entries", other))
+                                              f"{fix}, or merge the two entries", other))
             elif own >= floor and r.score >= floor:
                 out.append(_at(later, "near-duplicate", f"{later.id} and {earlier.id} fight over questions like "
                                                         f"{what} (scores within {TIE:.0%}): merge them, or make "
