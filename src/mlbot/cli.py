@@ -365,8 +365,8 @@ def cmd_ask(args: argparse.Namespace) -> int:
                           message="nothing to ask: the line is empty (or control characters alone)")
         else:
             _log_reply(log, reply)
-        if not args.json:   # for a person reading a batch: each reply under its question, apart by a blank line
-            sys.stdout.write(("" if first else "\n") + f"› {reply.question}\n")
+        if not args.json and not first:   # replies apart by a blank line; the first line is still the answer's
+            sys.stdout.write("\n")
         first = False
         show(reply, line=n)
     sys.stdout.flush()
