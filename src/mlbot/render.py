@@ -121,7 +121,7 @@ def _indent(text: str) -> str:
     return "\n".join("   " + line if line else line for line in text.splitlines())
 
 
-_OWN_NUMBER = re.compile(r"\d{1,3}[.)]\s+(?=\S)")
+_OWN_NUMBER = re.compile(r"^\s*\d{1,3}[.)]\s+(?=\S)")
 
 
 def numbered_item(n: int, name: str, pad: int = 0) -> str:
@@ -132,7 +132,7 @@ def numbered_item(n: int, name: str, pad: int = 0) -> str:
 def _unnumbered(name: str) -> str:
     """Return a name without a number of its own at its start (a heading "1. Create a form"): in a numbered menu,
     "4. 1. Create a form" reads as two numbers to type."""
-    return _OWN_NUMBER.sub("", name.lstrip(), count=1) if _OWN_NUMBER.match(name.lstrip()) else name
+    return _OWN_NUMBER.sub("", name, count=1)
 
 
 def _choice_name(m: Match, n_words: int = 12) -> str:
@@ -458,6 +458,11 @@ _EXPLAINED = {"answered": ("Why: ", "Why this answer: "), "ambiguous": ("First c
               "no_answer": ("Closest, not answered: ", "Closest, not answered: ")}
 
 
+def _explained(x) -> tuple[str, str]:
+    """Return how an explanation names its top result, in plain text and in rich (_EXPLAINED)."""
+    return _EXPLAINED.get(x.status, _EXPLAINED["answered"])
+
+
 def plain_explanation(x) -> str:
     """Return an Explanation (bot.explain) as plain text, its columns as wide as their widest cell."""
     shown = [*x.top_terms, *x.runner_terms[:6]]
@@ -468,7 +473,7 @@ def plain_explanation(x) -> str:
         return [f"  {FIELD_NAMES.get(c.field, c.field):<{field_w}}  {_term(c):<{term_w}}  +{c.points:.3f}"
                 for c in terms]
 
-    lines = [f"{_EXPLAINED.get(x.status, _EXPLAINED['answered'])[0]}{_name(x.top)} scored {x.top.score:.3f} "
+    lines = [f"{_explained(x)[0]}{_name(x.top)} scored {x.top.score:.3f} "
              f"({label(x.top.confidence)})", *rows(x.top_terms)]
     if not x.top_terms:
         lines.append("  (no single term stands out)")
@@ -494,7 +499,7 @@ def rich_explanation(x) -> RenderableType:
             t.add_row(FIELD_NAMES.get(c.field, c.field), Text(_term(c)), f"+{c.points:.3f}")
         return t
 
-    parts: list = [Text.assemble((_EXPLAINED.get(x.status, _EXPLAINED["answered"])[1], "bold"), _name(x.top),
+    parts: list = [Text.assemble((_explained(x)[1], "bold"), _name(x.top),
                                  f" — score {x.top.score:.3f}, confidence {label(x.top.confidence)}"),
                    table(x.top_terms)]
     if x.runner_up is not None:

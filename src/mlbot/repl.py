@@ -93,7 +93,7 @@ class Chat:
         skipped = self.bot.kb.skipped()
         if skipped:   # told once when the index was built; a chat on a cached index would never hear of them
             self.out.print(Text(f"{len(skipped)} file{'s' if len(skipped) > 1 else ''} of the documents could not be "
-                                f"read ({', '.join(skipped[:2])}{' …' if len(skipped) > 2 else ''}): 'mlbot info' "
+                                f"read ({safe(', '.join(skipped[:2]))}{' …' if len(skipped) > 2 else ''}): 'mlbot info' "
                                 f"says why.", style="yellow"))
         notes = "Type /help for commands, /quit or Ctrl-D to leave."
         if self.log is not None and self.log.enabled:

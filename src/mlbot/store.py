@@ -139,16 +139,13 @@ class KnowledgeBase:
         several, the title of their home page (index.md or README.md at the top: a docs site's "Formwell
         documentation"), else "N documents in FOLDER", where the first heading of the first file would mislead."""
         files = self.meta.get("files") or []
-        if self.n_files > 1:
-            home = self.meta.get("home_title")
-            if isinstance(home, str) and home:
-                return home[:79] + "…" if len(home) > 80 else home
+        t = self.meta.get("home_title" if self.n_files > 1 else "title")
+        if self.n_files > 1 and not (isinstance(t, str) and t):
             try:
                 where = os.path.commonpath([f["abs"] for f in files])
             except (ValueError, KeyError, TypeError):
                 where = ""
             return f"{self.n_files} documents in {where}" if where else f"{self.n_files} documents"
-        t = self.meta.get("title")
         return t[:79] + "…" if isinstance(t, str) and len(t) > 80 else t
 
     def faq(self) -> list[tuple[int, str]]:
