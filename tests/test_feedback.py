@@ -494,3 +494,24 @@ def test_a_pick_after_a_refusal_is_its_answer_unless_it_came_from_list(bot, via_
     c.handle("1")
     [row] = rows()
     assert row["question"] == UNKNOWN and (row["picked"] is not None) == recorded
+
+
+def test_a_log_of_the_first_schema_gains_the_follows_column_and_keeps_its_rows(bot):
+    path = feedback_path()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    con = sqlite3.connect(str(path))
+    con.executescript(feedback._MIGRATIONS[0])
+    con.execute("INSERT INTO items (docs, question, status, confidence, asked) VALUES (?, 'old one', 'no_answer', "
+                "3.0, '2026-01-01T00:00:00Z')", (key(bot),))
+    con.execute("PRAGMA user_version = 1")
+    con.commit()
+    con.close()
+
+    log = FeedbackLog.open(key(bot))
+    assert log.record(Reply("and on mac?", "no_answer", 4.0, follows="how do I install it on windows?"))
+    assert [(r["question"], r["follows"]) for r in rows()] == [
+        ("old one", None), ("and on mac?", "how do I install it on windows?")]
+    assert [i.as_read for i in log.pending(key(bot))] == ["old one", "how do I install it on windows? and on mac?"]
+    con = sqlite3.connect(str(path))
+    assert con.execute("PRAGMA user_version").fetchone()[0] == feedback.SCHEMA_VERSION == 2
+    con.close()

@@ -8,7 +8,7 @@ import re
 import pytest
 
 import mlbot
-from mlbot import review
+from mlbot import render_review, review
 from mlbot.alternates import alternates_path
 from mlbot.cli import main
 from mlbot.errors import UsageError
@@ -418,3 +418,27 @@ def test_a_groups_label_stays_as_the_queue_grows_and_names_no_other_group_once_i
     assert "no group" in capsys.readouterr().err
     main(["review", "--json", "--docs", str(kb)])
     assert [g["questions"] for g in json.loads(capsys.readouterr().out)["groups"]] == [[VELOCIPEDE]]
+
+
+def test_a_follow_up_is_reviewed_and_attached_after_the_question_it_followed(bot, capsys):
+    # Logged alone, "and on team?" showed nothing of what it followed, its candidates came from its two words, and
+    # attached as asked it would take that answer after any question at all.
+    session = bot.session()
+    assert session.ask("When is the office open?").status == "answered"
+    reply = session.ask("and what about velocipedes?")
+    assert reply.status == "no_answer" and reply.follows == "When is the office open?"
+    assert "follows" not in reply.to_dict()   # the JSON contract of ask is unchanged
+    log = log_for(bot)
+    log.record(reply)
+    assert session.ask("Where can I park my bike?").follows is None   # a question of its own follows nothing
+
+    [group] = review.list_review(bot, log).groups
+    [candidate] = [c for c in group.candidates if c.why == "in-context"]
+    assert candidate.entry == entry_id(bot, "When is the office open?")
+    text = render_review.plain_review(review.list_review(bot, log))
+    assert "and what about velocipedes?  (after “When is the office open?”)" in text
+    assert "best read after the question it followed" in text
+    assert group.to_dict()["follows"] == {str(group.group.ids[0]): "When is the office open?"}
+    done = review.attach(bot, log, group.label, str(candidate.number))
+    assert done.questions == ("When is the office open? and what about velocipedes?",)
+    assert log.queue(bot.kb.meta["key"]) == []

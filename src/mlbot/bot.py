@@ -317,6 +317,9 @@ class Session:
                     if contextual.status == "answered" and (
                             reply.status != "answered" or contextual.confidence > reply.confidence + 5):
                         reply = contextual
+        if reply.status != "chitchat" and reply.context_used is None and self.last_question \
+                and _leans_on(reply.question):
+            reply = replace(reply, follows=self.last_question)
         self.remember(reply)
         return reply
 
@@ -366,10 +369,15 @@ def _first_sentence(text: str) -> str:
     return SENTENCE_BREAK.split(text.strip(), maxsplit=1)[0][:200]
 
 
+def _leans_on(q: str) -> bool:
+    """True for a question that says it goes on from the one before ("and on team?", "how long is it valid?"),
+    not one that is merely short ("pricing")."""
+    return bool(_ELLIPTICAL.search(q)) or (bool(_PRONOUNS.search(q)) and len(content_terms(q)) <= 4)
+
+
 def _elliptical(q: str) -> bool:
     """True for a question that leans on the one before: "and ...?", "what about ...", a pronoun, very short."""
-    n = len(content_terms(q))
-    return bool(_ELLIPTICAL.search(q)) or n <= 2 or (bool(_PRONOUNS.search(q)) and n <= 4)
+    return len(content_terms(q)) <= 2 or _leans_on(q)
 
 
 # A question that asks for an amount, a time or a number is answered by a sentence that gives one.

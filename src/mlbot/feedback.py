@@ -20,7 +20,7 @@ from .analyze import content_terms
 from .errors import MlbotError
 from .model import LOGGED, Reply
 
-SCHEMA_VERSION = 1          # PRAGMA user_version; bump it and add a step to _MIGRATIONS when the schema changes
+SCHEMA_VERSION = 2          # PRAGMA user_version; bump it and add a step to _MIGRATIONS when the schema changes
 BUSY_TIMEOUT = 2.0          # seconds to wait for another mlbot writing the log before giving up on this write
 ANSWER_CHARS = 200          # characters of the answer given that are kept, enough to recognise it in review
 QUESTION_CHARS = 2000       # as much of a question as the bot reads (bot.MAX_QUESTION); the rest is noise
@@ -47,10 +47,13 @@ _MIGRATIONS = {
     );
     CREATE INDEX IF NOT EXISTS items_pending ON items (docs, state);
     """,
+    # follows: the question before, when this one leaned on it. A follow-up ("and on team?") means little without
+    # the question it followed, to review or to attach.
+    1: "ALTER TABLE items ADD COLUMN follows TEXT",
 }
 # What the review queue holds: open items the bot refused, could not decide, or the user marked bad.
 _PENDING = "state = 'open' AND (status IN ('no_answer', 'ambiguous') OR verdict = 'bad')"
-_COLUMNS = "id, docs, question, status, confidence, entry, answer, runner_up, verdict, picked, asked"
+_COLUMNS = "id, docs, question, status, confidence, entry, answer, runner_up, verdict, picked, asked, follows"
 _WORDS = re.compile(r"\w+")
 
 # Paths already warned about: "once per process", even when a command opens the log more than once.
@@ -76,6 +79,12 @@ class QueueItem:
     verdict: str | None
     picked: str | None
     asked: str
+    follows: str | None = None   # the question before, when this one leaned on it ("and on team?")
+
+    @property
+    def as_read(self) -> str:
+        """The question as the bot reads a follow-up: after the question it followed."""
+        return f"{self.follows} {self.question}" if self.follows else self.question
 
 
 @dataclass(frozen=True)
@@ -161,6 +170,8 @@ class QueueGroup:
             "answers": [a.to_dict() for a in self.answers],
             "entries": self.entries,
             "items": self.ids,
+            # The follow-ups among the questions, with the question each followed (item id -> that question).
+            "follows": {str(i.id): i.follows for i in self.items if i.follows},
         }
 
 
@@ -319,13 +330,14 @@ class FeedbackLog:
     def _insert(self, what: str, reply: Reply, verdict: str | None, picked: str | None = None) -> int | None:
         top = reply.results[0] if reply.results else None
         runner = reply.results[1] if len(reply.results) > 1 else None
+        follows = reply.context_used or reply.follows
         return self._write(
             what,
-            "INSERT INTO items (docs, question, status, confidence, entry, answer, runner_up, verdict, picked, asked)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO items (docs, question, status, confidence, entry, answer, runner_up, verdict, picked, asked,"
+            " follows) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (self.docs_key, reply.question[:QUESTION_CHARS], reply.status, float(reply.confidence),
              top.entry.id if top else None, top.entry.text[:ANSWER_CHARS] if top else None,
-             runner.entry.id if runner else None, verdict, picked, _now()))
+             runner.entry.id if runner else None, verdict, picked, _now(), follows and follows[:QUESTION_CHARS]))
 
     # -------------------------------------------------------------------------------------- the review queue
     def _reader(self) -> sqlite3.Connection:

@@ -24,10 +24,13 @@ def _review_lines(g: ReviewGroup) -> dict[str, list[str]]:
     asked: dict[str, list[int]] = {}
     texts: dict[str, str] = {}
     for item in reversed(g.group.items):
-        key = normalise(item.question)
+        # A follow-up is shown with the question it followed, as the bot read it ("and on team?" is no question
+        # alone); the same follow-up after two questions is two lines.
+        key = normalise(item.as_read)
         asked.setdefault(key, []).append(item.id)
-        texts.setdefault(key, item.question)
-    questions = [f"[{', '.join(map(str, ids[:5]))}{', …' if len(ids) > 5 else ''}] {one_line(texts[k])[:200]}"
+        texts.setdefault(key, one_line(item.question)[:200] + (
+            f"  (after “{one_line(item.follows)[:120]}”)" if item.follows else ""))
+    questions = [f"[{', '.join(map(str, ids[:5]))}{', …' if len(ids) > 5 else ''}] {texts[k]}"
                  for k, ids in list(asked.items())[:8]]
     if len(asked) > 8:
         questions.append(f"… and {len(asked) - 8} more")

@@ -27,7 +27,8 @@ if TYPE_CHECKING:
 
 _GROUP = re.compile(r"(?:g|group)[ :#]?(\d+)$", re.IGNORECASE)
 _ITEM = re.compile(r"#?(\d+)$")
-WHY = {"picked": "picked in the chat", "answer": "the answer given", "runner-up": "the runner-up"}
+WHY = {"picked": "picked in the chat", "in-context": "best read after the question it followed",
+       "answer": "the answer given", "runner-up": "the runner-up"}
 
 
 @dataclass(frozen=True)
@@ -93,7 +94,7 @@ def list_review(bot: Bot, log: FeedbackLog, *, all_docs: bool = False) -> Review
     groups = []
     for n, g in enumerate(log.queue(None if all_docs else key), 1):
         if g.docs == key:
-            groups.append(ReviewGroup(n, g, tuple(_candidates(g, entries))))
+            groups.append(ReviewGroup(n, g, tuple(_candidates(g, entries, _in_context(bot, g)))))
         else:
             groups.append(ReviewGroup(n, g, tuple(_candidates(g, None)), describe_docs(g.docs)))
     others = 0 if all_docs else len(log.pending()) - sum(g.group.count for g in groups)
@@ -116,10 +117,12 @@ def attach(bot: Bot, log: FeedbackLog, ref: str, to: str, *, all_docs: bool = Fa
     have = {normalise(q) for q in entry.questions}
     questions: list[str] = []
     for item in items:
-        n = normalise(item.question)
+        # A follow-up is attached as the bot reads it, after the question it followed: "and on team?" alone would
+        # take that entry's answer after any question at all.
+        n = normalise(item.as_read)
         if n and n not in have:
             have.add(n)
-            questions.append(item.question)
+            questions.append(item.as_read)
     path = None
     try:
         for q in questions:
@@ -238,16 +241,36 @@ def describe_docs(key: str) -> str:
     return f"documents with key {key[:12]}"
 
 
-def _candidates(group: QueueGroup, entries: dict[str, Entry] | None) -> list[Candidate]:
-    """Return the entries that might answer a group; with entries None (other documents) they are not checked."""
+def _in_context(bot: Bot, group: QueueGroup, most: int = 3) -> list[str]:
+    """Return the entries that rank first for the group's follow-ups read after the questions they followed (the
+    latest few): what the bot logged for "and on team?" is its answer to those words alone."""
+    from .rank import rank
+    out: list[str] = []
+    for item in [i for i in reversed(group.items) if i.follows][:most]:
+        r = rank(bot.kb, item.as_read, 1)
+        if r.items:
+            entry_id = bot.kb.entry(r.items[0].index).id
+            if entry_id not in out:
+                out.append(entry_id)
+    return out
+
+
+def _candidates(group: QueueGroup, entries: dict[str, Entry] | None,
+                in_context: list[str] | None = None) -> list[Candidate]:
+    """Return the entries that might answer a group (in_context: _in_context's, after what users picked); with
+    entries None (other documents) they are not checked."""
     picked = {i.picked for i in group.items}
     answered = {i.entry for i in group.items}
     out = []
-    for entry_id in group.entries:
+    in_context = in_context or []
+    ids = [e for e in group.entries if e in picked] + [e for e in in_context if e not in picked] + \
+        [e for e in group.entries if e not in picked and e not in in_context]
+    for entry_id in ids:
         e = entries.get(entry_id) if entries is not None else None
         if e is None and entries is not None:   # the documents changed since the question was logged
             continue
-        why = "picked" if entry_id in picked else "answer" if entry_id in answered else "runner-up"
+        why = "picked" if entry_id in picked else "in-context" if entry_id in in_context \
+            else "answer" if entry_id in answered else "runner-up"
         out.append(Candidate(len(out) + 1, entry_id, (e.question or _start(e.text)) if e else None, why))
     return out
 
