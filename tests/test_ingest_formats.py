@@ -756,6 +756,26 @@ def test_markdown_admonitions_and_toggle_lists_that_ask_are_questions():
     assert embed.text == "```html\n<div>\n  <p>Hi</p>\n</div>\n```"
 
 
+def test_markdown_containers_of_vitepress_docusaurus_and_pandoc():
+    # Their fences were read as text: "::: tip Large files on Free" ran into the sentences under it.
+    md = ("# Uploads\n\nFiles go through the upload page.\n\n::: tip Large files on Free\nOn Free, uploads over "
+          "10 MB are dropped.\n:::\n\n:::warning[Virus scan]\nEvery file is scanned.\n:::\n\n"
+          "::: details How do I delete an upload?\nClick the bin next to the file.\n:::\n\n::: info\nKept 30 days."
+          "\n:::\n\n::: {.aside}\nA Pandoc div with attributes stays as written.\n:::\n")
+    got = [(e.questions, e.text) for e in parse_markdown(md, "u.md")]
+    assert got == [
+        ((), "Files go through the upload page."),
+        ((), "**Large files on Free**  \nOn Free, uploads over 10 MB are dropped."),
+        ((), "**Virus scan**  \nEvery file is scanned."),
+        (("How do I delete an upload?",), "Click the bin next to the file."),
+        ((), "Kept 30 days."),
+        ((), "::: {.aside} A Pandoc div with attributes stays as written. :::"),
+    ]
+    # Unclosed, it stays as it is.
+    assert [e.text for e in parse_markdown("# T\n\n::: tip Never closed\nText.\n", "t.md")] == \
+        ["::: tip Never closed Text."]
+
+
 def test_html_questions_made_bold_by_a_css_class_google_docs():
     page = ('<html><head><style>.c0{font-weight:400}.c2,.c9{color:#000;font-weight:700}</style></head><body>'
             '<h2>The day</h2><p class="c3"><span class="c2">When does school start?</span></p>'

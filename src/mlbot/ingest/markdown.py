@@ -56,6 +56,10 @@ _DIRECTIVE = re.compile(r" {0,3}(`{3,}|~{3,}|:{3,})\{([\w-]+)\}[ \t]*(.*)$")
 _PROSE_DIRECTIVES = frozenset({"dropdown", "admonition", "note", "tip", "hint", "important", "warning", "caution",
                                "attention", "danger", "error", "seealso", "topic", "sidebar", "margin", "card",
                                "tab-item", "tip-item", "div"})
+# The containers of VitePress, Docusaurus and Pandoc's fenced divs: "::: tip Title", ":::tip[Title]", "::: details
+# How do I...?", closed by a bare ":::". Read as MyST's prose directives are.
+_CONTAINER = re.compile(r" {0,3}(:{3,})[ \t]*([A-Za-z][\w-]*)(?:\[([^\]]*)\]|[ \t]+([^{].*?))?[ \t]*$")
+_CONTAINERS = _PROSE_DIRECTIVES | {"info", "details", "success", "danger", "secondary", "warning"}
 _TARGET = re.compile(r" {0,3}\([\w.:-]+\)=[ \t]*$")
 _ROLE = re.compile(r"\{[\w:-]+\}`([^`<]*?)(?:\s*<[^`>]*>)?`")
 _OPTION = re.compile(r" {0,3}:[\w-]+:(?:[ \t].*)?$")
@@ -406,8 +410,10 @@ def _directives(lines: list[str]) -> list[str]:
         line = out[i]
         if _TARGET.match(line):
             out[i] = ""
-        elif (m := _DIRECTIVE.match(line)) and m[2].lower() in _PROSE_DIRECTIVES:
+        elif (m := _DIRECTIVE.match(line) or _CONTAINER.match(line)) and m[2].lower() in (
+                _PROSE_DIRECTIVES if m.re is _DIRECTIVE else _CONTAINERS):
             fence = m[1]
+            title = m[3] if m.re is _DIRECTIVE else m[3] or m[4] or ""
             # Its closing fence: the next bare fence of its character, as long or longer. Bare fences are listed
             # once, and only a few of them are looked at, so that unclosed directives cost no scan each.
             if fence[0] not in bare:
@@ -422,7 +428,7 @@ def _directives(lines: list[str]) -> list[str]:
             while body < end and _OPTION.match(out[body]):
                 out[body] = ""
                 body += 1
-            _titled_block(out, i, clean(_ROLE.sub(r"\1", m[3])), range(body, end))
+            _titled_block(out, i, clean(_ROLE.sub(r"\1", title)), range(body, end))
             out[end] = ""
             continue   # the body is read again: a directive may hold another ("{warning}" in a dropdown)
         elif "{" in line and "`" in line:
@@ -503,7 +509,7 @@ def parse_markdown(text: str, path: str, continued: frozenset[int] = frozenset()
         lines = _callouts(lines)
     if "{{" in text or "{%" in text:
         lines = _shortcodes(lines)
-    if "{" in text and ("`{" in text or ":{" in text or ")=" in text):
+    if ":::" in text or "{" in text and ("`{" in text or ":{" in text or ")=" in text):
         lines = _directives(lines)
     if any(x.endswith("  ") for x in lines):   # a titled block's bold title over its body (_titled_block)
         hard |= {i for i, x in enumerate(lines[:-1]) if x.endswith("  ") and lines[i + 1].strip()}
