@@ -522,6 +522,26 @@ def test_a_table_cell_too_long_for_a_narrow_terminal_is_folded_not_cut():
     assert address in "".join(x.strip(" │") for x in screen.splitlines() if "│" in x).replace(" ", "")
 
 
+ROLES = ("| Role | Manage billing | Invite and remove members | View submissions | Delete submissions |\n"
+         "|---|---|---|---|---|\n| Owner | Yes | Yes | Yes | Yes |\n| Viewer | No | No | Yes | No |")
+
+
+def test_a_table_keeps_its_words_whole_and_is_stacked_when_they_cannot_fit():
+    # Folded at 50 columns its headers read "billin" over "g" and "submis" over "sions".
+    box = [x.strip(" │") for x in render(rich_reply(answered(match(entry(ROLES), 91.0))), width=60).splitlines()]
+    assert any(x.split() == ["Role", "billing", "members", "submissions", "submissions"] for x in box), box
+    assert not any(w in x.split() for x in box for w in ("billin", "submis", "sions", "g", "s"))
+    assert any(x.split() == ["Viewer", "No", "No", "Yes", "No"] for x in box)
+    narrow = [x.strip(" │") for x in render(rich_reply(answered(match(entry(ROLES), 91.0))), width=40).splitlines()]
+    at = narrow.index("Viewer")
+    assert narrow[at + 1:at + 5] == ["Manage billing: No", "Invite and remove members: No", "View submissions: Yes",
+                                     "Delete submissions: No"]
+    # Wide enough, it is laid out as rich lays it out.
+    wide = render(rich_reply(answered(match(entry(ROLES), 91.0))), width=120)
+    assert any(x.strip(" │").split() == ["Role", "Manage", "billing", "Invite", "and", "remove", "members", "View",
+                                        "submissions", "Delete", "submissions"] for x in wide.splitlines())
+
+
 def test_a_title_too_long_for_a_narrow_terminal_ends_in_an_ellipsis():
     e = entry("Start GlobalProtect.", "How do I install Python packages behind the proxy on a managed laptop?")
     top = render(rich_reply(answered(match(e, 91.0))), width=40).splitlines()[0]

@@ -304,6 +304,52 @@ strong sub sup time tt u var wbr""".split())
 _TAG = re.compile(r"</?([A-Za-z][A-Za-z0-9-]*)")
 
 
+def _fit_words(table, console, options) -> bool:
+    """Give a table's columns widths that keep each one's longest word whole, the room left shared by how much more
+    each would take; False when its words alone are wider than the terminal. rich narrows the widest columns
+    first, and broke "submissions" in a column of ten though the table had room for it."""
+    from rich.measure import Measurement
+    unbounded = options.update(width=10**6)
+    cols = []
+    for column in table.columns:
+        sizes = [Measurement.get(console, unbounded, c) for c in (column.header, *column._cells)]
+        cols.append((max(m.minimum for m in sizes), max(m.maximum for m in sizes)))
+    least = Measurement.get(console, unbounded, table)
+    overhead = least.minimum - sum(lo for lo, _ in cols)   # padding and rules
+    room = options.max_width - overhead
+    if room < sum(lo for lo, _ in cols):
+        return False
+    if least.maximum <= options.max_width:
+        return True   # it fits as it is
+    spare, wants = room - sum(lo for lo, _ in cols), [hi - lo for lo, hi in cols]
+    total = sum(wants) or 1
+    for column, (lo, _), want in zip(table.columns, cols, wants):
+        column.width = lo + spare * want // total
+    return True
+
+
+def _stacked(table):
+    """Return a rich Markdown table as lines: each row's first cell (bold), then its other cells under it, each after
+    its column's header."""
+    from rich.console import Group
+    from rich.text import Text
+    columns = table.columns
+    rows = []
+    for r in range(table.row_count):
+        cells = [c._cells[r] for c in columns]
+        head = Text(style="bold")
+        head.append_text(cells[0] if isinstance(cells[0], Text) else Text(str(cells[0])))
+        rows.append(head)
+        for column, cell in zip(columns[1:], cells[1:]):
+            line = Text("  ")
+            header = column.header if isinstance(column.header, Text) else Text(str(column.header))
+            line.append_text(header.copy())
+            line.append(": ")
+            line.append_text(cell if isinstance(cell, Text) else Text(str(cell)))
+            rows.append(line)
+    return Group(*rows)
+
+
 @functools.cache
 def _markdown_class():
     """rich's Markdown as an answer needs it: code lines too wide for the terminal kept whole, table cells folded, a
@@ -330,6 +376,11 @@ def _markdown_class():
 
         def __rich_console__(self, console, options):
             for table in super().__rich_console__(console, options):
+                if not _fit_words(table, console, options):
+                    # Too narrow for its longest words: each row as its first cell over the others, each after its
+                    # header. Folded, the headers broke mid-word ("Manag" over "e") and could not be read.
+                    yield _stacked(table)
+                    continue
                 for column in table.columns:
                     column.overflow = "fold"
                 yield table
