@@ -7,6 +7,7 @@ import os
 import sqlite3
 import threading
 import time
+from dataclasses import replace
 
 import pytest
 
@@ -234,8 +235,20 @@ def test_queue_to_dict_is_the_json_shape(bot):
     d = group.to_dict()
     assert d["count"] == 1 and d["questions"] == [UNKNOWN] and d["statuses"] == {"no_answer": 1}
     assert d["answers"] == [{"entry": group.answers[0].entry, "text": "Bikes go in the rack behind the building.",
-                             "confidence": 12.5, "count": 1}]
+                             "confidence": 12.5, "count": 1, "lowest": 12.5, "highest": 12.5}]
     assert d["items"] == group.ids and d["last_seen"] == group.last_seen
+
+
+def test_an_answer_given_at_several_confidences_shows_their_range(bot):
+    # One figure, the latest, stood for asks at 34% and at 3%.
+    from mlbot.render_review import plain_review
+    from mlbot.review import list_review
+    log = FeedbackLog.open(key(bot))
+    for confidence in (34.0, 3.2, 33.9):
+        log.record(replace(refused("what does the viewer role do", bot=bot), confidence=confidence))
+    [answer] = log.queue(key(bot))[0].answers[:1]
+    assert (answer.confidence, answer.lowest, answer.highest, answer.count) == (33.9, 3.2, 34.0, 3)
+    assert "(3–34%, ×3)" in plain_review(list_review(bot, log))
 
 
 def test_queue_is_filtered_by_knowledge_base(bot):

@@ -95,10 +95,13 @@ class Answer:
     text: str
     confidence: float
     count: int
+    lowest: float | None = None    # the range of the confidences it was given at, when it was given more than once
+    highest: float | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {"entry": self.entry, "text": self.text, "confidence": round(self.confidence, 1),
-                "count": self.count}
+                "count": self.count, "lowest": round(self.lowest if self.lowest is not None else self.confidence, 1),
+                "highest": round(self.highest if self.highest is not None else self.confidence, 1)}
 
 
 @dataclass(frozen=True)
@@ -143,13 +146,14 @@ class QueueGroup:
 
     @property
     def answers(self) -> list[Answer]:
-        """The top answers given, most often given first, with the latest confidence for each."""
+        """The top answers given, most often given first, with the latest confidence for each and their range."""
         got: dict[str, list[QueueItem]] = {}
         for i in self.items:
             if i.entry:
                 got.setdefault(i.entry, []).append(i)
         ranked = sorted(got.items(), key=lambda kv: -len(kv[1]))
-        return [Answer(e, its[-1].answer or "", its[-1].confidence, len(its)) for e, its in ranked]
+        return [Answer(e, its[-1].answer or "", its[-1].confidence, len(its), min(i.confidence for i in its),
+                       max(i.confidence for i in its)) for e, its in ranked]
 
     @property
     def entries(self) -> list[str]:

@@ -34,7 +34,7 @@ def _review_lines(g: ReviewGroup) -> dict[str, list[str]]:
                  for k, ids in list(asked.items())[:8]]
     if len(asked) > 8:
         questions.append(f"… and {len(asked) - 8} more")
-    answers = [f"{one_line(a.entry)} ({a.confidence:.0f}%{f', ×{a.count}' if a.count > 1 else ''}) "
+    answers = [f"{one_line(a.entry)} ({_confidences(a)}{f', ×{a.count}' if a.count > 1 else ''}) "
                f"“{one_line(a.text)[:70]}”" for a in g.group.answers[:3]]
     from .review import WHY
     candidates = [f"{c.number}. {one_line(c.entry)}  {one_line(c.question)[:60]}  ({WHY.get(c.why, c.why)})"
@@ -42,6 +42,13 @@ def _review_lines(g: ReviewGroup) -> dict[str, list[str]]:
     where = [f"asked of other documents: {one_line(g.elsewhere)}"] if g.elsewhere else []
     return {"heading": [f"{g.label}  {g.group.count}× · last asked {last} · {statuses}"],
             "questions": questions, "answers": answers, "candidates": candidates, "where": where}
+
+
+def _confidences(a) -> str:
+    """An answer's confidence as shown: "34%", or "3–34%" when it was given at several (one figure misstated them)."""
+    lo, hi = (f"{x:.0f}" for x in (a.lowest if a.lowest is not None else a.confidence,
+                                    a.highest if a.highest is not None else a.confidence))
+    return f"{hi}%" if lo == hi else f"{lo}–{hi}%"
 
 
 def _review_summary(queue: Review, docs: str = "") -> tuple[str, list[str]]:
