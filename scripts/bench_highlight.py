@@ -20,8 +20,10 @@ from mlbot.analyze import SENTENCE_BREAK, content_terms
 from mlbot.evaluate import is_expected
 
 ROOT = Path(__file__).resolve().parent.parent
+# The sets the highlight's rules were first measured on, and the prose rounds written after them (held out).
 FOLDERS = [ROOT / "tests" / "data" / "shapes", ROOT / "tests" / "data" / "prose",
            *(ROOT / "scripts" / "fresh" / name for name in ("prose", "prose4", "prose5", "prose6"))]
+HELD_OUT = [ROOT / "scripts" / "fresh" / f"prose{n}" for n in range(7, 11)]
 
 
 def _sentences(text: str) -> list[str]:
@@ -46,9 +48,15 @@ def _holds(highlight: str, passage: str) -> bool:
 
 
 def main() -> int:
+    for name, folders in (("shapes, prose, prose rounds 4-6", FOLDERS), ("prose rounds 7-10 (held out)", HELD_OUT)):
+        measure(name, folders)
+    return 0
+
+
+def measure(name: str, folders: list[Path]) -> None:
     counts = {"mlbot": 0, "terms counted alike": 0, "first sentence": 0}
     asked = 0
-    for folder in FOLDERS:
+    for folder in folders:
         for labels in sorted(folder.glob("*.questions.jsonl")):
             stem = labels.name.removesuffix("questions.jsonl")
             [doc] = [d for d in folder.iterdir() if d.name.startswith(stem) and d.suffix != ".jsonl"
@@ -69,13 +77,13 @@ def main() -> int:
                 said = reply.read_as or reply.question
                 asked += 1
                 counts["mlbot"] += _holds(top.highlight, passage)
-                for name, pick in (("terms counted alike", terms_alike), ("first sentence", first_sentence)):
-                    counts[name] += _holds(pick(top.entry.text, said), passage)
-    print(f"Right top answers whose expected passage is under two thirds of the answer: {asked}\n")
+                for kind, pick in (("terms counted alike", terms_alike), ("first sentence", first_sentence)):
+                    counts[kind] += _holds(pick(top.entry.text, said), passage)
+    print(f"{name}: right top answers whose expected passage is under two thirds of the answer: {asked}\n")
     print("| highlight | holds the expected passage | share |\n|---|---|---|")
-    for name, n in counts.items():
-        print(f"| {name} | {n} | {n / max(asked, 1):.1%} |")
-    return 0
+    for kind, n in counts.items():
+        print(f"| {kind} | {n} | {n / max(asked, 1):.1%} |")
+    print(flush=True)
 
 
 if __name__ == "__main__":

@@ -19,7 +19,7 @@ from mlbot.evaluate import evaluate, read_labelled
 from mlbot.index import make_vectorizer
 from mlbot.ingest.text import parse_text
 from mlbot.model import Entry, Source
-from mlbot.rank import rank
+from mlbot.rank import rank, term_rarity
 from mlbot.rows import entry_rows
 from mlbot.store import ROWS, build, bundled_docs, cache_root
 
@@ -789,6 +789,36 @@ def test_a_sentence_wrapped_over_lines_is_highlighted_whole():
     text = "Connect to `vpn.example.com` with your usual\npassword, then open the portal.\nIt asks for a code."
     assert highlight(text, "which address do I connect to") == ("Connect to `vpn.example.com` with your usual "
                                                                 "password, then open the portal.")
+
+
+FORMS_HELP = """# Forms help
+
+## Why am I not receiving notification emails?
+
+Check the Spam tab first: a submission classified as spam sends no notification. Then check your own spam folder
+and allow-list our sending address. If the form has more than 20 notification addresses, only the first 20 are used.
+
+## What are your support hours?
+
+Support is staffed Monday to Friday, 08:00 to 18:00 CET. We aim to reply within one business day on every plan.
+"""
+
+
+def test_ranked_with_the_sentence_model_the_highlight_is_its_closest_sentence(tmp_path):
+    doc = tmp_path / "help.md"
+    doc.write_text(FORMS_HELP, encoding="utf-8")
+    bot = mlbot.load([str(doc)])
+    question = "are there limits on notification recipients"
+    assert rank(bot.kb, question).by_sense
+    reply = bot.ask(question)
+    top = reply.results[0]
+    assert top.entry.question == "Why am I not receiving notification emails?"
+    assert top.highlight == "If the form has more than 20 notification addresses, only the first 20 are used."
+    # The terms alone point at the Spam tab sentence, which says "notification" too.
+    lexical = highlight(top.entry.text, question, term_rarity(bot.kb, question), top.entry.questions)
+    assert lexical.startswith("Check the Spam tab first")
+    closeness = bot._sentence_closeness(top.index, top.entry, question)
+    assert max(closeness, key=closeness.get) == top.highlight and len(closeness) == 3
 
 
 def test_eval_recommends_no_threshold_without_questions_to_refuse_and_measures_nothing_without_answers(phone):

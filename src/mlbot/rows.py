@@ -87,17 +87,24 @@ def sentences(entries: list[Entry]) -> tuple[list[str], list[int]]:
     owners: list[int] = []
     heads = heading_context(entries)
     for i, e in enumerate(entries):
-        parts = SENTENCE_BREAK.split(unwrapped(_headed_rows(e.text) if _has_table(e.text) else e.text))
-        if e.truncated:
-            parts = parts[:-1]
-        parts = [p.strip() for p in parts if len(p.split()) >= PIECE_WORDS]
-        if len(parts) < 2 and not e.questions:
-            continue   # a one-sentence paragraph is its whole entry (the doc row)
+        parts = entry_sentences(e)
+        if not parts:
+            continue
         context = heads[i]
         for p in parts:
             texts.append(f"{context} {p}" if context else p)
             owners.append(i)
     return texts, owners
+
+
+def entry_sentences(e: Entry) -> list[str]:
+    """Return the sentences of e's text the sentence model reads as its pieces (sentences), in order; none for a
+    paragraph of one sentence, which is its whole entry (the doc row)."""
+    parts = SENTENCE_BREAK.split(unwrapped(_headed_rows(e.text) if _has_table(e.text) else e.text))
+    if e.truncated:
+        parts = parts[:-1]
+    parts = [p.strip() for p in parts if len(p.split()) >= PIECE_WORDS]
+    return parts if len(parts) >= 2 or e.questions else []
 
 
 LIST_ITEM = re.compile(r"(?:[-+*\u2022]|\d{1,3}[.)])(?:[ \t]|$)")   # a list item's marker (render.match_panel too)
