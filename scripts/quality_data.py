@@ -100,11 +100,31 @@ def fresh() -> list[Collection]:
         labels = read(doc.rsplit(".", 1)[0] + ".jsonl")
         out.append(Collection(f"{name} (fresh)", entries, [],
                               [(d["question"], d["expected"] and by_question[d["expected"]]) for d in labels]))
+    out.extend(multidoc(name) for name in MULTIDOC)
     out.append(shapes())
     out.append(shapes("prose"))
     out.append(shapes("prose held out"))
     out.extend(shapes(f"prose round {n}") for n in PROSE_ROUNDS)
     return out
+
+
+MULTIDOC = {"devtool": "a tool's docs site, 12 pages (fresh)", "hr": "a company handbook, 10 pages (fresh)"}
+
+
+def multidoc(name: str) -> Collection:
+    """scripts/fresh/multidoc/NAME: a folder of documents asked as one knowledge base, as a user points mlbot at
+    their docs (pages with a home page, in subfolders); each question names its answer by a passage of one file."""
+    from mlbot import ingest
+    folder = ROOT / "scripts" / "fresh" / "multidoc"
+    entries = [e for found in ingest.discover([folder / name]) for e in ingest.parse_file(found)]
+    labelled = []
+    for line in (folder / f"{name}.questions.jsonl").read_text(encoding="utf-8").splitlines():
+        d = json.loads(line)
+        want = " ".join((d["expected"] or "").split())
+        [eid] = [e.id for e in entries if e.source.path == d["file"] and want in " ".join(e.text.split())] \
+            if d["expected"] is not None else [None]
+        labelled.append((d["question"], eid))
+    return Collection(MULTIDOC[name], entries, [], labelled)
 
 
 PROSE_ROUNDS = range(4, 11)   # scripts/fresh/prose4 ... prose10: each written after the round before had judged changes

@@ -848,3 +848,35 @@ def test_several_documents_are_called_by_their_home_pages_title(tmp_path, home, 
     (docs / "api" / "keys.md").write_text("# API keys\n\n## How do I create a key?\n\nIn Settings, under API.\n")
     bot = mlbot.load([str(docs)])
     assert bot.title == (title or f"2 documents in {docs}")
+
+
+WEBHOOKS = ("# Webhooks\n\nWebhooks push each new submission to a URL on your server as it arrives.\n\n## Setting up\n\n"
+            "Open a form, go to Integrations and click Add endpoint. Enter an HTTPS URL and choose the events to "
+            "send.\n\n## Retries\n\nYour endpoint must answer with a 2xx status within 10 seconds. Anything else "
+            "counts as a failure, and we retry with exponential backoff: up to 8 attempts over about 24 hours.\n")
+BILLING = ("# Billing\n\nInvoices are emailed to the billing contact on the first of each month.\n\n## Failed payments"
+           "\n\nIf a renewal payment fails, we retry the card three times over the next week and email the Owner each "
+           "time.\n")
+
+
+@pytest.mark.parametrize("home", [True, False], ids=["site", "unrelated documents"])
+def test_the_pages_of_a_site_keep_their_titles_as_what_their_paragraphs_are_about(tmp_path, home):
+    # "Retries" never says "webhook": read without its page's title, the card payments' retries came first.
+    from mlbot.rows import heading_context, home_page
+    docs = tmp_path / "docs"
+    (docs / "api").mkdir(parents=True)
+    (docs / "api" / "webhooks.md").write_text(WEBHOOKS)
+    (docs / "billing.md").write_text(BILLING)
+    if home:
+        (docs / "index.md").write_text("# Formwell documentation\n\nFormwell turns HTML forms into submissions.\n")
+    bot = mlbot.load([str(docs)])
+    entries = list(bot.kb.entries())
+    retries = next(i for i, e in enumerate(entries) if e.text.startswith("Your endpoint"))
+    context = heading_context(entries)
+    assert home_page(entries) == ("index.md" if home else None)
+    assert context[retries] == ("Webhooks Retries" if home else "Retries")
+    if home:
+        assert context[next(i for i, e in enumerate(entries) if e.source.path == "index.md")] == ""   # the site's own
+    if home:
+        reply = bot.ask("how many times do you retry a failed webhook")
+        assert reply.status == "answered" and reply.best.entry.text.startswith("Your endpoint")

@@ -433,10 +433,11 @@ def highlight(text: str, question: str, rarity: dict[str, float] | None = None, 
     """Return the sentence of text that says most of what the question asks (the short answer): the question's
     terms it holds, each weighed by its rarity in the documents (rank.term_rarity; 1 each without), and a number
     where the question asks for one ("how much", "when"); the words the answer's own question or heading (named)
-    already says count less (NAMED_WEIGHT). Never a line of its code or of a table, which are shown as they are.
+    already says count less (NAMED_WEIGHT). Given `closeness` (the sentence model's, Bot._sentence_closeness), the
+    closest of the sentences it read instead. Never a line of its code or of a table, which are shown as they are.
 
     On the prose and shapes sets, of 452 right answers whose expected passage is well short of the entry, the
-    highlight held it 303 times counting terms alike, 324 so (docs/benchmarks.md)."""
+    highlight held it 303 times counting terms alike, 324 so, 341 with the sentence model (docs/benchmarks.md)."""
     if not any(mark in text for mark in (". ", "! ", "? ", "\n", ".\t")):
         return text.strip()   # one sentence: no need for the sentence pattern (this runs for every result)
     if "```" in text or "~~~" in text or "\n|" in text or text.startswith("|"):

@@ -44,7 +44,13 @@ def heading_context(entries: list[Entry]) -> list[str]:
     """Return, for each entry, the headings above it but its document's title, joined: what they say it is about.
     The title is the outermost heading over all of a document's entries under headings, or over more than half of
     them and over headings of its own; a plain-text manual or a newsletter whose first-level headings are its
-    sections ("Garden competition") has none, and keeps them all."""
+    sections ("Garden competition") has none, and keeps them all.
+
+    The pages of a site (several documents, one a home page: home_page) keep their titles: each is a section of the
+    whole, as a heading is of one document, and its paragraphs rely on it ("Retries" on the Webhooks page says "we
+    retry" and never "webhook"). Only the home page's title is the collection's own. Documents without a home page
+    are taken as unrelated, each its own collection, as before: in one folder of unrelated documents, their titles
+    in every entry made the sentence model find a document's paragraphs alike (docs/benchmarks.md, tenth session)."""
     counts = Counter((e.source.path, e.headings[0]) for e in entries if e.headings)
     nested = {(e.source.path, e.headings[0]) for e in entries if len(e.headings) > 1}   # over deeper headings
     totals: Counter = Counter()
@@ -55,8 +61,22 @@ def heading_context(entries: list[Entry]) -> list[str]:
             best[path] = (n, head)
     titles = {path: head for path, (n, head) in best.items()
               if n == totals[path] or (n * 2 > totals[path] and (path, head) in nested)}
+    home = home_page(entries)
+    if home is not None:
+        titles = {path: head for path, head in titles.items() if path == home}
     return [" ".join(e.headings[1:] if e.headings and titles.get(e.source.path) == e.headings[0] else e.headings)
             for e in entries]
+
+
+HOME_PAGES = frozenset({"index", "readme", "home"})
+
+
+def home_page(entries: list[Entry]) -> str | None:
+    """Return the path of the documents' home page, a top-level index, README or home file, when they are several
+    documents and one of them is that."""
+    paths = {e.source.path for e in entries}
+    home = sorted(p for p in paths if "/" not in p and p.rsplit(".", 1)[0].lower() in HOME_PAGES)
+    return home[0] if home and len(paths) > 1 else None
 
 
 def in_context(entries: list[Entry], rows: tuple[list[str], list[int]]) -> tuple[list[str], list[int]]:

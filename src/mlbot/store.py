@@ -30,12 +30,12 @@ from .meaning import ARRAYS as MEANING_ARRAYS
 from .meaning import SENSE_ARRAYS, Meaning
 from .model import Entry
 from .paths import xdg_home
-from .rows import document_title, entry_rows, in_context, meaning_texts, paragraph_topics, sense_docs, sentences
+from .rows import document_title, entry_rows, home_page, in_context, meaning_texts, paragraph_topics, sense_docs, sentences
 from .spelling import ARRAYS as SPELLING_ARRAYS
 from .spelling import Speller, build_speller
 from .synonyms import read_user as read_user_synonyms
 
-FORMAT = 51          # bump when the layout, analyzers, readers, word vectors or score scale change: old caches are rebuilt
+FORMAT = 52          # bump when the layout, analyzers, readers, word vectors or score scale change: old caches are rebuilt
 SPACES = ("word", "bigram", "char")   # analyzers; a space's vocabulary and idf are fitted on whole entries
 # Kinds of row: a row per question phrasing; all phrasings of an entry joined; the answer text; the whole entry
 # (questions and text), which is also what each space is fitted on.
@@ -374,14 +374,10 @@ def _entry_at(blob, offsets: np.ndarray, i: int) -> Entry:
     return Entry.from_json(json.loads(bytes(blob[int(offsets[i]):int(offsets[i + 1])])))
 
 
-HOME_PAGES = frozenset({"index", "readme", "home"})
-
-
 def _home_title(entries: list[Entry]) -> str | None:
-    """Return the title of the documents' home page, a top-level index, README or home file, if one has a title."""
-    home = sorted({e.source.path for e in entries
-                   if "/" not in e.source.path and e.source.path.rsplit(".", 1)[0].lower() in HOME_PAGES})
-    return document_title([e for e in entries if e.source.path == home[0]]) if home else None
+    """Return the title of the documents' home page (rows.home_page), if there is one and it has a title."""
+    home = home_page(entries)
+    return document_title([e for e in entries if e.source.path == home]) if home else None
 
 
 def load_build(folder: Path) -> KnowledgeBase:
