@@ -120,6 +120,7 @@ def main() -> int:
     ap.add_argument("--no-fresh", action="store_true", help="leave out the fresh sets of scripts/fresh/")
     ap.add_argument("--no-spelling", action="store_true",
                     help="rank questions as typed, without reading misspelt words as the documents' (for comparison)")
+    ap.add_argument("--only", metavar="TEXT", help="run only the collections whose name holds TEXT")
     a = ap.parse_args()
     if a.no_spelling:
         from mlbot import rank
@@ -128,6 +129,8 @@ def main() -> int:
     oos = out_of_scope(cols)
     if a.split == "test" and not a.no_fresh:
         cols += fresh()   # after out_of_scope: they lend no questions to the others
+    if a.only:
+        cols = [c for c in cols if a.only in c.name]
     lines = ["| collection | queries | system | top-1 | MRR@10 | recall@5 | AUROC (out of scope) |",
              "|---|---|---|---|---|---|---|"]
     calib = []

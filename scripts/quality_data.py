@@ -108,14 +108,18 @@ def fresh() -> list[Collection]:
     return out
 
 
-MULTIDOC = {"devtool": "a tool's docs site, 12 pages (fresh)", "hr": "a company handbook, 10 pages (fresh)"}
+MULTIDOC = {"multidoc/devtool": "a tool's docs site, 12 pages (fresh)",
+            "multidoc/hr": "a company handbook, 10 pages (fresh)",
+            "multidoc2/saas": "a booking app's help centre, 12 pages (held out)",
+            "multidoc2/library": "a library's staff wiki, 10 pages (held out)"}
 
 
-def multidoc(name: str) -> Collection:
-    """scripts/fresh/multidoc/NAME: a folder of documents asked as one knowledge base, as a user points mlbot at
+def multidoc(where: str) -> Collection:
+    """scripts/fresh/multidoc*/NAME: a folder of documents asked as one knowledge base, as a user points mlbot at
     their docs (pages with a home page, in subfolders); each question names its answer by a passage of one file."""
     from mlbot import ingest
-    folder = ROOT / "scripts" / "fresh" / "multidoc"
+    sub, name = where.split("/")
+    folder = ROOT / "scripts" / "fresh" / sub
     entries = [e for found in ingest.discover([folder / name]) for e in ingest.parse_file(found)]
     labelled = []
     for line in (folder / f"{name}.questions.jsonl").read_text(encoding="utf-8").splitlines():
@@ -124,7 +128,7 @@ def multidoc(name: str) -> Collection:
         [eid] = [e.id for e in entries if e.source.path == d["file"] and want in " ".join(e.text.split())] \
             if d["expected"] is not None else [None]
         labelled.append((d["question"], eid))
-    return Collection(MULTIDOC[name], entries, [], labelled)
+    return Collection(MULTIDOC[where], entries, [], labelled)
 
 
 PROSE_ROUNDS = range(4, 11)   # scripts/fresh/prose4 ... prose10: each written after the round before had judged changes
