@@ -312,7 +312,7 @@ def _fit_words(table, console, options) -> bool:
     unbounded = options.update(width=10**6)
     cols = []
     for column in table.columns:
-        sizes = [Measurement.get(console, unbounded, c) for c in (column.header, *column._cells)]
+        sizes = [Measurement.get(console, unbounded, c) for c in (column.header, *column.cells)]
         cols.append((max(m.minimum for m in sizes), max(m.maximum for m in sizes)))
     least = Measurement.get(console, unbounded, table)
     overhead = least.minimum - sum(lo for lo, _ in cols)   # padding and rules
@@ -334,9 +334,10 @@ def _stacked(table):
     from rich.console import Group
     from rich.text import Text
     columns = table.columns
+    by_column = [list(c.cells) for c in columns]
     rows = []
     for r in range(table.row_count):
-        cells = [c._cells[r] for c in columns]
+        cells = [cells[r] for cells in by_column]
         head = Text(style="bold")
         head.append_text(cells[0] if isinstance(cells[0], Text) else Text(str(cells[0])))
         rows.append(head)
