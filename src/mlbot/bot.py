@@ -340,8 +340,7 @@ class Session:
                     if contextual.status == "answered" and (
                             reply.status != "answered" or contextual.confidence > reply.confidence + 5):
                         reply = contextual
-        if reply.status != "chitchat" and reply.context_used is None and self.last_question \
-                and _leans_on(reply.question):
+        if reply.status != "chitchat" and self.last_question and (reply.context_used or _leans_on(reply.question)):
             reply = replace(reply, follows=self.last_question)
         self.remember(reply)
         return reply

@@ -95,13 +95,12 @@ class Answer:
     text: str
     confidence: float
     count: int
-    lowest: float | None = None    # the range of the confidences it was given at, when it was given more than once
-    highest: float | None = None
+    lowest: float    # the range of the confidences it was given at
+    highest: float
 
     def to_dict(self) -> dict[str, Any]:
         return {"entry": self.entry, "text": self.text, "confidence": round(self.confidence, 1),
-                "count": self.count, "lowest": round(self.lowest if self.lowest is not None else self.confidence, 1),
-                "highest": round(self.highest if self.highest is not None else self.confidence, 1)}
+                "count": self.count, "lowest": round(self.lowest, 1), "highest": round(self.highest, 1)}
 
 
 @dataclass(frozen=True)
@@ -334,7 +333,7 @@ class FeedbackLog:
     def _insert(self, what: str, reply: Reply, verdict: str | None, picked: str | None = None) -> int | None:
         top = reply.results[0] if reply.results else None
         runner = reply.results[1] if len(reply.results) > 1 else None
-        follows = reply.context_used or reply.follows
+        follows = reply.follows
         return self._write(
             what,
             "INSERT INTO items (docs, question, status, confidence, entry, answer, runner_up, verdict, picked, asked,"

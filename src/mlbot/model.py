@@ -155,7 +155,7 @@ class Reply:
     choices: int = 2                 # ambiguous: how many of the first results are offered as choices (2 or 3)
     suggested: tuple[int, ...] = ()  # no_answer: the entry each suggestion names, when known (not in the JSON)
     read_as: str | None = None       # the question as ranked, when misspelt words were read as the documents' words
-    follows: str | None = None       # the question before, when this one leans on it (the review queue shows it)
+    follows: str | None = None       # the question before, when this one leans on it or was read after it (review)
 
     @property
     def best(self) -> Match | None:

@@ -315,13 +315,13 @@ def _fit_words(table, console, options) -> bool:
         sizes = [Measurement.get(console, unbounded, c) for c in (column.header, *column.cells)]
         cols.append((max(m.minimum for m in sizes), max(m.maximum for m in sizes)))
     least = Measurement.get(console, unbounded, table)
-    overhead = least.minimum - sum(lo for lo, _ in cols)   # padding and rules
-    room = options.max_width - overhead
-    if room < sum(lo for lo, _ in cols):
+    words = sum(lo for lo, _ in cols)
+    room = options.max_width - (least.minimum - words)   # less the padding and rules
+    if room < words:
         return False
     if least.maximum <= options.max_width:
         return True   # it fits as it is
-    spare, wants = room - sum(lo for lo, _ in cols), [hi - lo for lo, hi in cols]
+    spare, wants = room - words, [hi - lo for lo, hi in cols]
     total = sum(wants) or 1
     for column, (lo, _), want in zip(table.columns, cols, wants):
         column.width = lo + spare * want // total
@@ -333,21 +333,13 @@ def _stacked(table):
     its column's header."""
     from rich.console import Group
     from rich.text import Text
-    columns = table.columns
-    by_column = [list(c.cells) for c in columns]
+    def text(x) -> Text:   # rich's Markdown gives its cells and headers as Text
+        return x if isinstance(x, Text) else Text(str(x))
+    headers = [text(c.header) for c in table.columns]
     rows = []
-    for r in range(table.row_count):
-        cells = [cells[r] for cells in by_column]
-        head = Text(style="bold")
-        head.append_text(cells[0] if isinstance(cells[0], Text) else Text(str(cells[0])))
-        rows.append(head)
-        for column, cell in zip(columns[1:], cells[1:]):
-            line = Text("  ")
-            header = column.header if isinstance(column.header, Text) else Text(str(column.header))
-            line.append_text(header.copy())
-            line.append(": ")
-            line.append_text(cell if isinstance(cell, Text) else Text(str(cell)))
-            rows.append(line)
+    for cells in zip(*([text(x) for x in c.cells] for c in table.columns)):
+        rows.append(Text.assemble(cells[0], style="bold"))
+        rows += [Text.assemble("  ", header, ": ", cell) for header, cell in zip(headers[1:], cells[1:])]
     return Group(*rows)
 
 

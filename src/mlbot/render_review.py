@@ -46,8 +46,7 @@ def _review_lines(g: ReviewGroup) -> dict[str, list[str]]:
 
 def _confidences(a) -> str:
     """An answer's confidence as shown: "34%", or "3–34%" when it was given at several (one figure misstated them)."""
-    lo, hi = (f"{x:.0f}" for x in (a.lowest if a.lowest is not None else a.confidence,
-                                    a.highest if a.highest is not None else a.confidence))
+    lo, hi = f"{a.lowest:.0f}", f"{a.highest:.0f}"
     return f"{hi}%" if lo == hi else f"{lo}–{hi}%"
 
 
