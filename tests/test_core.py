@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 import mlbot
 from mlbot import chitchat, sentence, store
-from mlbot.bot import Bot, highlight
+from mlbot.bot import Bot, compared_unknown, highlight
 from mlbot.errors import MlbotError, UsageError
 from mlbot.evaluate import evaluate, read_labelled
 from mlbot.index import make_vectorizer
@@ -115,6 +115,45 @@ def test_off_topic_questions_are_refused_with_suggestions(article_bot, question)
     # Each names an entry: a question the documents ask, or the heading that names a paragraph.
     names = {i: q for i, q in article_bot.kb.faq()} | article_bot.kb.topics()
     assert [names[i] for i in reply.suggested] == list(reply.suggestions)
+
+
+def test_a_comparison_with_something_the_documents_never_name_is_refused_and_says_what(article_bot):
+    reply = article_bot.ask("What's the difference between a data scientist and an ML engineer?")
+    assert reply.status == "no_answer" and reply.confidence == 0.0
+    assert "never mentions “scientist”" in reply.message
+    assert reply.suggestions   # still offers what the article can answer
+    assert "“astronaut”" in article_bot.ask("ML engineer vs. astronaut: which pays more?").message
+
+
+DELIVERY_MD = """# Shop help
+
+## Delivery options
+
+Standard delivery takes five working days. Express delivery arrives the next working day and costs 6 euros.
+
+## Returns
+
+Send the parcel back within 30 days with the returns label.
+"""
+
+
+@pytest.mark.parametrize("question, unknown", [
+    ("what's the difference between standard and express delivery?", None),
+    ("is express better than standard delivery", None),
+    ("compare standard delivery with courier pickup", "pickup"),
+    ("difference between express delivery and a courier for big parcels", "courier"),
+    ("difference between standard delivery and returns for parcels", None),   # not the head: "parcels" after "for"
+    ("my parcel looks different from the photo", None),   # not a comparison of two things
+    ("how quick is express vs standard", None),
+])
+def test_a_compared_thing_is_known_by_its_head_word(tmp_path, question, unknown):
+    p = tmp_path / "shop.md"
+    p.write_text(DELIVERY_MD)
+    bot = mlbot.load([str(p)])
+    assert compared_unknown(bot.kb, question) == unknown
+    if unknown is None and "delivery" in question and "returns" not in question:
+        reply = bot.ask(question)
+        assert reply.status != "no_answer" and "Delivery" in reply.best.entry.headings[-1], reply.to_dict()
 
 
 @pytest.mark.parametrize("question, kind", [("hello", "greeting"), ("thanks!", "thanks"), ("who are you?", "identity"),

@@ -11,7 +11,7 @@ from typing import Any
 import numpy as np
 
 from . import chitchat
-from .analyze import SENTENCE_BREAK, content_terms
+from .analyze import SENTENCE_BREAK, content_terms, content_words, words
 from .calibrate import threshold_of
 from .errors import UsageError
 from .model import Entry, Match, Reply, shown
@@ -47,6 +47,37 @@ _CONNECTIVE = re.compile(r"^(and|but|also|what about|how about|same for)\b", re.
 # question, and read as a follow-up it took the previous answer's topic.
 _PRONOUNS = re.compile(r"\b(?:it|its|that|this|they|them|those|these|one)\b|(?<!\bis )(?<!\bare )(?<!\bwas )"
                        r"(?<!\bwere )(?<!\bbe )\bthere\b(?!\s+(?:is|are|was|were|be)\b|['’]s\b)", re.IGNORECASE)
+
+# A comparison names two things, and documents that never speak of one of them cannot make it: "what's the
+# difference between a data scientist and an ML engineer" of an article that never says "scientist" got its skills
+# answer offered at 24. The things compared are the sides of "difference between A and B" and "compare A and/with/to
+# B", and what follows "vs", "versus", "compared to/with", "better/worse than" or "differ(s) from" (what precedes
+# those is mostly the question's own frame: "how quick is it vs yamllint"). A side is known by its head, its last
+# word that carries meaning: English names a thing last ("a data scientist" is a scientist), and what comes after a
+# preposition or a clause ("hybrid work for contractors", "leave when sick") is not the thing.
+_COMPARED = re.compile(
+    r"\b(?:differences?|distinction) between (?P<a>.+?) and (?P<b>[^?.!,;:]+)"
+    r"|\bcompare (?P<c>.+?) (?:and|with|to) (?P<d>[^?.!,;:]+)"
+    r"|\b(?:vs\.?|versus|compared (?:to|with)|(?:better|worse) than|differs? from) (?P<e>[^?.!,;:]+)",
+    re.IGNORECASE)
+_SIDE_END = re.compile(r"\s(?:for|in|at|on|of|to|when|if|while|during|under|regarding|about|because|since|so)\s.*",
+                       re.IGNORECASE)
+
+
+def compared_unknown(kb: KnowledgeBase, q: str) -> str | None:
+    """Return the word naming a thing the question compares (_COMPARED) that the documents never use, as typed; None
+    when it compares nothing, or only things they speak of."""
+    m = _COMPARED.search(q)
+    space = kb.spaces.get("word")
+    if m is None or space is None:
+        return None
+    for side in (m.group(g) for g in "abcde"):
+        if not side:
+            continue
+        said = [w for w in words(_SIDE_END.sub("", f" {side} ").strip()) if content_words([w])]
+        if said and space.lookup(content_words(said[-1:]))[0] < 0:
+            return said[-1]
+    return None
 
 
 def clean_question(question: str) -> str:
@@ -111,6 +142,9 @@ class Bot:
         rarity = term_rarity(self.kb, said)   # once a question: every match's highlight weighs the same terms
         matches = tuple(self._match(r.index, r.score, r.score - other, ranking.coverage, said, by_sense, rarity)
                         for r, other in zip(items[:top_k], best_other))
+        unknown = compared_unknown(self.kb, said) if matches else None
+        if unknown:   # no answer can be the comparison asked for
+            matches = tuple(replace(m, confidence=0.0) for m in matches)
         # Compared as the reply shows them (model.shown): one decimal.
         below = bool(matches) and shown(matches[0].confidence) < shown(self.threshold)
         if not matches:
@@ -121,7 +155,7 @@ class Bot:
             reply = self._choices(q, ranking, matches, items[1:n], said, top_k, context)
         elif below:
             texts, suggested = self._suggest(ranking)
-            reply = Reply(q, "no_answer", matches[0].confidence, matches, self._refusal(), texts, context,
+            reply = Reply(q, "no_answer", matches[0].confidence, matches, self._refusal(unknown), texts, context,
                           self.threshold, suggested=suggested)
         elif len(items) > 1 and items[0].score > 0 and self._tied(said, items[0], items[1], by_sense):
             # The choices: every answer as close to the top one as the runner-up must be ("what does an ML engineer
@@ -275,12 +309,17 @@ class Bot:
                            runner, explain_match(self.kb, said, runner.index, by_sense=by_sense) if runner else [],
                            reply.status)
 
-    def _refusal(self) -> str:
+    def _refusal(self, unknown: str | None = None) -> str:
+        """Return what the bot says when it has no answer: the default answer when one is set, else that it is not
+        sure, and why when it knows (a compared thing the documents never name: compared_unknown)."""
         if self.default_answer:
             return self.default_answer
         n = self.kb.n_files
         about = f"these {n} documents" if n > 1 else f"“{self.title}”" if self.title else "this document" if n == 1 \
             else "these documents"
+        if unknown:
+            return f"I'm not sure: {about} never {'mention' if n > 1 else 'mentions'} “{unknown}”, so I can't " \
+                   "compare the two."
         return f"I'm not sure: I couldn't find an answer to that in {about}."
 
     def _suggest(self, ranking: Ranking) -> tuple[tuple[str, ...], tuple[int, ...]]:
