@@ -321,6 +321,16 @@ def test_rich_answer_fits_the_console_width(width):
     assert max(len(line) for line in out.splitlines()) <= width
 
 
+def test_in_a_wide_terminal_prose_stays_in_a_readable_box_and_a_table_takes_the_room_it_needs():
+    prose = render(rich_reply(answered(match(entry("word " * 200)))), width=200)
+    assert max(len(line) for line in prose.splitlines()) == 100
+    row = "| " + " | ".join(f"column {n} holds a rather long value" for n in range(5)) + " |"
+    table = entry("| " + " | ".join(f"h{n}" for n in range(5)) + " |\n|" + "---|" * 5 + "\n" + row, path="t.md")
+    wide = render(rich_reply(answered(match(table))), width=200)
+    assert max(len(line) for line in wide.splitlines()) > 150
+    assert "column 4 holds a rather long value" in wide   # one row, whole on its line
+
+
 def test_rich_highlight_is_bold_on_a_terminal():
     m = match(PIN, 90.0, highlight="The new PIN has four digits.")
     out = render(rich_reply(answered(m)), terminal=True, width=140)

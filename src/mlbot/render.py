@@ -280,7 +280,10 @@ def match_panel(m: Match, *, title_prefix: str = "", name: str | None = None) ->
                          Rule(subtitle, align="right", style=colour))
         return Panel(_Trimmed(Group(*body)), title=head if head.plain else None, title_align="left",
                      subtitle=subtitle, subtitle_align="right", border_style=colour, padding=(0, 1))
-    return _Fitted(panel)
+    # Prose reads best in lines of moderate length: in a wide terminal the box stops at READING_WIDTH. A table or
+    # code gets the whole width, which its columns and unbroken lines use.
+    from .rows import has_table  # loaded with the index already
+    return _Fitted(panel, None if widest or has_table(m.entry.text) else READING_WIDTH)
 
 
 CODE_PADDING = 2   # rich pads a code block by a column each side
@@ -455,14 +458,22 @@ class _Trimmed:
             yield Segment.line()
 
 
-class _Fitted:
-    """A renderable made for the width it is given: an answer's footer fits the terminal it is shown in."""
+READING_WIDTH = 100   # columns an answer's box spans at most, unless it holds a table or code
 
-    def __init__(self, make) -> None:
+
+class _Fitted:
+    """A renderable made for the width it is given (at most `widest`): an answer's footer fits the terminal it is
+    shown in."""
+
+    def __init__(self, make, widest: int | None = None) -> None:
         self.make = make
+        self.widest = widest
 
     def __rich_console__(self, console, options):
-        yield self.make(options.max_width)
+        if self.widest is None or options.max_width <= self.widest:
+            yield self.make(options.max_width)
+        else:
+            yield from console.render(self.make(self.widest), options.update_width(self.widest))
 
 
 def _footer(m: Match, said: str, room: int) -> str:

@@ -120,7 +120,7 @@ def sentences(entries: list[Entry]) -> tuple[list[str], list[int]]:
 def entry_sentences(e: Entry) -> list[str]:
     """Return the sentences of e's text the sentence model reads as its pieces (sentences), in order; none for a
     paragraph of one sentence, which is its whole entry (the doc row)."""
-    parts = SENTENCE_BREAK.split(unwrapped(_headed_rows(e.text) if _has_table(e.text) else e.text))
+    parts = SENTENCE_BREAK.split(unwrapped(_headed_rows(e.text) if has_table(e.text) else e.text))
     if e.truncated:
         parts = parts[:-1]
     parts = [p.strip() for p in parts if len(p.split()) >= PIECE_WORDS]
@@ -160,13 +160,13 @@ def sense_docs(entries: list[Entry], docs: list[str]) -> list[str]:
     out = list(docs)
     heads: list[str] | None = None
     for i, e in enumerate(entries):
-        if _has_table(e.text):
+        if has_table(e.text):
             heads = heads or heading_context(entries)
             out[i] = _doc_row(e, _headed_rows(e.text), heads[i])
     return out
 
 
-def _has_table(text: str) -> bool:
+def has_table(text: str) -> bool:
     """True when a line of text starts with a pipe: it may hold a Markdown table (as the readers write tables)."""
     return text.startswith("|") or "\n|" in text
 
