@@ -131,6 +131,24 @@ def test_a_question_is_read_under_the_headings_it_sits_under(tmp_path):
     assert "Parcels" in mlbot.load([str(p)]).ask("when will my delivery come").best.entry.text
 
 
+def test_a_paragraphs_heading_is_read_under_the_page_it_is_on(tmp_path):
+    """In a site (a home page and pages), "Fees" on the holds page and on the room bookings page are two questions
+    to the sentence model, as a question under two headings is."""
+    from mlbot import ingest
+
+    (tmp_path / "index.md").write_text("# Library wiki\n\nHow we run the branches.\n")
+    (tmp_path / "holds.md").write_text("# Holds\n\nMembers reserve items online or at the desk.\n\n## Fees\n\n"
+                                       "Reserving items in our own stock is free.\n")
+    (tmp_path / "rooms.md").write_text("# Room bookings\n\nMeeting rooms can be booked by members.\n\n## Fees\n\n"
+                                       "Payment is taken when the booking is confirmed.\n")
+    entries = [e for f in ingest.discover([tmp_path]) for e in ingest.parse_file(f)]
+    texts, row_entry = rows.in_context(entries, rows.entry_rows(entries)["question"])
+    fees = {entries[i].source.path: t for t, i in zip(texts, row_entry) if entries[i].headings[-1] == "Fees"}
+    assert fees == {"holds.md": "Holds: Fees", "rooms.md": "Room bookings: Fees"}
+    # A page's own title is its lead's question, with nothing above it.
+    assert "Holds" in texts
+
+
 def test_the_sentence_model_is_read_only_when_the_other_fields_are_not_sure(help_md):
     kb = store.open_index([str(help_md)])
     assert kb.sense is not None and kb.sense.entries.shape == (kb.n_entries, 384)

@@ -41,8 +41,13 @@ def _doc_row(e: Entry, text: str, context: str) -> str:
 
 
 def heading_context(entries: list[Entry]) -> list[str]:
-    """Return, for each entry, the headings above it but its document's title, joined: what they say it is about.
-    The title is the outermost heading over all of a document's entries under headings, or over more than half of
+    """Return, for each entry, the headings above it but its document's title, joined (context_headings)."""
+    return [" ".join(h) for h in context_headings(entries)]
+
+
+def context_headings(entries: list[Entry]) -> list[tuple[str, ...]]:
+    """Return, for each entry, the headings above it but its document's title: what they say it is about. The
+    title is the outermost heading over all of a document's entries under headings, or over more than half of
     them and over headings of its own; a plain-text manual or a newsletter whose first-level headings are its
     sections ("Garden competition") has none, and keeps them all.
 
@@ -64,7 +69,7 @@ def heading_context(entries: list[Entry]) -> list[str]:
     home = home_page(entries)
     if home is not None:
         titles = {path: head for path, head in titles.items() if path == home}
-    return [" ".join(e.headings[1:] if e.headings and titles.get(e.source.path) == e.headings[0] else e.headings)
+    return [e.headings[1:] if e.headings and titles.get(e.source.path) == e.headings[0] else e.headings
             for e in entries]
 
 
@@ -83,12 +88,18 @@ def in_context(entries: list[Entry], rows: tuple[list[str], list[int]]) -> tuple
     """Return the question rows as the sentence model reads them: a question an entry asks after the headings it sits
     under (not the title), which say what it is about. "What are the main challenges in this role?" alone matches
     any question about challenges; under "Common Questions People Ask About Ml Engineers" it is about ML engineers.
-    The lexical fields read the question alone: the headings' words would count for every entry under them."""
+    A paragraph's heading, read as its question (heading_questions), comes after the headings above it: in a site,
+    "Fees" on the holds page is "Holds: Fees", not the fees of every page (on the four labelled documentation
+    folders, top-1 149 -> 154 of 220; docs/benchmarks.md, eleventh session). The lexical fields read the question
+    alone: the headings' words would count for every entry under them."""
     texts, row_entry = rows
-    heads = heading_context(entries)
+    heads = context_headings(entries)
     out = []
     for text, i in zip(texts, row_entry):
-        context = heads[i] if entries[i].questions else ""
+        if entries[i].questions:
+            context = " ".join(heads[i])
+        else:   # a paragraph's heading, after the headings above it
+            context = " ".join(heads[i][:heads[i].index(text)]) if text in heads[i] else ""
         out.append(f"{context}: {text}" if context else text)
     return out, row_entry
 
