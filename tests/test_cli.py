@@ -335,9 +335,16 @@ def test_plain_batch_answers_each_line(run_mlbot, warm_cache):
     assert p.returncode == 0
     out = squash(p.stdout)
     assert out.index(b"remote work is common") < out.index(b"12 to 24 months")
-    lines = p.stdout.decode().splitlines()   # the replies apart by a blank line
+    lines = p.stdout.decode().splitlines()   # each reply under its question, the replies apart by a blank line
+    assert lines[0] == f"Q: {REMOTE}" and "remote work is common" in lines[1], lines
     end = next(i for i, x in enumerate(lines) if x.startswith("Confidence:"))
-    assert lines[end + 1] == "" and "12 to 24 months" in lines[end + 2], lines
+    assert lines[end + 1] == "" and lines[end + 2] == f"Q: {EXPERIENCE}" and "12 to 24 months" in lines[end + 3], lines
+
+
+def test_a_single_plain_answer_starts_with_the_answer(run_mlbot, warm_cache):
+    """One question's plain reply is not headed by the question: its first line is the answer's (`| head -1`)."""
+    p = run_mlbot("ask", REMOTE)
+    assert p.stdout.decode().startswith("Yes, remote work is common"), p.stdout
 
 
 def test_a_question_given_as_the_command_is_told_how_to_ask_it(run_mlbot):

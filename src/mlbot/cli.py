@@ -365,10 +365,10 @@ def cmd_ask(args: argparse.Namespace) -> int:
                           message="nothing to ask: the line is empty (or control characters alone)")
         else:
             _log_reply(log, reply)
-        if not args.json and not first:   # replies apart by a blank line; the first line is still the answer's
+        if not args.json and not first:   # replies apart by a blank line
             sys.stdout.write("\n")
         first = False
-        show(reply, line=n)
+        show(reply, line=n, asked=not args.json)   # for people, each reply under its question: read apart from stdin
     sys.stdout.flush()
     return ExitStatus.OK
 
@@ -383,7 +383,7 @@ def _stdin_lines():
 
 def _printer(args: argparse.Namespace, bot) -> Callable:
     if args.json:
-        def show_json(reply, line: int | None = None) -> None:
+        def show_json(reply, line: int | None = None, asked: bool = False) -> None:
             out = reply.to_dict()
             if line is not None:
                 out["line"] = line
@@ -392,17 +392,22 @@ def _printer(args: argparse.Namespace, bot) -> Callable:
             _print_json(out)
         return show_json
     if _fancy():
-        from .render import console, rich_reply
+        from .render import console, rich_reply, safe
         out = console()
 
-        def show_rich(reply, line: int | None = None) -> None:
+        def show_rich(reply, line: int | None = None, asked: bool = False) -> None:
+            if asked:
+                from rich.text import Text
+                out.print(Text(f"Q: {safe(reply.question)}", style="bold"))
             out.print(rich_reply(reply, explain=args.explain))
             if args.explain:
                 _explain(bot, reply, out)
         return show_rich
-    from .render import plain_reply
+    from .render import plain_reply, safe
 
-    def show_plain(reply, line: int | None = None) -> None:
+    def show_plain(reply, line: int | None = None, asked: bool = False) -> None:
+        if asked:
+            sys.stdout.write(f"Q: {safe(reply.question)}\n")
         sys.stdout.write(plain_reply(reply, explain=args.explain) + "\n")
         if args.explain:
             _explain(bot, reply, None)
