@@ -113,7 +113,9 @@ MULTIDOC = {"multidoc/devtool": "a tool's docs site, 12 pages (fresh)",
             "multidoc2/saas": "a booking app's help centre, 12 pages (held out)",
             "multidoc2/library": "a library's staff wiki, 10 pages (held out)",
             "multidoc3/clinic": "a clinic's patient pages, 12 pages (held out)",
-            "multidoc3/cli": "a command-line tool's docs, 12 pages, no home page (held out)"}
+            "multidoc3/cli": "a command-line tool's docs, 12 pages, no home page (held out)",
+            "multidoc4/bakery": "a bakery's pages, 13 files (held out)",
+            "multidoc4/api": "a weather API's docs, 12 pages, no home page (held out)"}
 
 
 def multidoc(where: str) -> Collection:
