@@ -572,6 +572,16 @@ def test_version(run_mlbot):
     assert p.stdout.decode().strip() == f"mlbot {version('mlbot')}"
 
 
+def test_info_lists_the_documents_read_and_not_an_empty_one(run_mlbot, kb_md, tmp_path):
+    docs = tmp_path / "site"
+    docs.mkdir()
+    (docs / "help.md").write_text(kb_md.read_text())
+    (docs / "empty.md").write_text("")
+    d = json.loads(run_mlbot("info", "--docs", str(docs), "--json").stdout)
+    assert (d["files"], d["documents"]) == (1, ["help.md"])
+    assert any("empty.md" in w for w in d["warnings"])
+
+
 def test_info_json_describes_the_bundled_article(run_mlbot, warm_cache):
     p = run_mlbot("info", "--json")
     assert p.returncode == 0

@@ -565,11 +565,8 @@ def cmd_index(args: argparse.Namespace) -> int:
     elapsed = time.perf_counter() - t
     d = describe(kb)
     kinds: dict[str, int] = {}
-    skipped = set(kb.skipped())
-    for f in kb.meta.get("files", []):
-        if f["path"] in skipped:
-            continue   # watched, but not read: the count is of documents read
-        ext = os.path.splitext(f["path"])[1].lower() or "(none)"
+    for path in kb.read_paths():   # watched but skipped ones are not counted: the count is of documents read
+        ext = os.path.splitext(path)[1].lower() or "(none)"
         kinds[ext] = kinds.get(ext, 0) + 1
     faq = d["faq_questions"]
     print(f"indexed {_entries(d['entries'])} ({faq} FAQ question{'s' * (faq != 1)}) from {d['files']} "
@@ -633,7 +630,7 @@ def cmd_info(args: argparse.Namespace) -> int:
 
     kb = open_index(_docs(args), warn=_warn)
     d = describe(kb)
-    d["documents"] = [f["path"] for f in kb.meta.get("files", [])]
+    d["documents"] = kb.read_paths()   # the skipped ones are named by the warnings
     d["warnings"] = kb.warnings
     if args.json:
         _print_json(d)

@@ -92,8 +92,8 @@ class Chat:
             self.state.listed = True   # browsing: a pick says nothing of a question asked before
         skipped = self.bot.kb.skipped()
         if skipped:   # told once when the index was built; a chat on a cached index would never hear of them
-            self.out.print(Text(f"{len(skipped)} file{'s' if len(skipped) > 1 else ''} of the documents could not be "
-                                f"read ({safe(', '.join(skipped[:2]))}{' …' if len(skipped) > 2 else ''}): 'mlbot info' "
+            self.out.print(Text(f"{len(skipped)} file{'s' if len(skipped) > 1 else ''} of the documents were skipped "
+                                f"({safe(', '.join(skipped[:2]))}{' …' if len(skipped) > 2 else ''}): 'mlbot info' "
                                 f"says why.", style="yellow"))
         notes = "Type /help for commands, /quit or Ctrl-D to leave."
         if self.log is not None and self.log.enabled:
@@ -275,7 +275,7 @@ class Chat:
         if last is not None and last.results:
             for m in last.results[:self.state.shown]:
                 self.out.print(Text(f"• {where(m)}  ({m.confidence:.0f}%)"))
-        files = [f["path"] for f in self.bot.kb.meta.get("files", [])]
+        files = self.bot.kb.read_paths()
         self.out.print(Text(f"Documents ({len(files)}): " + ", ".join(safe(f) for f in files[:20])
                             + (" …" if len(files) > 20 else ""), style="dim"))
 

@@ -127,6 +127,12 @@ class KnowledgeBase:
         """Return the documents the build could not read (unreadable, binary, no text), as their warnings name them."""
         return [m[1] for m in map(SKIPPED.fullmatch, self.warnings) if m]
 
+    def read_paths(self) -> list[str]:
+        """Return the paths of the documents the entries come from: those watched but skipped (empty, unreadable,
+        binary) left out."""
+        skipped = set(self.skipped())
+        return [f["path"] for f in self.meta.get("files") or [] if f["path"] not in skipped]
+
     @property
     def n_files(self) -> int:
         """How many documents the entries come from (files skipped as unreadable are not counted)."""
