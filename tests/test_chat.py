@@ -197,7 +197,7 @@ def test_the_banner_names_documents_that_could_not_be_read_even_from_a_cached_in
     assert any("scan.pdf" in w for w in said_then)
     c, buf = chat(mlbot.load([str(docs)]))   # from the cache: no warning this time
     c.banner()
-    assert "1 file of the documents were skipped (scan.pdf): 'mlbot info' says why." in said(buf)
+    assert "1 file of the documents was skipped (scan.pdf): 'mlbot info' says why." in said(buf)
     c.sources()   # the documents answered from: the skipped one is not among them
     assert "Documents (1): help.md" in said(buf)
     c, buf = chat(mlbot.load([str(docs / "help.md")]))

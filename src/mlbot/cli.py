@@ -392,12 +392,13 @@ def _printer(args: argparse.Namespace, bot) -> Callable:
             _print_json(out)
         return show_json
     if _fancy():
+        from rich.text import Text
+
         from .render import console, rich_reply, safe
         out = console()
 
         def show_rich(reply, line: int | None = None, asked: bool = False) -> None:
             if asked:
-                from rich.text import Text
                 out.print(Text(f"Q: {safe(reply.question)}", style="bold"))
             out.print(rich_reply(reply, explain=args.explain))
             if args.explain:

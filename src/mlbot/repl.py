@@ -92,7 +92,8 @@ class Chat:
             self.state.listed = True   # browsing: a pick says nothing of a question asked before
         skipped = self.bot.kb.skipped()
         if skipped:   # told once when the index was built; a chat on a cached index would never hear of them
-            self.out.print(Text(f"{len(skipped)} file{'s' if len(skipped) > 1 else ''} of the documents were skipped "
+            many = len(skipped) > 1
+            self.out.print(Text(f"{len(skipped)} file{'s' * many} of the documents {'were' if many else 'was'} skipped "
                                 f"({safe(', '.join(skipped[:2]))}{' …' if len(skipped) > 2 else ''}): 'mlbot info' "
                                 f"says why.", style="yellow"))
         notes = "Type /help for commands, /quit or Ctrl-D to leave."
