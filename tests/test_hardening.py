@@ -158,9 +158,10 @@ def test_a_reader_that_stops_early_gets_no_broken_pipe_noise(warm_cache, tmp_pat
 
 
 def test_head_1_in_a_shell_pipeline(warm_cache, tmp_path):
-    script = f'printf "%s\\n" "{REMOTE}" "{REMOTE}" "{REMOTE}" | "{sys.executable}" -m mlbot ask - | head -1'
+    script = f'printf "%s\\n" "{REMOTE}" "{REMOTE}" "{REMOTE}" | "{sys.executable}" -m mlbot ask - | head -2'
     p = subprocess.run(["bash", "-c", script], capture_output=True, timeout=60, check=False)
-    assert p.returncode == 0 and b"remote work is common" in p.stdout
+    question, answer = p.stdout.decode().splitlines()   # a batch's reply under its question
+    assert p.returncode == 0 and question == f"Q: {REMOTE}" and "remote work is common" in answer
     assert p.stderr == b""
 
 
