@@ -573,3 +573,19 @@ def test_a_box_holding_a_table_or_list_alone_has_no_empty_rows_around_it(text):
     top = next(i for i, x in enumerate(out) if x.startswith("╭"))
     bottom = next(i for i, x in enumerate(out) if x.startswith("╰"))
     assert out[top + 1].strip("│ ") and out[bottom - 1].strip("│ "), "\n".join(out)
+
+
+def test_a_page_long_paragraph_is_shown_to_a_sentence_end_and_says_how_much_is_left():
+    """A 68 KB line of terms would scroll the chat away: the box ends at a sentence, says what it left out and where
+    the whole is; plain output (pipes) keeps all of it."""
+    long = " ".join(f"Clause {n} says the member agrees to rule {n}." for n in range(2000))
+    m = match(entry(long, "Terms and conditions"))
+    screen = words(render(rich_reply(answered(m)), width=100))
+    assert "Clause 10 says" in screen and "Clause 1999 says" not in screen
+    shown = screen.split("[…")[0]
+    assert shown.rstrip(" │").endswith(".")   # a whole sentence last
+    left = int(re.search(r"\[… ([\d,]+) more characters", screen)[1].replace(",", ""))
+    assert 0 < left < len(long) and "'mlbot ask --json' or the document has it whole" in screen
+    assert "Clause 1999 says" in plain_reply(answered(m))
+    short = words(render(rich_reply(answered(match(PIN))), width=100))
+    assert "more characters" not in short

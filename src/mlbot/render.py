@@ -239,7 +239,7 @@ def match_panel(m: Match, *, title_prefix: str = "", name: str | None = None) ->
     from rich.rule import Rule
     from rich.text import Text
 
-    text = safe(m.entry.text)
+    text, cut = _shortened(safe(m.entry.text))
     body: list = []
     if not text:
         body.append(Text("(the document asks this but gives no answer)", style="italic"))
@@ -258,6 +258,9 @@ def match_panel(m: Match, *, title_prefix: str = "", name: str | None = None) ->
         # hyperlinks=False: a link shows its target after its text, so a document cannot dress one address up as
         # another in a terminal hyperlink.
         body.append(_markdown_class()(text, hyperlinks=False))
+    if cut:
+        body.append(Text(f"[… {cut:,} more characters: 'mlbot ask --json' or the document has it whole]",
+                         style="italic dim"))
     if m.entry.truncated:
         body.append(Text(CUT_OFF, style="italic yellow"))
     # A numbered choice needs a name to pick it by, as the plain rendering names it.
@@ -284,6 +287,21 @@ def match_panel(m: Match, *, title_prefix: str = "", name: str | None = None) ->
     # code gets the whole width, which its columns and unbroken lines use.
     from .rows import has_table  # loaded with the index already
     return _Fitted(panel, None if widest or has_table(m.entry.text) else READING_WIDTH)
+
+
+LONG_ANSWER = 6000   # characters of prose an answer's box shows at most: a page-long paragraph would flood the screen
+
+
+def _shortened(text: str) -> tuple[str, int]:
+    """Return text as a box shows it and how many characters it leaves out: prose longer than LONG_ANSWER ends at
+    the last sentence end before that (a 68 KB terms-and-conditions line would scroll the chat away). Code and
+    tables are shown whole, cut they could read wrong; plain output and JSON always have the whole text."""
+    from .rows import FENCES, has_table  # loaded with the index already
+    if len(text) <= LONG_ANSWER or has_table(text) or any(f in text for f in FENCES):
+        return text, 0
+    end = max(text.rfind(". ", 0, LONG_ANSWER), text.rfind("\n", 0, LONG_ANSWER))
+    end = end + 1 if end > LONG_ANSWER // 2 else LONG_ANSWER
+    return text[:end].rstrip(), len(text) - end
 
 
 CODE_PADDING = 2   # rich pads a code block by a column each side

@@ -139,7 +139,7 @@ def entry_sentences(e: Entry) -> list[str]:
 
 
 LIST_ITEM = re.compile(r"(?:[-+*\u2022]|\d{1,3}[.)])(?:[ \t]|$)")   # a list item's marker (render.match_panel too)
-_FENCES = ("```", "~~~")
+FENCES = ("```", "~~~")
 
 
 def unwrapped(text: str) -> str:
@@ -155,10 +155,10 @@ def unwrapped(text: str) -> str:
         s = line.strip()
         prev = out[-1].rstrip() if out else ""
         indented = line.startswith(("    ", "\t")) and (indented or not prev)
-        if s.startswith(_FENCES):
+        if s.startswith(FENCES):
             fence = not fence
         elif (not fence and not indented and s[:1].islower() and prev and prev[-1] not in ".!?:;|"
-              and not out[-1].endswith("  ") and not prev.lstrip().startswith(_FENCES) and not LIST_ITEM.match(s)):
+              and not out[-1].endswith("  ") and not prev.lstrip().startswith(FENCES) and not LIST_ITEM.match(s)):
             out[-1] = f"{prev} {s}"
             continue
         out.append(line)
