@@ -588,4 +588,9 @@ def test_a_page_long_paragraph_is_shown_to_a_sentence_end_and_says_how_much_is_l
     assert 0 < left < len(long) and "'mlbot ask --json' or the document has it whole" in screen
     assert "Clause 1999 says" in plain_reply(answered(m))
     short = words(render(rich_reply(answered(match(PIN))), width=100))
-    assert "more characters" not in short
+    assert "more characters" not in short and "characters before" not in short
+    # The sentence that answers, far into the paragraph, is shown, from its start.
+    far = "Clause 1500 says the member agrees to rule 1500."
+    screen = words(render(rich_reply(answered(match(entry(long, "Terms and conditions"), highlight=far))), width=100))
+    before = int(re.search(r"\[… ([\d,]+) characters before\]", screen)[1].replace(",", ""))
+    assert before == long.index(far) and far in screen and "Clause 10 says" not in screen

@@ -239,12 +239,12 @@ def match_panel(m: Match, *, title_prefix: str = "", name: str | None = None) ->
     from rich.rule import Rule
     from rich.text import Text
 
-    text, cut = _shortened(safe(m.entry.text))
-    body: list = []
+    hl = safe(m.highlight)
+    text, before, after = _shortened(safe(m.entry.text), hl)
+    body: list = [Text(f"[… {before:,} characters before]", style="italic dim")] if before else []
     if not text:
         body.append(Text("(the document asks this but gives no answer)", style="italic"))
     else:
-        hl = safe(m.highlight)
         at = _place(hl, text)
         # Not a sentence with a lone "*" ("wildcards like *.example.com", or one starting inside *emphasis*):
         # bold around it would pair with that star and change the text.
@@ -258,8 +258,8 @@ def match_panel(m: Match, *, title_prefix: str = "", name: str | None = None) ->
         # hyperlinks=False: a link shows its target after its text, so a document cannot dress one address up as
         # another in a terminal hyperlink.
         body.append(_markdown_class()(text, hyperlinks=False))
-    if cut:
-        body.append(Text(f"[… {cut:,} more characters: 'mlbot ask --json' or the document has it whole]",
+    if after:
+        body.append(Text(f"[… {after:,} more characters: 'mlbot ask --json' or the document has it whole]",
                          style="italic dim"))
     if m.entry.truncated:
         body.append(Text(CUT_OFF, style="italic yellow"))
@@ -292,16 +292,20 @@ def match_panel(m: Match, *, title_prefix: str = "", name: str | None = None) ->
 LONG_ANSWER = 6000   # characters of prose an answer's box shows at most: a page-long paragraph would flood the screen
 
 
-def _shortened(text: str) -> tuple[str, int]:
-    """Return text as a box shows it and how many characters it leaves out: prose longer than LONG_ANSWER ends at
-    the last sentence end before that (a 68 KB terms-and-conditions line would scroll the chat away). Code and
-    tables are shown whole, cut they could read wrong; plain output and JSON always have the whole text."""
+def _shortened(text: str, hl: str) -> tuple[str, int, int]:
+    """Return text as a box shows it, and how many characters it leaves out before and after: prose longer than
+    LONG_ANSWER ends at the last sentence end before that (a 68 KB terms-and-conditions line would scroll the chat
+    away), and starts at the highlight, the sentence that answers, when that lies further on. Code and tables are
+    shown whole, cut they could read wrong; plain output and JSON always have the whole text."""
     from .rows import FENCES, has_table  # loaded with the index already
     if len(text) <= LONG_ANSWER or has_table(text) or any(f in text for f in FENCES):
-        return text, 0
-    end = max(text.rfind(". ", 0, LONG_ANSWER), text.rfind("\n", 0, LONG_ANSWER))
+        return text, 0, 0
+    at = _place(hl, text)
+    start = at[0] if at is not None and at[1] > LONG_ANSWER else 0
+    rest = text[start:]
+    end = max(rest.rfind(". ", 0, LONG_ANSWER), rest.rfind("\n", 0, LONG_ANSWER))
     end = end + 1 if end > LONG_ANSWER // 2 else LONG_ANSWER
-    return text[:end].rstrip(), len(text) - end
+    return rest[:end].rstrip(), start, len(rest) - end
 
 
 CODE_PADDING = 2   # rich pads a code block by a column each side
