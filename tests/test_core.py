@@ -165,6 +165,23 @@ def test_small_talk_never_touches_the_index(article_bot, question, kind):
     assert chitchat.classify(question) == kind
 
 
+@pytest.mark.parametrize("said, asked", [("hi, what skills do I need?", "what skills do I need?"),
+                                         ("Hello there! Can I work remotely?", "Can I work remotely?"),
+                                         ("thanks. and how long does it take to get experience?",
+                                          "and how long does it take to get experience?"),
+                                         ("hey what skills do I need", "what skills do I need")])
+def test_small_talk_before_a_question_is_not_read_as_part_of_it(article_bot, said, asked):
+    assert chitchat.without_small_talk(said) == asked
+    reply, plain = article_bot.ask(said), article_bot.ask(asked)
+    assert reply.question == said   # the reply names the question as it was typed
+    assert (reply.status, reply.best.entry.id, reply.confidence) == (plain.status, plain.best.entry.id, plain.confidence)
+
+
+@pytest.mark.parametrize("question", ["hello world example?", "great britain shipping", "thanks", "hi, bye"])
+def test_a_question_that_only_looks_like_small_talk_is_kept_whole(question):
+    assert chitchat.without_small_talk(question) == question
+
+
 def test_the_development_set_keeps_its_floor(article_bot):
     report = evaluate(article_bot, read_labelled(ROOT / "data" / "dev-questions.jsonl"))
     assert report.n_answerable >= 40 and report.n_unanswerable >= 15

@@ -129,8 +129,10 @@ class Bot:
         kind = chitchat.classify(q)
         if kind:
             return Reply(q, "chitchat", 100.0, message=chitchat.respond(kind, self.title, self.examples()))
+        asked = chitchat.without_small_talk(q)
         # One more than the choices: a section's paragraphs are measured against the best answer outside them.
-        return self.decide(q, rank(self.kb, q[:MAX_QUESTION], max(top_k, MAX_CHOICES + 1)), top_k)
+        reply = self.decide(asked, rank(self.kb, asked[:MAX_QUESTION], max(top_k, MAX_CHOICES + 1)), top_k)
+        return reply if asked == q else replace(reply, question=q)
 
     def decide(self, q: str, ranking: Ranking, top_k: int, context: str | None = None) -> Reply:
         """Return the Reply for a ranking: answered, ambiguous (the top answers too close) or no_answer (too unsure)."""
@@ -303,8 +305,9 @@ class Bot:
         """Return why the top result of reply won: the terms that matched in each field, and the runner-up."""
         top = reply.results[0]
         runner = reply.results[1] if len(reply.results) > 1 else None
-        by_sense = rank(self.kb, reply.question[:MAX_QUESTION], 2).by_sense   # as the reply was ranked
-        said = reply.read_as or reply.question   # its misspelt words as the documents spell them
+        asked = chitchat.without_small_talk(reply.question)
+        by_sense = rank(self.kb, asked[:MAX_QUESTION], 2).by_sense   # as the reply was ranked
+        said = reply.read_as or asked   # its misspelt words as the documents spell them
         return Explanation(reply.question, top, explain_match(self.kb, said, top.index, by_sense=by_sense),
                            runner, explain_match(self.kb, said, runner.index, by_sense=by_sense) if runner else [],
                            reply.status)
@@ -362,9 +365,9 @@ class Session:
         new question is never overridden by an old topic.
         """
         reply = self.bot.ask(question, top_k)
+        q = chitchat.without_small_talk(reply.question)
         if reply.status != "chitchat" and self.last_question and not (
                 reply.status == "answered" and reply.confidence >= 70):
-            q = reply.question
             alone = rank(self.bot.kb, q[:MAX_QUESTION], 20) if _elliptical(q) else None
             if alone is not None and alone.items and alone.coverage >= 0.6:
                 combined = rank(self.bot.kb, f"{self.last_question} {q}"[:MAX_QUESTION], max(top_k, MAX_CHOICES + 1))
@@ -378,8 +381,8 @@ class Session:
                                                  context=self.last_question)
                     if contextual.status == "answered" and (
                             reply.status != "answered" or contextual.confidence > reply.confidence + 5):
-                        reply = contextual
-        if reply.status != "chitchat" and self.last_question and (reply.context_used or _leans_on(reply.question)):
+                        reply = replace(contextual, question=reply.question)
+        if reply.status != "chitchat" and self.last_question and (reply.context_used or _leans_on(q)):
             reply = replace(reply, follows=self.last_question)
         self.remember(reply)
         return reply
