@@ -166,6 +166,22 @@ def test_list_names_a_page_title_once_though_its_footer_sits_under_it(tmp_path):
     assert footer, "the footer is still read (a shop's address lives there)"
 
 
+def test_list_names_a_subsection_apart_from_the_section_above_it_but_not_a_changelog_s_added(tmp_path):
+    page = tmp_path / "guests.html"
+    page.write_text("<title>Guests and Visitors - Hive Works</title><h1>Guests and Visitors</h1><p>Residents may host guests in the common areas until ten.</p>"
+                    "<h2>Deliveries</h2><p>Parcels are held at the front desk for up to a week.</p>"
+                    "<p>Food deliveries must be collected from the lobby in person.</p>")
+    names = [name for _, name in mlbot.load([str(page)]).contents()]
+    assert names[-1] == "Deliveries" and len(names) == 2
+    log = tmp_path / "changelog.md"
+    log.write_text("# Changelog\n\n## 2.1.0 — 2024-03-18\n\n### Added\n\nA dark theme for the settings page.\n\n"
+                   "### Fixed\n\nExports no longer drop the last row.\n\n## 2.0.0 — 2023-11-07\n\n### Added\n\n"
+                   "Single sign-on through the company directory.\n")
+    names = [name for _, name in mlbot.load([str(log)]).contents()]
+    assert "Added" not in names and "Fixed" not in names
+    assert {"2.1.0 — 2024-03-18", "2.0.0 — 2023-11-07"} <= set(names)
+
+
 def test_more_after_an_faq_answer_shows_no_neighbouring_questions_but_after_a_paragraph_shows_its_neighbours(tmp_path):
     faq = tmp_path / "faq.csv"
     faq.write_text("question,answer\nHow do I book a meeting room?,Use the Rooms tab in Outlook.\n"

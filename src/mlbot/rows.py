@@ -251,9 +251,31 @@ def paragraph_topics(entries: list[Entry], rows: tuple[list[str], list[int]]) ->
     """[index, heading] for each paragraph a heading names (its question rows, heading_questions): of its headings,
     the one that says most, by length ("Why ML engineers are in demand" over "Understanding the context")."""
     best: dict[int, str] = {}
+    own: set[int] = set()   # paragraphs whose own, innermost heading is among their question rows
     for text, i in zip(*rows):
-        if not entries[i].questions and text not in entries[i].alternates and len(text) > len(best.get(i, "")):
-            best[i] = text
+        e = entries[i]
+        if not e.questions and text not in e.alternates:
+            if len(text) > len(best.get(i, "")):
+                best[i] = text
+            own.update([i] if e.headings and text == e.headings[-1] else [])
+    # A name must tell sections apart: a parent's heading that names paragraphs of its own as well ("Guests and
+    # Visitors", over its lead and over "Deliveries") gives way to the subsection's own heading, or the chat's
+    # /list, which names each section once, left "Deliveries" out.
+    # Subsections must tell sections apart themselves: a changelog's versions, each with "Added" and "Fixed",
+    # keep the versions' names.
+    sections_named: dict[tuple[str, str], set] = {}
+    for i, t in best.items():
+        sections_named.setdefault((entries[i].source.path, t), set()).add(entries[i].headings)
+    parents: dict[tuple[str, str], set] = {}   # (file, heading) -> the parents it stands under
+    for e in entries:
+        if len(e.headings) > 1:
+            parents.setdefault((e.source.path, e.headings[-1]), set()).add(e.headings[:-1])
+    recurring = {(path, parent) for (path, _), ps in parents.items() if len(ps) > 1 for parent in ps}
+    for i, t in best.items():
+        e = entries[i]
+        if (i in own and len(sections_named[(e.source.path, t)]) > 1 and t != e.headings[-1]
+                and (e.source.path, e.headings[:-1]) not in recurring):
+            best[i] = e.headings[-1]
     return [[i, t] for i, t in sorted(best.items())]
 
 

@@ -35,7 +35,7 @@ from .spelling import ARRAYS as SPELLING_ARRAYS
 from .spelling import Speller, build_speller
 from .synonyms import read_user as read_user_synonyms
 
-FORMAT = 53          # bump when the layout, analyzers, readers, word vectors or score scale change: old caches are rebuilt
+FORMAT = 54          # bump when the layout, analyzers, readers, word vectors or score scale change: old caches are rebuilt
 SPACES = ("word", "bigram", "char")   # analyzers; a space's vocabulary and idf are fitted on whole entries
 # Kinds of row: a row per question phrasing; all phrasings of an entry joined; the answer text; the whole entry
 # (questions and text), which is also what each space is fitted on.
