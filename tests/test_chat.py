@@ -168,7 +168,8 @@ def test_list_names_a_page_title_once_though_its_footer_sits_under_it(tmp_path):
 
 def test_list_names_a_subsection_apart_from_the_section_above_it_but_not_a_changelog_s_added(tmp_path):
     page = tmp_path / "guests.html"
-    page.write_text("<title>Guests and Visitors - Hive Works</title><h1>Guests and Visitors</h1><p>Residents may host guests in the common areas until ten.</p>"
+    page.write_text("<title>Guests and Visitors - Hive Works</title><h1>Guests and Visitors</h1>"
+                    "<p>Residents may host guests in the common areas until ten.</p>"
                     "<h2>Deliveries</h2><p>Parcels are held at the front desk for up to a week.</p>"
                     "<p>Food deliveries must be collected from the lobby in person.</p>")
     names = [name for _, name in mlbot.load([str(page)]).contents()]
