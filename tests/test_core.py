@@ -468,6 +468,26 @@ def test_a_follow_up_the_documents_do_not_answer_keeps_no_topic():
     assert reply.best.entry.question == "How do I print?" and reply.context_used is None
 
 
+HOUSE_RULES = ("# House rules\n\n## Pets\n\nDogs are welcome in the lounge as long as they stay on a lead. Other "
+               "animals are not allowed in the building.\n\n## Noise\n\nTake calls in the phone booths and keep "
+               "music to headphones.\n\n## Kitchen\n\nWash your own mugs and label food you leave in the fridge.\n\n"
+               "## Opening hours\n\nThe front door opens at 8am and locks at 7pm, Monday to Friday.\n")
+
+
+def test_a_short_follow_up_in_words_the_documents_lack_is_read_in_context_when_its_meaning_agrees(tmp_path):
+    doc = tmp_path / "rules.md"
+    doc.write_text(HOUSE_RULES, encoding="utf-8")
+    s = mlbot.load([str(doc)]).session()
+    assert "Dogs are welcome" in s.ask("can I bring my dog?").best.entry.text
+    reply = s.ask("and my cat?")   # "cat" is nowhere in the documents: refused on its own words before
+    assert reply.status == "answered" and "Other animals" in reply.best.entry.text
+    assert reply.context_used == "can I bring my dog?"
+    s = mlbot.load([str(Path(__file__).resolve().parent / "data" / "shapes" / "coworking.md")]).session()
+    assert s.ask("how much for just one day?").status == "answered"
+    reply = s.ask("and what's the capital of Australia")   # its meaning puts the day pass third: no topic taken
+    assert reply.context_used is None and reply.status != "answered"
+
+
 def test_is_there_asks_a_new_question_but_there_can_point_back(article_bot):
     from mlbot.bot import _PRONOUNS, _elliptical
 

@@ -369,12 +369,16 @@ class Session:
         if reply.status != "chitchat" and self.last_question and not (
                 reply.status == "answered" and reply.confidence >= 70):
             alone = rank(self.bot.kb, q[:MAX_QUESTION], 20) if _elliptical(q) else None
-            if alone is not None and alone.items and alone.coverage >= 0.6:
+            short = _CONNECTIVE.match(q) and len(content_terms(q)) <= CONNECTIVE_WORDS
+            # A short "and ...?" whose words the documents do not know ("and my cat?", "and on weekends?") is read
+            # by its meaning alone, where every answer scores alike: context may then only confirm the answer that
+            # meaning puts first, never pick one ("and what's the capital of Australia" took the last topic at 75).
+            unknown = alone is not None and alone.coverage < 0.6
+            if alone is not None and alone.items and (not unknown or short):
                 combined = rank(self.bot.kb, f"{self.last_question} {q}"[:MAX_QUESTION], max(top_k, MAX_CHOICES + 1))
                 own = {r.index: r.score for r in alone.items}
                 top = combined.items[0].index if combined.items else -1
-                short = _CONNECTIVE.match(q) and len(content_terms(q)) <= CONNECTIVE_WORDS
-                share = CONNECTIVE_SHARE if short else FOLLOW_UP_SHARE
+                share = 1.0 if unknown else CONNECTIVE_SHARE if short else FOLLOW_UP_SHARE
                 if own.get(top, 0.0) >= share * alone.items[0].score:
                     # Read as: the follow-up's own mended words, not the previous question joined to it.
                     contextual = self.bot.decide(q, replace(combined, read_as=alone.read_as), top_k,
