@@ -74,6 +74,15 @@ def test_plain_follow_up_says_what_it_was_read_with():
     assert out.splitlines()[0] == "(reading this as a follow-up to: How do I reset my voicemail PIN?)"
 
 
+def test_plain_output_drops_a_markdown_document_s_bold_marks_but_not_its_code_or_another_document_s_stars():
+    out = plain_reply(answered(match(entry("Join **HiveWorks-Members**; run `ls **/*.md` and 2 ** 8.", path="a.md"))))
+    assert out.splitlines()[0] == "Join HiveWorks-Members; run `ls **/*.md` and 2 ** 8."
+    fenced = "Copy this:\n\n```\n**keep**\n```"
+    assert plain_reply(answered(match(entry(fenced, path="a.md")))).startswith(fenced + "\n")
+    out = plain_reply(answered(match(entry("Rated **5 stars** by guests.", path="faq.csv"))))
+    assert out.splitlines()[0] == "Rated **5 stars** by guests."   # a table's cell is shown as written
+
+
 def test_plain_question_without_answer_says_so():
     out = plain_reply(answered(match(entry("", "What are the opening hours?"))))
     assert out.splitlines()[0] == "(the document asks this but gives no answer)"

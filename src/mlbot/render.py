@@ -34,13 +34,32 @@ def markdown_source(text: str, path: str) -> str:
     if path.lower().endswith(MARKDOWN_SOURCES):
         return text
     lines = text.split("\n")
-    if "```" in text or "~~~" in text:
-        from .ingest.text import fenced_lines  # the readers' fence rules, imported only for an answer with code
-        code = fenced_lines(lines)
-    else:
-        code = [False] * len(lines)
+    code = fenced_lines_of(lines)
     return "\n".join(x if fenced else _LITERAL.sub(lambda m: m[0][:-1] + "\\" + m[0][-1], x)
                      for x, fenced in zip(lines, code))
+
+
+_STRONG = re.compile(r"(`+)(.+?)\1|(\*\*)(?=\S)(.+?)(?<=\S)\*\*")   # inline code first: it keeps its stars
+
+
+def plain_text(text: str, path: str) -> str:
+    """Return an answer's text as plain output shows it: a Markdown document's strong emphasis ("**Wi-Fi**") without
+    its marks, as HTML's <strong> comes; code, fenced or inline, and every other document's text as written ("__init__"
+    and "2 ** 3" are not emphasis)."""
+    if not path.lower().endswith(MARKDOWN_SOURCES) or "**" not in text:
+        return text
+    lines = text.split("\n")
+    code = fenced_lines_of(lines)
+    return "\n".join(x if fenced else _STRONG.sub(lambda m: m[0] if m[1] else m[4], x)
+                     for x, fenced in zip(lines, code))
+
+
+def fenced_lines_of(lines: list[str]) -> list[bool]:
+    """Return, for each line, whether it is fenced code (the readers' rules), read only for text with a fence."""
+    if not any("```" in x or "~~~" in x for x in lines):
+        return [False] * len(lines)
+    from .ingest.text import fenced_lines
+    return fenced_lines(lines)
 
 
 def safe(text: str | None) -> str:
@@ -106,7 +125,7 @@ def _pick_line(n: int) -> str:
 
 
 def plain_match(m: Match) -> str:
-    lines = [safe(m.entry.text) or "(the document asks this but gives no answer)"]
+    lines = [safe(plain_text(m.entry.text, m.entry.source.path)) or "(the document asks this but gives no answer)"]
     if m.entry.truncated:
         lines.append(f"[{CUT_OFF}]")
     lines.append("")
