@@ -603,3 +603,10 @@ def test_a_page_long_paragraph_is_shown_to_a_sentence_end_and_says_how_much_is_l
     screen = words(render(rich_reply(answered(match(entry(long, "Terms and conditions"), highlight=far))), width=100))
     before = int(re.search(r"\[… ([\d,]+) characters before\]", screen)[1].replace(",", ""))
     assert before == long.index(far) and far in screen and "Clause 10 says" not in screen
+
+
+def test_a_table_after_its_lead_sentence_has_one_blank_line_above_it_not_two():
+    e = entry("Our plans and what they cost:\n\n| Plan | Price |\n|---|---|\n| Hot desk | £150 |", path="plans.md")
+    lines = [BOX.sub("", x).strip() for x in render(rich_reply(answered(match(e)))).splitlines()]
+    lead = next(i for i, x in enumerate(lines) if x.startswith("Our plans"))
+    assert lines[lead + 1] == "" and lines[lead + 2].split() == ["Plan", "Price"]

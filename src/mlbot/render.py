@@ -420,6 +420,9 @@ def _markdown_class():
                     continue
                 for column in table.columns:
                     column.overflow = "fold"
+                # No blank edge rows: after the blank line between blocks, the table's empty top edge made two
+                # blank lines under the sentence that leads into it.
+                table.show_edge = False
                 yield table
 
     class AnswerMarkdown(Markdown):
