@@ -257,12 +257,12 @@ def paragraph_topics(entries: list[Entry], rows: tuple[list[str], list[int]]) ->
         if not e.questions and text not in e.alternates:
             if len(text) > len(best.get(i, "")):
                 best[i] = text
-            own.update([i] if e.headings and text == e.headings[-1] else [])
+            if e.headings and text == e.headings[-1]:
+                own.add(i)
     # A name must tell sections apart: a parent's heading that names paragraphs of its own as well ("Guests and
     # Visitors", over its lead and over "Deliveries") gives way to the subsection's own heading, or the chat's
-    # /list, which names each section once, left "Deliveries" out.
-    # Subsections must tell sections apart themselves: a changelog's versions, each with "Added" and "Fixed",
-    # keep the versions' names.
+    # /list, which names each section once, left "Deliveries" out. Unless the subsections' headings recur under
+    # other parents: a changelog's versions, each with "Added" and "Fixed", keep the versions' names.
     sections_named: dict[tuple[str, str], set] = {}
     for i, t in best.items():
         sections_named.setdefault((entries[i].source.path, t), set()).add(entries[i].headings)
