@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 import mlbot
 from mlbot import chitchat, sentence, store
-from mlbot.bot import Bot, compared_unknown, highlight
+from mlbot.bot import Bot, compared_unknown, highlight, subject_lead
 from mlbot.errors import MlbotError, UsageError
 from mlbot.evaluate import evaluate, read_labelled
 from mlbot.index import make_vectorizer
@@ -124,6 +124,49 @@ def test_a_comparison_with_something_the_documents_never_name_is_refused_and_say
     assert reply.suggestions   # still offers what the article can answer
     assert "“astronaut”" in article_bot.ask("ML engineer vs. astronaut: which pays more?").message
 
+
+
+@pytest.mark.parametrize("question", ["what is a machine learning engineer?", "What's an ML engineer",
+                                      "tell me about machine learning engineers"])
+def test_a_question_about_the_documents_subject_is_answered_by_its_opening(article_bot, question):
+    # Every paragraph names ML engineers; the FAQ answers that also do ("What skills and training are needed to become
+    # an Ml Engineer?") took these on their phrasing. The article's opening paragraph introduces the role.
+    reply = article_bot.ask(question)
+    assert reply.status == "answered" and reply.best.entry.id == "ml-engineer.txt:3", reply.to_dict()
+    assert len({m.entry.id for m in reply.results}) == len(reply.results)   # the opening is not listed twice
+
+
+STARTER_MD = """# Sourdough starters
+
+Bakers keep one to raise bread without shop-bought yeast.
+
+## How often should I feed a sourdough starter?
+
+Once a day at room temperature, or once a week when the sourdough starter lives in the fridge.
+
+## Why does my sourdough starter smell of vinegar?
+
+A sourdough starter that smells sharp is hungry: feed it more often.
+"""
+
+
+@pytest.mark.parametrize("question, lead", [
+    ("what is a sourdough starter?", 0), ("What are sourdough starters", 0), ("tell me about starters", 0),
+    ("what is vinegar", None),                 # not in the title: a question about something the documents say
+    ("what is bread", None),                   # a word of the opening, not of the title
+    ("how often should I feed a sourdough starter", None),   # asks something of the subject
+    ("what is the best sourdough starter for rye bread", None),
+])
+def test_the_subject_is_the_titles_words_that_most_entries_hold(tmp_path, question, lead):
+    p = tmp_path / "starter.md"
+    p.write_text(STARTER_MD)
+    assert subject_lead(mlbot.load([str(p)]).kb, question) == lead
+
+
+def test_several_documents_have_no_one_subject(tmp_path):
+    (tmp_path / "starter.md").write_text(STARTER_MD)
+    (tmp_path / "other.md").write_text("# Sourdough starters\n\nA second page on sourdough starters.\n")
+    assert subject_lead(mlbot.load([str(tmp_path)]).kb, "what is a sourdough starter?") is None
 
 DELIVERY_MD = """# Shop help
 

@@ -64,6 +64,39 @@ _SIDE_END = re.compile(r"\s(?:for|in|at|on|of|to|when|if|while|during|under|rega
                        re.IGNORECASE)
 
 
+# "What is an ML engineer?", of an article titled "Why the Role of Ml Engineer Is Shaping the Future of Innovation":
+# a question that asks what the document's own subject is. Its words are in nearly every paragraph, so they tell
+# none apart, and an FAQ answer that names the subject with other words ("What skills and training are needed to
+# become an Ml Engineer?") won on its phrasing. The document's opening paragraph introduces its subject, as a reference
+# work's lead does: it answers (subject_lead). What a question asks of the subject is after the frame.
+_SUBJECT = re.compile(r"^(?:(?:what|who)(?:\s+is|\s+are|['’]s|['’]re)|define|definition of|meaning of|tell me about|"
+                      r"explain|describe)\s+(?:an?\s+|the\s+)?(?P<x>[^?.!]+?)[\s?.!]*$", re.IGNORECASE)
+SUBJECT_WORDS = 4   # a subject is named in a few words; a longer question asks something of it
+SUBJECT_NOTE = "asks what the document's subject is: its opening paragraph answers, whatever scored highest"
+
+
+def subject_lead(kb: KnowledgeBase, q: str) -> int | None:
+    """Return the entry that opens a single titled document, when question q asks what the document's subject is:
+    "what is X", "tell me about X", where X's words are all in the title and each in at least half the entries (the
+    title's subject, not one of its other words: "what is innovation" names only the title). None otherwise."""
+    m = _SUBJECT.match(q)
+    title = kb.title if kb.n_files == 1 else None
+    if m is None or not title or not kb.n_entries:
+        return None
+    asked = set(content_terms(m.group("x")))
+    if not asked or len(asked) > SUBJECT_WORDS or not asked <= set(content_terms(title)):
+        return None
+    lead = kb.entry(0)
+    if lead.questions or lead.headings[:1] != (title,) or not lead.text:
+        return None
+    space, f = kb.spaces.get("word"), kb.fields.get("doc_word")
+    if space is None or f is None:
+        return None
+    cols = space.lookup(sorted(asked)).tolist()
+    held = [int(f.indptr[c + 1] - f.indptr[c]) if c >= 0 else 0 for c in cols]
+    return 0 if min(held) * 2 >= kb.n_entries else None
+
+
 def compared_unknown(kb: KnowledgeBase, q: str) -> str | None:
     """Return the word naming a thing the question compares (_COMPARED) that the documents never use, as typed; None
     when it compares nothing, or only things they speak of."""
@@ -147,11 +180,19 @@ class Bot:
         unknown = compared_unknown(self.kb, said) if matches else None
         if unknown:   # no answer can be the comparison asked for
             matches = tuple(replace(m, confidence=0.0) for m in matches)
+        lead = subject_lead(self.kb, said) if matches and not unknown else None
+        if lead is not None and lead != items[0].index:
+            # The opening paragraph answers, as sure as the ranking is that the question is about the documents.
+            score = next((r.score for r in items if r.index == lead), 0.0)
+            first = replace(self._match(lead, score, score - items[0].score, ranking.coverage, said, by_sense, rarity),
+                            confidence=matches[0].confidence)
+            matches = (first, *(m for m in matches if m.index != lead))[:top_k]
         # Compared as the reply shows them (model.shown): one decimal.
         below = bool(matches) and shown(matches[0].confidence) < shown(self.threshold)
         if not matches:
             reply = Reply(q, "no_answer", 0.0, (), self._refusal(), tuple(self.examples()), context, self.threshold)
-        elif below and (n := self._one_section(items, matches[0].confidence, ranking.coverage, by_sense)):
+        elif below and lead is None and (n := self._one_section(items, matches[0].confidence, ranking.coverage,
+                                                                by_sense)):
             # Paragraphs of one section, together well ahead of the rest ("when's the rent due": the rent paragraph
             # and the one after it): the section is the answer, the paragraph a choice.
             reply = self._choices(q, ranking, matches, items[1:n], said, top_k, context)
@@ -159,7 +200,7 @@ class Bot:
             texts, suggested = self._suggest(ranking)
             reply = Reply(q, "no_answer", matches[0].confidence, matches, self._refusal(unknown), texts, context,
                           self.threshold, suggested=suggested)
-        elif len(items) > 1 and items[0].score > 0 and self._tied(said, items[0], items[1], by_sense):
+        elif lead is None and len(items) > 1 and items[0].score > 0 and self._tied(said, items[0], items[1], by_sense):
             # The choices: every answer as close to the top one as the runner-up must be ("what does an ML engineer
             # do": the skills answer, the cut-off challenges one and the work paragraph within 5%).
             tied = [items[1]] + [r for r in items[2:MAX_CHOICES] if self._tied(said, items[0], r, by_sense)]
@@ -308,9 +349,12 @@ class Bot:
         asked = chitchat.without_small_talk(reply.question)
         by_sense = rank(self.kb, asked[:MAX_QUESTION], 2).by_sense   # as the reply was ranked
         said = reply.read_as or asked   # its misspelt words as the documents spell them
+        ranked_first = rank(self.kb, said[:MAX_QUESTION], 1).items
+        note = SUBJECT_NOTE if reply.status != "chitchat" and ranked_first and top.index != ranked_first[0].index \
+            and subject_lead(self.kb, said) == top.index else ""
         return Explanation(reply.question, top, explain_match(self.kb, said, top.index, by_sense=by_sense),
                            runner, explain_match(self.kb, said, runner.index, by_sense=by_sense) if runner else [],
-                           reply.status)
+                           reply.status, note)
 
     def _refusal(self, unknown: str | None = None) -> str:
         """Return what the bot says when it has no answer: the default answer when one is set, else that it is not
@@ -410,14 +454,18 @@ class Explanation:
     runner_up: Match | None
     runner_terms: list[Contribution]
     status: str = "answered"   # the reply's: the top result of a refusal is the closest entry, not an answer
+    note: str = ""             # why the top result is first when its score is not the highest (SUBJECT_NOTE)
 
     def to_dict(self) -> dict[str, Any]:
         """Return the explanation as `ask --explain --json` prints it, under the reply's "explanation"."""
         def side(m: Match, terms: list[Contribution]) -> dict[str, Any]:
             return {"id": m.entry.id, "score": round(m.score, 4), "confidence": shown(m.confidence),
                     "terms": [{"field": c.field, "term": c.term, "points": round(c.points, 4)} for c in terms]}
-        return {"top": side(self.top, self.top_terms),
-                "runner_up": side(self.runner_up, self.runner_terms) if self.runner_up is not None else None}
+        out = {"top": side(self.top, self.top_terms),
+               "runner_up": side(self.runner_up, self.runner_terms) if self.runner_up is not None else None}
+        if self.note:
+            out["note"] = self.note
+        return out
 
 
 def _same_section(a: Entry, b: Entry) -> bool:
