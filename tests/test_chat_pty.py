@@ -301,3 +301,21 @@ def test_pasting_several_lines_asks_one_question(chat, warm_cache):
     later = c.quiet_after(1.0)
     assert "not sure" not in later.lower() and "couldn't find" not in later.lower()
     assert len(re.findall(r"Can I work remotely as an Ml Engineer\?", c.screen())) >= 1
+
+
+def test_a_first_ask_in_a_terminal_shows_its_build_and_a_second_does_not(kb_md):
+    """A first `mlbot ask` of a folder builds its index: on a terminal, the bar says so rather than a silent wait."""
+    def ask() -> str:
+        child = pexpect.spawn(sys.executable, ["-m", "mlbot", "ask", "--docs", str(kb_md), "where do I renew my parking "
+                              "permit"], env=dict(os.environ, TERM="xterm-256color"), dimensions=(40, 110),
+                              encoding="utf-8", timeout=TIMEOUT * 3)
+        child.expect(pexpect.EOF)
+        child.close()
+        assert child.exitstatus == 0
+        return ANSI.sub("", child.before)
+
+    first = ask()
+    assert re.search(r"reading documents|building the index", first), first
+    assert re.search(r"city\s+portal", first)
+    second = ask()
+    assert not re.search(r"reading documents|building the index", second) and re.search(r"city\s+portal", second)

@@ -280,10 +280,12 @@ def _warn(message: str) -> None:
     _stderr(f"warning: {message}")
 
 
-def _load(args: argparse.Namespace, *, progress: bool = False):
+def _load(args: argparse.Namespace):
+    """Return a Bot over the documents args name, building their index first if needed (with a progress bar on a
+    terminal: a first `ask` of a big folder takes a while)."""
     from .bot import Bot
 
-    kb = _open(_docs(args), progress=progress)
+    kb = _open(_docs(args))
     return Bot(kb, getattr(args, "threshold", None), getattr(args, "default_answer", None))
 
 
@@ -310,16 +312,20 @@ def _open(docs: list[str] | None, *, progress: bool = True, **kwargs):
 
 
 class _ProgressBar:
-    """A progress callback (store.Progress) drawing a rich bar on stderr for each stage of a build."""
+    """A progress callback (store.Progress) drawing a rich bar on stderr for each stage of a build. rich's progress
+    module is loaded at the first stage: opening an index that is up to date (every `ask` but the first) costs
+    nothing."""
 
     def __init__(self) -> None:
-        from rich.progress import Progress
-
-        from .render import console
-        self.bar = Progress(console=console(stderr=True), transient=True)
+        self.bar = None
         self.tasks: dict[str, int] = {}
 
     def __call__(self, what: str, done: int, total: int) -> None:
+        if self.bar is None:
+            from rich.progress import Progress
+
+            from .render import console
+            self.bar = Progress(console=console(stderr=True), transient=True)
         if what not in self.tasks:
             self.bar.start()
             self.tasks[what] = self.bar.add_task(what, total=total)
@@ -328,7 +334,8 @@ class _ProgressBar:
             self.bar.stop()
 
     def close(self) -> None:
-        self.bar.stop()
+        if self.bar is not None:
+            self.bar.stop()
 
 
 # ------------------------------------------------------------------------------------------------------- ask
@@ -505,7 +512,7 @@ def cmd_chat(args: argparse.Namespace) -> int:
     from .repl import run_chat
     from .store import watched
 
-    bot = _load(args, progress=True)
+    bot = _load(args)
     seen = {"files": watched(_docs(args)), "bot": bot}
 
     def reopen():
