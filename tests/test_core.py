@@ -134,6 +134,7 @@ def test_a_question_about_the_documents_subject_is_answered_by_its_opening(artic
     reply = article_bot.ask(question)
     assert reply.status == "answered" and reply.best.entry.id == "ml-engineer.txt:3", reply.to_dict()
     assert len({m.entry.id for m in reply.results}) == len(reply.results)   # the opening is not listed twice
+    assert "subject" in article_bot.explain(reply).to_dict()["note"]
 
 
 STARTER_MD = """# Sourdough starters
@@ -171,10 +172,12 @@ def test_several_documents_have_no_one_subject(tmp_path):
 
 def test_a_when_question_is_not_answered_by_a_passage_that_gives_no_time(article_bot):
     # The article names "FrenchML conferences" in passing and never says when one is: answered at 36 before.
-    assert article_bot.ask("when is the next FrenchML conference").status == "no_answer"
+    refused = article_bot.ask("when is the next FrenchML conference")
+    assert refused.status == "no_answer" and "halved" in article_bot.explain(refused).note
     # Its sentence that holds the words asked gives a time ("typically 12 to 24 months"): still answered.
     reply = article_bot.ask("when can I contribute meaningfully?")
     assert reply.status == "answered" and reply.best.entry.id == "ml-engineer.txt:22"
+    assert not article_bot.explain(reply).note and "note" not in article_bot.explain(reply).to_dict()
 
 
 def _entry(text: str, *questions: str) -> Entry:
@@ -1027,3 +1030,11 @@ def test_the_pages_of_a_site_keep_their_titles_as_what_their_paragraphs_are_abou
     if home:
         reply = bot.ask("how many times do you retry a failed webhook")
         assert reply.status == "answered" and reply.best.entry.text.startswith("Your endpoint")
+
+
+def test_why_lists_only_terms_worth_a_shown_point(article_bot):
+    # Character n-grams of "conference" ('nce', 'ence') added +0.000 each and filled /why's list.
+    x = article_bot.explain(article_bot.ask("when is the next FrenchML conference"))
+    terms = x.top_terms + x.runner_terms
+    assert terms and all(c.points >= 0.0005 for c in terms)
+    assert "frenchml" in {c.term for c in x.top_terms}

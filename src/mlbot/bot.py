@@ -72,7 +72,7 @@ _SIDE_END = re.compile(r"\s(?:for|in|at|on|of|to|when|if|while|during|under|rega
 _SUBJECT = re.compile(r"^(?:(?:what|who)(?:\s+is|\s+are|['’]s|['’]re)|define|definition of|meaning of|tell me about|"
                       r"explain|describe)\s+(?:an?\s+|the\s+)?(?P<x>[^?.!]+?)[\s?.!]*$", re.IGNORECASE)
 SUBJECT_WORDS = 4   # a subject is named in a few words; a longer question asks something of it
-SUBJECT_NOTE = "asks what the document's subject is: its opening paragraph answers, whatever scored highest"
+SUBJECT_NOTE = "asks what the document's subject is: its opening paragraph answers, first whatever scored highest"
 
 
 def subject_lead(kb: KnowledgeBase, q: str) -> int | None:
@@ -355,6 +355,8 @@ class Bot:
         ranked_first = rank(self.kb, said[:MAX_QUESTION], 1).items
         note = SUBJECT_NOTE if reply.status != "chitchat" and ranked_first and top.index != ranked_first[0].index \
             and subject_lead(self.kb, said) == top.index else ""
+        if not note and gives_no_time(top.entry, said, top.highlight):
+            note = TIMELESS_NOTE
         return Explanation(reply.question, top, explain_match(self.kb, said, top.index, by_sense=by_sense),
                            runner, explain_match(self.kb, said, runner.index, by_sense=by_sense) if runner else [],
                            reply.status, note)
@@ -527,6 +529,8 @@ _TIME = re.compile(r"\d|\b(?:monday|tuesday|wednesday|thursday|friday|saturday|s
                    r"date|dates|hours?|days?|weeks?|months?|years?|minutes?|seconds?|am|pm|one|two|three|four|five|"
                    r"six|seven|eight|nine|ten|twelve|twenty|thirty)\b", re.IGNORECASE)
 TIMELESS = 0.5
+TIMELESS_NOTE = ("asks when, and none of the answer's sentences that hold its words gives a day, date or time: its "
+                 "confidence is halved")
 
 
 def gives_no_time(e: Entry, q: str, said: str) -> bool:

@@ -379,6 +379,7 @@ def term_rarity(kb: KnowledgeBase, question: str) -> dict[str, float]:
 
 
 MEANING_TERM = "(whole question)"   # what word vectors match: not one term
+SHOWN_POINTS = 0.0005                 # points below this print as +0.000 (render.plain_explanation)
 
 
 @dataclass(frozen=True)
@@ -421,5 +422,7 @@ def explain_match(kb: KnowledgeBase, question: str, index: int, limit: int = 12,
             for name, vals in zip((f"{kind}_doc", f"{kind}_question", f"{kind}_piece"), sims):
                 if weights[name] and vals[index] > 0:
                     out.append(Contribution(name, MEANING_TERM, weights[name] * float(vals[index])))
+    # A term worth less than the 0.001 shown (a character n-gram such as 'nce' of "conference") explains nothing.
+    out = [c for c in out if c.points >= SHOWN_POINTS]
     out.sort(key=lambda c: -c.points)
     return out[:limit]

@@ -577,7 +577,7 @@ def plain_explanation(x) -> str:
     if not x.top_terms:
         lines.append("  (no single term stands out)")
     if x.note:
-        lines.insert(1, f"  First because the question {x.note}.")
+        lines.insert(1, f"  The question {x.note}.")
     if x.runner_up is not None:
         lines.append(f"Runner-up: {_name(x.runner_up)} scored {x.runner_up.score:.3f} "
                      f"({label(x.runner_up.confidence)})")
@@ -602,7 +602,7 @@ def rich_explanation(x) -> RenderableType:
 
     parts: list = [Text.assemble((_explained(x)[1], "bold"), _name(x.top),
                                  f" — score {x.top.score:.3f}, confidence {label(x.top.confidence)}"),
-                   *([Text(f"First because the question {x.note}.", style="dim")] if x.note else []),
+                   *([Text(f"The question {x.note}.", style="dim")] if x.note else []),
                    table(x.top_terms)]
     if x.runner_up is not None:
         parts += [Text.assemble(("Runner-up: ", "bold"), _name(x.runner_up),
