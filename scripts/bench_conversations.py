@@ -7,6 +7,9 @@ follow-up is right when the top answer holds that text, and, for an unanswerable
 by kind (connective, pronoun, bare), by whether the follow-up's key word is absent from the documents, and by
 whether the answer lies in the first answer's section.
 
+With no FILE, the first set (scripts/fresh/followups); the second, held out for the next change to follow-ups:
+python scripts/bench_conversations.py scripts/fresh/followups2/*.jsonl
+
 usage: python scripts/bench_conversations.py [FILE.jsonl ...] [--json]
 """
 from __future__ import annotations
