@@ -68,7 +68,7 @@ _SIDE_END = re.compile(r"\s(?:for|in|at|on|of|to|when|if|while|during|under|rega
 # a question that asks what the document's own subject is. Its words are in nearly every paragraph, so they tell
 # none apart, and an FAQ answer that names the subject with other words ("What skills and training are needed to
 # become an Ml Engineer?") won on its phrasing. The document's opening paragraph introduces its subject, as a reference
-# work's lead does: it answers (subject_lead). What a question asks of the subject is after the frame.
+# work's lead does: it answers (subject_lead). The subject is what follows the frame ("what is", "tell me about").
 _SUBJECT = re.compile(r"^(?:(?:what|who)(?:\s+is|\s+are|['’]s|['’]re)|define|definition of|meaning of|tell me about|"
                       r"explain|describe)\s+(?:an?\s+|the\s+)?(?P<x>[^?.!]+?)[\s?.!]*$", re.IGNORECASE)
 SUBJECT_WORDS = 4   # a subject is named in a few words; a longer question asks something of it
@@ -459,7 +459,7 @@ class Explanation:
     runner_up: Match | None
     runner_terms: list[Contribution]
     status: str = "answered"   # the reply's: the top result of a refusal is the closest entry, not an answer
-    note: str = ""             # why the top result is first when its score is not the highest (SUBJECT_NOTE)
+    note: str = ""             # what else decided: SUBJECT_NOTE or TIMELESS_NOTE
 
     def to_dict(self) -> dict[str, Any]:
         """Return the explanation as `ask --explain --json` prints it, under the reply's "explanation"."""
