@@ -350,10 +350,10 @@ class Bot:
         top = reply.results[0]
         runner = reply.results[1] if len(reply.results) > 1 else None
         asked = chitchat.without_small_talk(reply.question)
-        by_sense = rank(self.kb, asked[:MAX_QUESTION], 2).by_sense   # as the reply was ranked
+        ranked = rank(self.kb, asked[:MAX_QUESTION], 2)   # as the reply was ranked
+        by_sense = ranked.by_sense
         said = reply.read_as or asked   # its misspelt words as the documents spell them
-        ranked_first = rank(self.kb, said[:MAX_QUESTION], 1).items
-        note = SUBJECT_NOTE if reply.status != "chitchat" and ranked_first and top.index != ranked_first[0].index \
+        note = SUBJECT_NOTE if ranked.items and top.index != ranked.items[0].index \
             and subject_lead(self.kb, said) == top.index else ""
         if not note and gives_no_time(top.entry, said, top.highlight):
             note = TIMELESS_NOTE

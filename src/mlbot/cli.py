@@ -298,12 +298,12 @@ def _docs(args: argparse.Namespace) -> list[str] | None:
     return env_docs()
 
 
-def _open(docs: list[str] | None, *, progress: bool = True, **kwargs):
+def _open(docs: list[str] | None, **kwargs):
     """Open the index of docs (store.open_index), with a progress bar on stderr when it is a terminal. The bar is
     taken down however the build ends: one left running after Ctrl-C would draw over all the chat printed after."""
     from .store import open_index
 
-    bar = _ProgressBar() if progress and sys.stderr.isatty() else None
+    bar = _ProgressBar() if sys.stderr.isatty() else None
     try:
         return open_index(docs, warn=_warn, progress=bar, **kwargs)
     finally:
